@@ -1,0 +1,40 @@
+# Masar: `make run` starts the platform on a fresh clone; `make test` runs the whole suite.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+export DJANGO_SETTINGS_MODULE ?= lms.settings.dev
+
+.PHONY: run test setup venv system-deps lint messages clean-var
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --upgrade pip
+	$(VENV)/bin/pip install --quiet -r requirements-dev.txt
+	touch $@
+
+venv: $(VENV)/.installed
+
+system-deps:
+	@bash scripts/system-deps.sh
+
+setup: system-deps venv
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py compilemessages --ignore=.venv -v0
+	$(PY) manage.py collectstatic --noinput -v0
+	$(PY) manage.py load_content
+	$(PY) manage.py seed_demo
+
+run: setup
+	@PORT=$(PORT) bash scripts/run.sh
+
+test: system-deps venv
+	$(PY) manage.py compilemessages --ignore=.venv -v0
+	DJANGO_SETTINGS_MODULE=lms.settings.test $(VENV)/bin/pytest $(PYTEST_ARGS)
+
+lint: venv
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+messages: venv
+	$(PY) manage.py makemessages -l ar --no-location --ignore=.venv --ignore=var --ignore=content

@@ -1,0 +1,20 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+
+from .models import Organization, User
+
+
+@admin.register(Organization)
+class OrganizationAdmin(admin.ModelAdmin):
+    list_display = ["name", "join_code", "created_at"]
+    search_fields = ["name"]
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    list_display = ["username", "email", "name_latin", "name_arabic", "role", "organization", "is_staff"]
+    list_filter = ["role", "organization", "is_staff"]
+    search_fields = ["username", "email", "name_latin", "name_arabic"]
+    fieldsets = BaseUserAdmin.fieldsets + (
+        ("Masar", {"fields": ("name_latin", "name_arabic", "preferred_language", "role", "organization", "names_confirmed_at")}),
+    )

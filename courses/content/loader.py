@@ -1,0 +1,47 @@
+"""`load_content`: validate both languages' files, then write them in one transaction."""
+
+from pathlib import Path
+
+from django.conf import settings
+from django.db import transaction
+
+from . import pages
+from .common import Problems, Report
+
+
+class ContentInvalid(Exception):
+    def __init__(self, problems: Problems):
+        super().__init__(f"{len(problems)} problem(s) in the content files")
+        self.problems = problems
+
+
+def content_root() -> Path:
+    return Path(getattr(settings, "MASAR_CONTENT_DIR", settings.BASE_DIR / "content"))
+
+
+def content_validate(*, root: Path) -> dict:
+    """Parse and validate everything under `root`; raise ContentInvalid listing every problem."""
+    from interviews import content as interview_content
+    from quizzes import content as quiz_content
+
+    problems = Problems()
+    quizzes = quiz_content.parse(root, problems)
+    interviews = interview_content.parse(root, problems)
+    trees = pages.parse(root, problems, quiz_keys=set(quizzes))
+    if problems:
+        raise ContentInvalid(problems)
+    return {"quizzes": quizzes, "interviews": interviews, "pages": trees}
+
+
+def content_load(*, root: Path, force: bool = False) -> Report:
+    """Validate, then create or update quizzes, interview questions and pages in one transaction."""
+    from interviews import content as interview_content
+    from quizzes import content as quiz_content
+
+    parsed = content_validate(root=root)
+    report = Report()
+    with transaction.atomic():
+        quizzes = quiz_content.write(parsed["quizzes"], report=report, force=force)
+        interview_content.write(parsed["interviews"], report=report, force=force)
+        pages.write(parsed["pages"], report=report, force=force, quizzes=quizzes)
+    return report

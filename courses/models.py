@@ -1,0 +1,217 @@
+import uuid
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.auth.views import redirect_to_login
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from wagtail import blocks
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.fields import RichTextField, StreamField
+from wagtail.models import Page
+from wagtail.search import index
+
+from .blocks import RICH_TEXT_FEATURES, LessonStreamBlock
+
+
+class HomePage(Page):
+    """The catalog: one per language, the root of that language's courses."""
+
+    intro = RichTextField(_("introduction"), blank=True, features=RICH_TEXT_FEATURES)
+
+    content_panels = Page.content_panels + [FieldPanel("intro")]
+    parent_page_types = ["wagtailcore.Page"]
+    subpage_types = ["courses.CoursePage"]
+    template = "courses/home_page.html"
+
+    class Meta:
+        verbose_name = _("home page")
+
+    def get_context(self, request, *args, **kwargs):
+        from . import selectors
+
+        context = super().get_context(request, *args, **kwargs)
+        context["catalog"] = selectors.catalog(home=self, user=request.user)
+        return context
+
+
+class CoursePage(Page):
+    """A course: modules in order, each with lessons and a quiz."""
+
+    class Level(models.TextChoices):
+        BEGINNER = "beginner", _("Beginner")
+        INTERMEDIATE = "intermediate", _("Intermediate")
+        ADVANCED = "advanced", _("Advanced")
+
+    summary = models.TextField(_("summary"), max_length=500)
+    intro = RichTextField(_("introduction"), blank=True, features=RICH_TEXT_FEATURES)
+    level = models.CharField(_("level"), max_length=20, choices=Level.choices, default=Level.BEGINNER)
+    estimated_hours = models.PositiveSmallIntegerField(_("estimated hours"), default=1)
+    outcomes = StreamField([("outcome", blocks.CharBlock(label=_("outcome")))], verbose_name=_("learning outcomes"), blank=True)
+    cover = models.ForeignKey(
+        "wagtailimages.Image", verbose_name=_("cover"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+    )
+
+    content_panels = Page.content_panels + [
+        FieldPanel("summary"),
+        FieldPanel("intro"),
+        MultiFieldPanel([FieldPanel("level"), FieldPanel("estimated_hours")], heading=_("Size")),
+        FieldPanel("outcomes"),
+        FieldPanel("cover"),
+    ]
+    search_fields = Page.search_fields + [index.SearchField("summary")]
+    parent_page_types = ["courses.HomePage"]
+    subpage_types = ["courses.ModulePage"]
+    template = "courses/course_page.html"
+
+    class Meta:
+        verbose_name = _("course")
+
+    def get_context(self, request, *args, **kwargs):
+        from . import selectors
+
+        context = super().get_context(request, *args, **kwargs)
+        context["outline"] = selectors.course_outline(course=self, user=request.user)
+        return context
+
+
+class ModulePage(Page):
+    """A module of a course; complete when its lessons are done and its quiz is passed."""
+
+    summary = models.TextField(_("summary"), max_length=500, blank=True)
+    intro = RichTextField(_("introduction"), blank=True, features=RICH_TEXT_FEATURES)
+    required = models.BooleanField(
+        _("required"), default=True, help_text=_("Required modules count towards the certificate.")
+    )
+    quiz = models.ForeignKey(
+        "quizzes.Quiz", verbose_name=_("quiz"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="modules",
+    )
+
+    content_panels = Page.content_panels + [
+        FieldPanel("summary"), FieldPanel("intro"), FieldPanel("required"), FieldPanel("quiz"),
+    ]
+    parent_page_types = ["courses.CoursePage"]
+    subpage_types = ["courses.LessonPage"]
+    template = "courses/module_page.html"
+
+    class Meta:
+        verbose_name = _("module")
+
+    def get_context(self, request, *args, **kwargs):
+        from . import selectors
+
+        context = super().get_context(request, *args, **kwargs)
+        course = self.get_parent().specific
+        outline = selectors.course_outline(course=course, user=request.user)
+        context["course"] = course
+        context["outline"] = outline
+        context["module"] = outline.module_for(self)
+        return context
+
+
+class LessonPage(Page):
+    """A lesson; lessons on platform policies carry a review date, since policies change."""
+
+    summary = models.TextField(_("summary"), max_length=500, blank=True)
+    body = StreamField(LessonStreamBlock(), verbose_name=_("body"))
+    estimated_minutes = models.PositiveSmallIntegerField(_("estimated minutes"), default=10)
+    last_reviewed = models.DateField(_("last reviewed"), null=True, blank=True)
+    review_interval_days = models.PositiveSmallIntegerField(
+        _("review interval (days)"), null=True, blank=True,
+        help_text=_("For lessons on platform policies: how often the lesson must be checked again."),
+    )
+
+    content_panels = Page.content_panels + [
+        FieldPanel("summary"),
+        FieldPanel("body"),
+        FieldPanel("estimated_minutes"),
+        MultiFieldPanel([FieldPanel("last_reviewed"), FieldPanel("review_interval_days")], heading=_("Policy review")),
+    ]
+    search_fields = Page.search_fields + [index.SearchField("summary"), index.SearchField("body")]
+    parent_page_types = ["courses.ModulePage"]
+    subpage_types = []
+    template = "courses/lesson_page.html"
+
+    class Meta:
+        verbose_name = _("lesson")
+
+    @property
+    def review_due_on(self):
+        if self.last_reviewed and self.review_interval_days:
+            return self.last_reviewed + timedelta(days=self.review_interval_days)
+        return None
+
+    @property
+    def review_overdue(self) -> bool:
+        due = self.review_due_on
+        return due is not None and due < timezone.localdate()
+
+    def serve(self, request, *args, **kwargs):
+        # Anonymous visitors see the catalog and outlines; lessons need an account.
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        from .services import lesson_visit
+
+        lesson_visit(user=request.user, lesson=self, course_key=self.get_parent().get_parent().translation_key)
+        return super().serve(request, *args, **kwargs)
+
+    def get_context(self, request, *args, **kwargs):
+        from . import selectors
+
+        context = super().get_context(request, *args, **kwargs)
+        context.update(selectors.lesson_context(lesson=self, user=request.user))
+        return context
+
+
+class Enrollment(models.Model):
+    """A trainee's place in a course, keyed by the course's language-free translation key."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="enrollments")
+    course_key = models.UUIDField(_("course key"), db_index=True)
+    enrolled_at = models.DateTimeField(default=timezone.now)
+    last_lesson_key = models.UUIDField(null=True, blank=True)
+    last_activity_at = models.DateTimeField(default=timezone.now)
+    completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("enrollment")
+        constraints = [models.UniqueConstraint(fields=["user", "course_key"], name="one_enrollment_per_course")]
+        indexes = [models.Index(fields=["user", "-last_activity_at"])]
+
+    def __str__(self):
+        return f"{self.user} · {self.course_key}"
+
+
+class LessonCompletion(models.Model):
+    """A lesson a trainee marked done; language-free, so a language switch keeps it."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="lesson_completions")
+    course_key = models.UUIDField()
+    lesson_key = models.UUIDField()
+    completed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "lesson_key"], name="one_completion_per_lesson")]
+        indexes = [models.Index(fields=["user", "course_key"])]
+
+
+class ContentRecord(models.Model):
+    """What `load_content` last wrote for one key and language, to spot editors' changes."""
+
+    kind = models.CharField(max_length=20)
+    key = models.CharField(max_length=120)
+    language = models.CharField(max_length=5)
+    source_hash = models.CharField(max_length=64)
+    fingerprint = models.CharField(max_length=64, help_text="State of the object right after loading.")
+    loaded_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["kind", "key", "language"], name="one_record_per_content")]
+
+
+def content_uuid(kind: str, key: str) -> uuid.UUID:
+    """Return the stable translation key of a content key: the same in every language and run."""
+    return uuid.uuid5(uuid.NAMESPACE_URL, f"masar:{kind}:{key}")

@@ -1,0 +1,167 @@
+"""Reads for courses: the catalog, a course's outline with a trainee's progress, a lesson's neighbours.
+
+Every function issues a fixed number of queries, whatever the size of the course."""
+
+from dataclasses import dataclass, field
+from uuid import UUID
+
+from wagtail.models import Locale, Page
+
+from .models import CoursePage, Enrollment, LessonCompletion, LessonPage, ModulePage
+
+
+def passed_quiz_keys(*, user, quiz_keys: set[UUID]) -> set[UUID]:
+    """Return the quiz keys among `quiz_keys` that `user` has passed, in any language."""
+    if not user.is_authenticated or not quiz_keys:
+        return set()
+    from quizzes.selectors import quiz_keys_passed
+
+    return quiz_keys_passed(user=user, quiz_keys=quiz_keys)
+
+
+@dataclass
+class ModuleOutline:
+    page: ModulePage
+    lessons: list = field(default_factory=list)
+    done_keys: set = field(default_factory=set)
+    quiz_passed: bool = False
+
+    @property
+    def lessons_done(self) -> int:
+        return sum(1 for lesson in self.lessons if lesson.translation_key in self.done_keys)
+
+    @property
+    def complete(self) -> bool:
+        quiz_ok = self.page.quiz_id is None or self.quiz_passed
+        return quiz_ok and self.lessons_done == len(self.lessons)
+
+
+@dataclass
+class CourseOutline:
+    course: CoursePage
+    modules: list[ModuleOutline]
+    enrollment: Enrollment | None = None
+    done_keys: set = field(default_factory=set)
+
+    @property
+    def lessons(self) -> list[LessonPage]:
+        return [lesson for module in self.modules for lesson in module.lessons]
+
+    @property
+    def total_lessons(self) -> int:
+        return len(self.lessons)
+
+    @property
+    def lessons_done(self) -> int:
+        return sum(module.lessons_done for module in self.modules)
+
+    @property
+    def percent(self) -> int:
+        steps = self.total_lessons + sum(1 for m in self.modules if m.page.quiz_id)
+        done = self.lessons_done + sum(1 for m in self.modules if m.page.quiz_id and m.quiz_passed)
+        return round(done * 100 / steps) if steps else 0
+
+    @property
+    def complete(self) -> bool:
+        required = [m for m in self.modules if m.page.required]
+        return bool(required) and all(m.complete for m in required)
+
+    @property
+    def next_lesson(self) -> LessonPage | None:
+        """The lesson to continue with: the one after the last visited, else the first not done."""
+        lessons = self.lessons
+        if self.enrollment and self.enrollment.last_lesson_key:
+            keys = [lesson.translation_key for lesson in lessons]
+            if self.enrollment.last_lesson_key in keys:
+                start = keys.index(self.enrollment.last_lesson_key)
+                for lesson in lessons[start:] + lessons[:start]:
+                    if lesson.translation_key not in self.done_keys:
+                        return lesson
+        return next((lesson for lesson in lessons if lesson.translation_key not in self.done_keys), None)
+
+    def module_for(self, page) -> ModuleOutline | None:
+        return next((m for m in self.modules if m.page.pk == page.pk), None)
+
+
+def course_outline(*, course: CoursePage, user) -> CourseOutline:
+    """Return the course's live modules and lessons in order, with `user`'s progress."""
+    modules = list(ModulePage.objects.child_of(course).live().select_related("quiz").order_by("path"))
+    lessons = LessonPage.objects.descendant_of(course).live().order_by("path").only(
+        "id", "path", "depth", "title", "slug", "url_path", "translation_key", "locale_id",
+        "summary", "estimated_minutes", "last_reviewed", "review_interval_days",
+    )
+    by_parent_path = {m.path: ModuleOutline(page=m) for m in modules}
+    for lesson in lessons:
+        module = by_parent_path.get(lesson.path[: -Page.steplen])
+        if module:
+            module.lessons.append(lesson)
+    outline = CourseOutline(course=course, modules=list(by_parent_path.values()))
+    if user.is_authenticated:
+        outline.enrollment = Enrollment.objects.filter(user=user, course_key=course.translation_key).first()
+        outline.done_keys = set(
+            LessonCompletion.objects.filter(user=user, course_key=course.translation_key).values_list("lesson_key", flat=True)
+        )
+        passed = passed_quiz_keys(user=user, quiz_keys={m.page.quiz.translation_key for m in outline.modules if m.page.quiz})
+        for module in outline.modules:
+            module.done_keys = outline.done_keys
+            module.quiz_passed = bool(module.page.quiz and module.page.quiz.translation_key in passed)
+    return outline
+
+
+def lesson_context(*, lesson: LessonPage, user) -> dict:
+    """Return the lesson's course, module, neighbours and whether `user` has done it."""
+    module = lesson.get_parent().specific
+    course = module.get_parent().specific
+    outline = course_outline(course=course, user=user)
+    lessons = outline.lessons
+    index = next((i for i, item in enumerate(lessons) if item.pk == lesson.pk), 0)
+    return {
+        "course": course,
+        "module": module,
+        "outline": outline,
+        "previous_lesson": lessons[index - 1] if index > 0 else None,
+        "next_lesson_page": lessons[index + 1] if index + 1 < len(lessons) else None,
+        "lesson_done": lesson.translation_key in outline.done_keys,
+    }
+
+
+@dataclass
+class CatalogEntry:
+    course: CoursePage
+    enrollment: Enrollment | None
+
+
+def catalog(*, home, user) -> list[CatalogEntry]:
+    """Return the live courses under `home`, each with `user`'s enrollment if any."""
+    courses = list(CoursePage.objects.child_of(home).live().order_by("path").select_related("cover"))
+    enrollments = {}
+    if user.is_authenticated:
+        enrollments = {
+            e.course_key: e
+            for e in Enrollment.objects.filter(user=user, course_key__in=[c.translation_key for c in courses])
+        }
+    return [CatalogEntry(course=c, enrollment=enrollments.get(c.translation_key)) for c in courses]
+
+
+def my_learning(*, user) -> list[CourseOutline]:
+    """Return an outline with progress for each course `user` is enrolled in, in the active language."""
+    keys = list(Enrollment.objects.filter(user=user).order_by("-last_activity_at").values_list("course_key", flat=True))
+    locale = Locale.get_active()
+    courses = {c.translation_key: c for c in CoursePage.objects.live().filter(translation_key__in=keys, locale=locale)}
+    return [course_outline(course=courses[key], user=user) for key in keys if key in courses]
+
+
+def lessons_overdue_for_review():
+    """Return live lessons whose policy review date has passed, oldest first."""
+    from django.utils import timezone
+
+    lessons = LessonPage.objects.live().filter(last_reviewed__isnull=False, review_interval_days__isnull=False)
+    lessons = lessons.select_related("locale").order_by("last_reviewed")
+    today = timezone.localdate()
+    # Date arithmetic stays in Python: portable across SQLite and PostgreSQL, and the list is short.
+    return [lesson for lesson in lessons if lesson.review_due_on and lesson.review_due_on < today]
+
+
+def lesson_search(*, query: str, locale: Locale):
+    """Return live lessons in `locale` matching `query`."""
+    return LessonPage.objects.live().filter(locale=locale).search(query)

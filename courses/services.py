@@ -1,0 +1,64 @@
+"""Writes for courses: enrolling, marking lessons done, completing a course."""
+
+from django.db import transaction
+from django.utils import timezone
+
+from .models import CoursePage, Enrollment, LessonCompletion, LessonPage
+
+
+def enrollment_create(*, user, course: CoursePage) -> Enrollment:
+    """Enroll `user` in `course` (any language); enrolling twice changes nothing."""
+    enrollment, _ = Enrollment.objects.get_or_create(user=user, course_key=course.translation_key)
+    return enrollment
+
+
+def lesson_visit(*, user, lesson: LessonPage, course_key) -> None:
+    """Remember the lesson as the place to continue from (for enrolled trainees)."""
+    Enrollment.objects.filter(user=user, course_key=course_key).update(
+        last_lesson_key=lesson.translation_key, last_activity_at=timezone.now()
+    )
+
+
+@transaction.atomic
+def lesson_complete(*, user, lesson: LessonPage) -> LessonCompletion:
+    """Mark `lesson` done for `user`, enrolling them if needed, and complete the course if it was the last step."""
+    course = lesson.get_parent().get_parent().specific
+    enrollment_create(user=user, course=course)
+    completion, _ = LessonCompletion.objects.get_or_create(
+        user=user, lesson_key=lesson.translation_key, defaults={"course_key": course.translation_key}
+    )
+    lesson_visit(user=user, lesson=lesson, course_key=course.translation_key)
+    course_completion_check(user=user, course=course)
+    return completion
+
+
+def course_completion_check(*, user, course: CoursePage) -> Enrollment | None:
+    """Complete the enrollment when every required module is complete, and issue the certificate
+    in the same transaction. Return the enrollment if it is complete."""
+    from certificates.services import certificate_issue
+
+    from .selectors import course_outline
+
+    with transaction.atomic():
+        enrollment = Enrollment.objects.select_for_update().filter(user=user, course_key=course.translation_key).first()
+        if enrollment is None:
+            return None
+        if enrollment.completed_at:
+            return enrollment
+        if not course_outline(course=course, user=user).complete:
+            return None
+        enrollment.completed_at = timezone.now()
+        enrollment.save(update_fields=["completed_at"])
+        certificate_issue(user=user, course=course, enrollment=enrollment)
+        return enrollment
+
+
+def quiz_passed(*, user, quiz) -> None:
+    """Called when `user` passes `quiz`: check the courses whose modules use it."""
+    from .models import ModulePage
+
+    modules = ModulePage.objects.live().filter(quiz__translation_key=quiz.translation_key, locale_id=quiz.locale_id)
+    for module in modules:
+        course = module.get_parent().specific
+        enrollment_create(user=user, course=course)
+        course_completion_check(user=user, course=course)

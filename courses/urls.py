@@ -1,0 +1,12 @@
+from django.urls import path
+
+from . import views
+
+app_name = "courses"
+
+urlpatterns = [
+    path("", views.my_learning, name="my_learning"),
+    path("search/", views.search, name="search"),
+    path("courses/<int:course_id>/enroll/", views.enroll, name="enroll"),
+    path("lessons/<int:lesson_id>/done/", views.lesson_done, name="lesson_done"),
+]

@@ -1,0 +1,33 @@
+"""Helpers for showing dates and numbers the way readers of each language expect."""
+
+from datetime import date, datetime
+
+from django.utils import formats, translation
+
+_ARABIC_INDIC = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
+
+ARABIC_MONTHS = [
+    "يناير", "فبراير", "مارس", "أبريل", "مايو", "يونيو",
+    "يوليو", "أغسطس", "سبتمبر", "أكتوبر", "نوفمبر", "ديسمبر",
+]
+
+
+def localize_digits(value, language: str | None = None) -> str:
+    """Return `value` as text, with Arabic-Indic digits when the language is Arabic."""
+    text = str(value)
+    if (language or translation.get_language()) == "ar":
+        return text.translate(_ARABIC_INDIC)
+    return text
+
+
+def format_date(value: date | datetime | None, language: str | None = None) -> str:
+    """Return a long date: «٢٦ نوفمبر ٢٠٢٦» in Arabic, "26 November 2026" in English."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        value = value.date()
+    language = language or translation.get_language()
+    if language == "ar":
+        return localize_digits(f"{value.day} {ARABIC_MONTHS[value.month - 1]} {value.year}", "ar")
+    with translation.override(language):
+        return formats.date_format(value, "j F Y")

@@ -1,0 +1,36 @@
+from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.urls import include, path
+from wagtail import urls as wagtail_urls
+from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.documents import urls as wagtaildocs_urls
+
+from . import views
+
+handler404 = "lms.views.page_not_found"
+
+urlpatterns = [
+    path("django-admin/", admin.site.urls),
+    path("admin/", include(wagtailadmin_urls)),
+    path("documents/", include(wagtaildocs_urls)),
+    # Printed on certificates: no language prefix, the page is bilingual.
+    path("verify/", include("certificates.verify_urls")),
+    path("healthz", views.healthz, name="healthz"),
+]
+
+urlpatterns += i18n_patterns(
+    path("accounts/", include("accounts.urls")),
+    path("learn/", include("courses.urls")),
+    path("quizzes/", include("quizzes.urls")),
+    path("interviews/", include("interviews.urls")),
+    path("certificates/", include("certificates.urls")),
+    path("hr/", include("certificates.hr_urls")),
+    # Wagtail serves the course pages: /ar/<course>/<module>/<lesson>/ and /en/...
+    path("", include(wagtail_urls)),
+)
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns = static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT) + urlpatterns

@@ -1,0 +1,419 @@
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import timezone
+from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
+from modelcluster.fields import ParentalKey
+from modelcluster.models import ClusterableModel
+from polymorphic.models import PolymorphicModel
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
+from wagtail.models import TranslatableMixin
+
+ESSAY_MAX_LENGTH = 10_000
+CENT = Decimal("0.01")
+
+
+def user_is_editor(user) -> bool:
+    """Return True if `user` may see draft quizzes: editors and staff."""
+    return bool(user.is_authenticated and (user.is_staff or user.has_perm("wagtailadmin.access_admin")))
+
+
+@dataclass(frozen=True)
+class Answer:
+    """A trainee's answer, whatever the question type: chosen choice ids, a true/false value, or text."""
+
+    choice_ids: frozenset = frozenset()
+    value: bool | None = None
+    text: str = ""
+
+    @property
+    def empty(self) -> bool:
+        return not self.choice_ids and self.value is None and not self.text
+
+
+@dataclass(frozen=True)
+class ReviewRow:
+    """One line of the review of a question: an option, whether it was chosen and whether it is right."""
+
+    text: str
+    selected: bool
+    correct: bool
+
+
+class QuizQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Return the quizzes `user` may open: drafts only for editors."""
+        return self if user_is_editor(user) else self.filter(draft=False)
+
+
+class Quiz(TranslatableMixin, models.Model):
+    """A quiz in one language; its Arabic and English versions share a translation key,
+    and attempts are counted against that key so a language switch keeps the results."""
+
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    category = models.CharField(_("category"), max_length=60, blank=True)
+    random_order = models.BooleanField(_("random order"), default=False)
+    max_questions = models.PositiveSmallIntegerField(
+        _("max questions"), default=0, help_text=_("0 uses every question; otherwise a random draw per attempt.")
+    )
+    answers_at_end = models.BooleanField(
+        _("answers at end"), default=True, help_text=_("Off: the correct answer shows after each question.")
+    )
+    exam_paper = models.BooleanField(_("exam paper"), default=False, help_text=_("All questions on one page."))
+    single_attempt = models.BooleanField(_("single attempt"), default=False)
+    attempts_allowed = models.PositiveSmallIntegerField(_("attempts allowed"), default=0, help_text=_("0 = unlimited."))
+    pass_mark = models.PositiveSmallIntegerField(_("pass mark (%)"), default=70)
+    success_text = models.TextField(_("success text"), blank=True)
+    fail_text = models.TextField(_("fail text"), blank=True)
+    draft = models.BooleanField(_("draft"), default=False, help_text=_("Drafts are visible to editors only."))
+    time_limit_minutes = models.PositiveSmallIntegerField(_("time limit (minutes)"), default=0, help_text=_("0 = none."))
+
+    objects = QuizQuerySet.as_manager()
+
+    panels = [
+        FieldPanel("title"),
+        FieldPanel("description"),
+        FieldPanel("category"),
+        MultiFieldPanel(
+            [
+                FieldRowPanel([FieldPanel("pass_mark"), FieldPanel("time_limit_minutes")]),
+                FieldRowPanel([FieldPanel("max_questions"), FieldPanel("attempts_allowed")]),
+                FieldPanel("random_order"),
+                FieldPanel("answers_at_end"),
+                FieldPanel("exam_paper"),
+                FieldPanel("single_attempt"),
+                FieldPanel("draft"),
+            ],
+            heading=_("Rules"),
+        ),
+        FieldPanel("success_text"),
+        FieldPanel("fail_text"),
+    ]
+
+    class Meta(TranslatableMixin.Meta):
+        verbose_name = _("quiz")
+        verbose_name_plural = _("quizzes")
+        ordering = ["title"]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def attempts_limit(self) -> int:
+        """Return how many attempts a trainee has (0 = unlimited)."""
+        return 1 if self.single_attempt else self.attempts_allowed
+
+    def time_limit(self):
+        from datetime import timedelta
+
+        return timedelta(minutes=self.time_limit_minutes) if self.time_limit_minutes else None
+
+
+class Question(ClusterableModel, PolymorphicModel):
+    """One question of a quiz. Each type implements the same small interface, so no view
+    or template branches on the type:
+
+    - `input_template`: the template that renders its input on the take page;
+    - `clean_answer(values)`: turn the posted values of its field into an `Answer`, or raise
+      `ValidationError` with a translated message;
+    - `grade_answer(answer)`: return `(points, correct)`; `(None, None)` means a marker decides;
+    - `review_rows(answer)`: the options shown in the review, with the right ones marked.
+    """
+
+    input_template = "quizzes/questions/choice_single.html"
+    needs_marking = False
+
+    quiz = models.ForeignKey(Quiz, verbose_name=_("quiz"), on_delete=models.CASCADE, related_name="questions")
+    key = models.SlugField(_("key"), max_length=80, help_text=_("Stable key, the same in every language."))
+    sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
+    category = models.CharField(_("category"), max_length=60, blank=True)
+    text = models.TextField(_("question"))
+    explanation = models.TextField(_("explanation"), blank=True)
+    points = models.PositiveSmallIntegerField(_("points"), default=1)
+
+    class Meta:
+        verbose_name = _("question")
+        ordering = ["quiz", "sort_order", "id"]
+        constraints = [models.UniqueConstraint(fields=["quiz", "key"], name="question_key_unique_in_quiz")]
+
+    def __str__(self):
+        return self.text[:80]
+
+    # The shared interface ------------------------------------------------------------
+
+    @property
+    def field_name(self) -> str:
+        """The name of this question's input in a posted form."""
+        return f"q-{self.pk}"
+
+    @property
+    def type_name(self) -> str:
+        return str(self._meta.verbose_name)
+
+    @cached_property
+    def choice_list(self) -> list:
+        return list(self.choices.all())
+
+    def clean_answer(self, values: list[str]) -> Answer:
+        raise NotImplementedError
+
+    def grade_answer(self, answer: Answer) -> tuple[Decimal | None, bool | None]:
+        raise NotImplementedError
+
+    def review_rows(self, answer: Answer) -> list[ReviewRow]:
+        return [ReviewRow(c.text, c.pk in answer.choice_ids, c.correct) for c in self.choice_list]
+
+    def grade(self, response) -> tuple[Decimal | None, bool | None]:
+        """Grade a `Response` to this question."""
+        return self.grade_answer(response.answer)
+
+    # Helpers for the choice types ------------------------------------------------------
+
+    def _choice_ids(self, values: list[str]) -> frozenset:
+        known = {c.pk for c in self.choice_list}
+        ids = set()
+        for value in values:
+            try:
+                choice_id = int(value)
+            except (TypeError, ValueError):
+                raise ValidationError(_("This answer is not one of the question's choices."), code="invalid_choice")
+            if choice_id not in known:
+                raise ValidationError(_("This answer is not one of the question's choices."), code="invalid_choice")
+            ids.add(choice_id)
+        return frozenset(ids)
+
+    def _full_points(self, correct: bool) -> Decimal:
+        return Decimal(self.points if correct else 0).quantize(CENT)
+
+
+_question_panels = [
+    FieldPanel("quiz"),
+    FieldRowPanel([FieldPanel("key"), FieldPanel("sort_order"), FieldPanel("points")]),
+    FieldPanel("category"),
+    FieldPanel("text"),
+    FieldPanel("explanation"),
+]
+
+
+class SingleChoiceQuestion(Question):
+    """Exactly one choice is right."""
+
+    input_template = "quizzes/questions/choice_single.html"
+    panels = _question_panels + [InlinePanel("choices", label=_("choices"), min_num=2)]
+
+    class Meta:
+        verbose_name = _("single-choice question")
+
+    def clean_answer(self, values: list[str]) -> Answer:
+        values = [v for v in values if v != ""]
+        if len(values) > 1:
+            raise ValidationError(_("Choose only one answer."), code="too_many")
+        return Answer(choice_ids=self._choice_ids(values))
+
+    def grade_answer(self, answer: Answer) -> tuple[Decimal | None, bool | None]:
+        right = {c.pk for c in self.choice_list if c.correct}
+        correct = bool(answer.choice_ids) and answer.choice_ids <= right
+        return self._full_points(correct), correct
+
+
+class MultipleChoiceQuestion(Question):
+    """One or more choices are right; partial credit, never below zero."""
+
+    input_template = "quizzes/questions/choice_multiple.html"
+    panels = _question_panels + [InlinePanel("choices", label=_("choices"), min_num=2)]
+
+    class Meta:
+        verbose_name = _("multiple-choice question")
+
+    def clean_answer(self, values: list[str]) -> Answer:
+        return Answer(choice_ids=self._choice_ids([v for v in values if v != ""]))
+
+    def grade_answer(self, answer: Answer) -> tuple[Decimal | None, bool | None]:
+        """(right ones chosen - wrong ones chosen) / right ones x points, floored at 0."""
+        right = {c.pk for c in self.choice_list if c.correct}
+        if not right:
+            return Decimal(0).quantize(CENT), False
+        hits = len(answer.choice_ids & right)
+        misses = len(answer.choice_ids - right)
+        share = Decimal(max(hits - misses, 0)) / Decimal(len(right))
+        points = (share * self.points).quantize(CENT, rounding=ROUND_HALF_UP)
+        return points, answer.choice_ids == right
+
+
+class TrueFalseQuestion(Question):
+    """A statement the trainee marks true or false."""
+
+    correct_answer = models.BooleanField(_("the statement is true"), default=True)
+
+    input_template = "quizzes/questions/true_false.html"
+    panels = _question_panels + [FieldPanel("correct_answer")]
+
+    class Meta:
+        verbose_name = _("true/false question")
+
+    def clean_answer(self, values: list[str]) -> Answer:
+        values = [v for v in values if v != ""]
+        if not values:
+            return Answer()
+        if len(values) > 1 or values[0] not in ("true", "false"):
+            raise ValidationError(_("Answer with true or false."), code="invalid_choice")
+        return Answer(value=values[0] == "true")
+
+    def grade_answer(self, answer: Answer) -> tuple[Decimal | None, bool | None]:
+        correct = answer.value is not None and answer.value == self.correct_answer
+        return self._full_points(correct), correct
+
+    def review_rows(self, answer: Answer) -> list[ReviewRow]:
+        return [
+            ReviewRow(str(_("True")), answer.value is True, self.correct_answer is True),
+            ReviewRow(str(_("False")), answer.value is False, self.correct_answer is False),
+        ]
+
+
+class EssayQuestion(Question):
+    """A written answer marked by staff; the explanation tells the marker what a good answer holds."""
+
+    input_template = "quizzes/questions/essay.html"
+    needs_marking = True
+    panels = _question_panels
+
+    class Meta:
+        verbose_name = _("essay question")
+
+    def clean_answer(self, values: list[str]) -> Answer:
+        if len(values) > 1:
+            raise ValidationError(_("Send one text answer."), code="too_many")
+        text = (values[0] if values else "").strip()
+        if len(text) > ESSAY_MAX_LENGTH:
+            raise ValidationError(
+                _("Your answer is too long: at most %(limit)d characters."),
+                code="too_long",
+                params={"limit": ESSAY_MAX_LENGTH},
+            )
+        return Answer(text=text)
+
+    def grade_answer(self, answer: Answer) -> tuple[Decimal | None, bool | None]:
+        if not answer.text:
+            return Decimal(0).quantize(CENT), False
+        return None, None
+
+    def review_rows(self, answer: Answer) -> list[ReviewRow]:
+        return []
+
+
+class Choice(models.Model):
+    question = ParentalKey(Question, on_delete=models.CASCADE, related_name="choices")
+    key = models.SlugField(_("key"), max_length=20)
+    text = models.CharField(_("text"), max_length=500)
+    correct = models.BooleanField(_("correct"), default=False)
+    sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["sort_order", "id"]
+        constraints = [models.UniqueConstraint(fields=["question", "key"], name="choice_key_unique_in_question")]
+
+    panels = [FieldPanel("key"), FieldPanel("text"), FieldPanel("correct")]
+
+    def __str__(self):
+        return self.text
+
+
+class Attempt(models.Model):
+    """One go at a quiz. The questions and their order are fixed at start as Response rows."""
+
+    class Status(models.TextChoices):
+        IN_PROGRESS = "in_progress", _("In progress")
+        SUBMITTED = "submitted", _("Submitted")
+        AWAITING_MARKING = "awaiting_marking", _("Awaiting marking")
+        EXPIRED = "expired", _("Expired")
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="quiz_attempts")
+    quiz = models.ForeignKey(Quiz, on_delete=models.PROTECT, related_name="attempts")
+    quiz_key = models.UUIDField(_("quiz key"), help_text=_("The quiz's translation key: the same in every language."))
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.IN_PROGRESS)
+    started_at = models.DateTimeField(_("started at"), auto_now_add=True)
+    deadline = models.DateTimeField(_("deadline"), null=True, blank=True)
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    score = models.DecimalField(_("score"), max_digits=7, decimal_places=2, default=0)
+    max_score = models.DecimalField(_("max score"), max_digits=7, decimal_places=2, default=0)
+    passed = models.BooleanField(_("passed"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("attempt")
+        ordering = ["-started_at"]
+        indexes = [
+            models.Index(fields=["user", "quiz_key", "status"]),
+            models.Index(fields=["user", "passed"]),
+        ]
+
+    @property
+    def percent(self) -> int:
+        return int(self.score * 100 / self.max_score) if self.max_score else 0
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == self.Status.IN_PROGRESS
+
+    def is_past_deadline(self, now: datetime | None = None) -> bool:
+        return self.deadline is not None and (now or timezone.now()) >= self.deadline
+
+    @property
+    def seconds_left(self) -> int | None:
+        if self.deadline is None:
+            return None
+        return max(int((self.deadline - timezone.now()).total_seconds()), 0)
+
+    @property
+    def minutes_left(self) -> int | None:
+        seconds = self.seconds_left
+        return None if seconds is None else -(-seconds // 60)
+
+
+class Response(models.Model):
+    """A question as drawn for an attempt, and the trainee's answer to it."""
+
+    attempt = models.ForeignKey(Attempt, on_delete=models.CASCADE, related_name="responses")
+    question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="responses")
+    position = models.PositiveSmallIntegerField()
+    selected_choices = models.ManyToManyField(Choice, blank=True, related_name="responses")
+    answer_bool = models.BooleanField(null=True, blank=True)
+    answer_text = models.TextField(blank=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+    points = models.DecimalField(max_digits=6, decimal_places=2, null=True, blank=True)
+    correct = models.BooleanField(null=True, blank=True)
+    marked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    marked_at = models.DateTimeField(null=True, blank=True)
+    marker_comment = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["attempt", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["attempt", "question"], name="one_response_per_question"),
+            models.UniqueConstraint(fields=["attempt", "position"], name="one_question_per_position"),
+        ]
+        permissions = [("mark_response", "Can mark essay answers")]
+
+    @cached_property
+    def answer(self) -> Answer:
+        """The stored answer in the shape the question types grade."""
+        return Answer(
+            choice_ids=frozenset(c.pk for c in self.selected_choices.all()),
+            value=self.answer_bool,
+            text=self.answer_text,
+        )
+
+    @property
+    def answered(self) -> bool:
+        return self.answered_at is not None
+
+    @property
+    def awaiting_marking(self) -> bool:
+        return self.answered_at is not None and self.points is None

@@ -1,0 +1,101 @@
+import re
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+
+pytestmark = pytest.mark.django_db
+BASE = Path(settings.BASE_DIR)
+
+
+@pytest.mark.parametrize(("lang", "direction"), [("ar", "rtl"), ("en", "ltr")])
+def test_home_renders_with_language_and_direction(client, demo_course, lang, direction):
+    response = client.get(f"/{lang}/")
+    assert response.status_code == 200
+    assert f'<html lang="{lang}" dir="{direction}">' in response.text
+    assert demo_course[lang].title in response.text
+
+
+def test_root_redirects_by_browser_language(client, demo_course):
+    assert client.get("/", HTTP_ACCEPT_LANGUAGE="ar").url == "/ar/"
+    assert client.get("/", HTTP_ACCEPT_LANGUAGE="en-GB,en;q=0.8").url == "/en/"
+
+
+def test_switcher_lands_on_the_same_page_in_the_other_language(client, demo_course):
+    response = client.get(demo_course["en"].url)
+    link = re.search(r'<a href="([^"]+)" lang="ar" hreflang="ar"', response.text)
+    assert link and link.group(1) == demo_course["ar"].url
+    back = client.get(link.group(1))
+    assert back.status_code == 200 and demo_course["ar"].title in back.text
+    assert re.search(rf'<a href="{re.escape(demo_course["en"].url)}" lang="en"', back.text)
+
+
+def test_switcher_on_an_app_page_keeps_the_path(client, demo_course):
+    response = client.get("/ar/accounts/login/")
+    assert 'href="/en/accounts/login/"' in response.text
+
+
+@pytest.mark.parametrize("path", ["/fr/", "/xx/accounts/login/", "/en/no-such-page/"])
+def test_unknown_paths_get_a_translated_404(client, demo_course, path):
+    response = client.get(path, follow=True)
+    assert response.status_code == 404
+    assert "Page not found" in response.text
+    ar = client.get("/ar/no-such-page/")
+    assert ar.status_code == 404 and "الصفحة غير موجودة" in ar.text
+
+
+def test_stylesheet_uses_logical_properties_only():
+    css = (BASE / "lms/static/css/masar.css").read_text()
+    assert not re.search(r"(margin|padding|border)-(left|right)\b|\b(left|right)\s*:|text-align:\s*(left|right)", css)
+
+
+def test_makemigrations_is_clean():
+    call_command("makemigrations", "--check", "--dry-run", verbosity=0)
+
+
+def test_deploy_checks_pass_with_production_settings():
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "DJANGO_SETTINGS_MODULE": "lms.settings.production",
+        "SECRET_KEY": "x" * 20 + uuid.uuid4().hex + uuid.uuid4().hex,
+        "ALLOWED_HOSTS": "masar.example.com",
+        "DATABASE_URL": "sqlite:///:memory:",
+        "MASAR_VAR_DIR": str(BASE / "var"),
+    }
+    result = subprocess.run([sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+                            cwd=BASE, env=env, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.worker
+def test_a_real_worker_runs_a_task(tmp_path):
+    """A Celery worker process (not eager mode) takes a task from the configured broker:
+    the filesystem broker by default, Redis when CELERY_BROKER_URL says so (CI)."""
+    from lms.tasks import ping
+
+    queue = f"ping-{uuid.uuid4().hex[:8]}"
+    out = tmp_path / "pong.txt"
+    worker = subprocess.Popen(
+        [str(BASE / ".venv/bin/celery"), "-A", "lms", "worker", "-Q", queue, "--pool=solo", "--loglevel=WARNING"],
+        cwd=BASE, env={**__import__("os").environ, "DJANGO_SETTINGS_MODULE": "lms.settings.test"},
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+    )
+    try:
+        token = uuid.uuid4().hex
+        ping.apply_async(args=[token, str(out)], queue=queue)
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and not out.exists():
+            time.sleep(0.2)
+        assert out.exists(), "the worker did not run the task within 60 s"
+        assert out.read_text() == token
+    finally:
+        worker.terminate()
+        try:
+            worker.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            worker.kill()
