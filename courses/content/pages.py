@@ -345,5 +345,6 @@ def _reorder(courses, home, pages) -> None:
         wanted = [pages[c.translation_key].pk for c in children]
         current = [pk for pk in parent_page.get_children().values_list("pk", flat=True) if pk in set(wanted)]
         if current != wanted:
-            for pk in wanted:
-                Page.objects.get(pk=pk).move(parent_page, pos="last-child")
+            # Relative moves keep pages that other files (or editors) put under the same parent.
+            for previous, pk in zip(wanted, wanted[1:], strict=False):
+                Page.objects.get(pk=pk).move(Page.objects.get(pk=previous), pos="right")
