@@ -30,7 +30,7 @@ def test_signup_creates_a_trainee_and_logs_in(client, demo_course):
         ({"email": "TAKEN@example.com"}, "email", "يوجد حساب بهذا البريد"),
         ({"password1": "12345678", "password2": "12345678"}, "password1", "كلمة المرور"),
         ({"name_arabic": ""}, "name_arabic", "هذا الحقل مطلوب"),
-        ({"name_arabic": "Layla"}, "name_arabic", "بحروف عربية"),
+        ({"name_arabic": "Layla"}, "name_arabic", "بالحروف العربية"),
         ({"organization_code": "nope"}, "organization_code", "لا توجد جهة"),
         ({"password2": "different-Secret-77"}, "password2", "كلمتا المرور مختلفتان"),
     ],
