@@ -72,7 +72,9 @@ class Quiz(TranslatableMixin, models.Model):
     success_text = models.TextField(_("success text"), blank=True)
     fail_text = models.TextField(_("fail text"), blank=True)
     draft = models.BooleanField(_("draft"), default=False, help_text=_("Drafts are visible to editors only."))
-    time_limit_minutes = models.PositiveSmallIntegerField(_("time limit (minutes)"), default=0, help_text=_("0 = none."))
+    time_limit_minutes = models.PositiveSmallIntegerField(
+        _("time limit (minutes)"), default=0, help_text=_("0 = none.")
+    )
 
     objects = QuizQuerySet.as_manager()
 
@@ -151,10 +153,6 @@ class Question(ClusterableModel, PolymorphicModel):
     def field_name(self) -> str:
         """The name of this question's input in a posted form."""
         return f"q-{self.pk}"
-
-    @property
-    def type_name(self) -> str:
-        return str(self._meta.verbose_name)
 
     @cached_property
     def choice_list(self) -> list:
@@ -352,6 +350,9 @@ class Attempt(models.Model):
             models.Index(fields=["user", "passed"]),
         ]
 
+    def __str__(self):
+        return f"{self.user} · {self.quiz} · {self.get_status_display()}"
+
     @property
     def percent(self) -> int:
         return int(self.score * 100 / self.max_score) if self.max_score else 0
@@ -400,6 +401,9 @@ class Response(models.Model):
             models.UniqueConstraint(fields=["attempt", "position"], name="one_question_per_position"),
         ]
         permissions = [("mark_response", "Can mark essay answers")]
+
+    def __str__(self):
+        return f"{self.attempt_id} #{self.position}"
 
     @cached_property
     def answer(self) -> Answer:

@@ -14,7 +14,9 @@ from .models import Attempt, Choice, Question, Quiz, Response
 def quiz_keys_passed(*, user, quiz_keys: set[UUID]) -> set[UUID]:
     """Return the quiz keys among `quiz_keys` that `user` passed in some attempt, in any language."""
     return set(
-        Attempt.objects.filter(user=user, passed=True, quiz_key__in=quiz_keys).values_list("quiz_key", flat=True).distinct()
+        Attempt.objects.filter(user=user, passed=True, quiz_key__in=quiz_keys)
+        .values_list("quiz_key", flat=True)
+        .distinct()
     )
 
 
@@ -196,6 +198,11 @@ class TakePage:
     @property
     def next_position(self) -> int | None:
         return self.position + 1 if self.position and self.position < len(self.outline) else None
+
+    @property
+    def feedback_mode(self) -> bool:
+        """True when the quiz shows the right answer after each question."""
+        return not self.attempt.quiz.answers_at_end and not self.attempt.quiz.exam_paper
 
     @property
     def answered_count(self) -> int:

@@ -1,0 +1,22 @@
+from django import forms
+from django.core.validators import MaxValueValidator
+from django.utils.translation import gettext_lazy as _
+
+
+class MarkForm(forms.Form):
+    """A marker's points and comment for one written answer."""
+
+    points = forms.DecimalField(label=_("Points"), min_value=0, max_digits=6, decimal_places=2)
+    comment = forms.CharField(
+        label=_("Comment for the trainee"), required=False, widget=forms.Textarea, max_length=5000
+    )
+
+    def __init__(self, data=None, *, question, response=None, **kwargs):
+        if response is not None and response.points is not None:
+            kwargs.setdefault("initial", {"points": response.points, "comment": response.marker_comment})
+        super().__init__(data, **kwargs)
+        field = self.fields["points"]
+        field.max_value = question.points
+        field.validators.append(MaxValueValidator(question.points))
+        field.widget.attrs.update({"max": question.points, "step": "0.25"})
+        field.help_text = _("From 0 to %(max)d.") % {"max": question.points}

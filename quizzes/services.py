@@ -1,0 +1,277 @@
+"""Writes for quizzes: starting an attempt, answering, submitting, marking essays.
+
+Every function issues the same number of queries whatever the size of the quiz: questions,
+choices and responses are read and written in bulk. Each failure is a `QuizError` with a
+translated message and the HTTP status a view should answer with."""
+
+import random
+from collections.abc import Mapping
+from decimal import Decimal
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from . import selectors
+from .models import Answer, Attempt, Question, Quiz, Response, user_is_editor
+
+
+class QuizError(Exception):
+    """A refused request: `message` is translated and shown to the user; `status` is the HTTP status."""
+
+    status = 400
+
+    def __init__(self, message: str, *, status: int | None = None, attempt: Attempt | None = None):
+        super().__init__(message)
+        self.message = message
+        self.attempt = attempt
+        if status is not None:
+            self.status = status
+
+
+class AttemptClosed(QuizError):
+    """The attempt is submitted or expired: nothing more is accepted."""
+
+    status = 409
+
+
+class AttemptExpired(AttemptClosed):
+    """The deadline passed: the attempt was closed and the late answer not counted."""
+
+
+def _lock_attempt(attempt_id: int) -> Attempt:
+    # Two tabs can answer, submit or expire one attempt at once: the row lock serializes them.
+    return Attempt.objects.select_for_update().select_related("quiz", "user").get(pk=attempt_id)
+
+
+# Starting ---------------------------------------------------------------------------------
+
+
+def attempt_start(*, user, quiz: Quiz) -> Attempt:
+    """Return `user`'s attempt at `quiz`: the one in progress (in any language), or a new one
+    with its questions drawn and ordered once and for all."""
+    if quiz.draft and not user_is_editor(user):
+        raise QuizError(_("This quiz is not published yet."), status=403)
+    with transaction.atomic():
+        # One start at a time per trainee, so a double click cannot open two attempts.
+        get_user_model().objects.select_for_update().filter(pk=user.pk).first()
+        current = (
+            Attempt.objects.select_for_update()
+            .filter(user=user, quiz_key=quiz.translation_key, status=Attempt.Status.IN_PROGRESS)
+            .select_related("quiz", "user")
+            .first()
+        )
+        if current is not None:
+            if not current.is_past_deadline():
+                return current
+            _attempt_close(current, status=Attempt.Status.EXPIRED)
+        refusal = _start_refusal(user=user, quiz=quiz)
+        if refusal is None:
+            return _attempt_create(user=user, quiz=quiz)
+    # Raised outside the transaction, so closing an expired attempt above is kept.
+    raise refusal
+
+
+def _start_refusal(*, user, quiz: Quiz) -> QuizError | None:
+    limit = quiz.attempts_limit
+    if limit and Attempt.objects.filter(user=user, quiz_key=quiz.translation_key).count() >= limit:
+        if limit == 1:
+            return QuizError(_("This quiz allows a single attempt, and you have taken it."), status=409)
+        return QuizError(_("You have used all %(count)d attempts this quiz allows.") % {"count": limit}, status=409)
+    if not quiz.questions.exists():
+        return QuizError(_("This quiz has no questions yet."), status=409)
+    return None
+
+
+def _attempt_create(*, user, quiz: Quiz) -> Attempt:
+    pool = list(quiz.questions.order_by("sort_order", "id").values_list("id", "points"))
+    drawn = pool
+    if quiz.max_questions and quiz.max_questions < len(pool):
+        chosen = set(random.sample(range(len(pool)), quiz.max_questions))
+        drawn = [item for i, item in enumerate(pool) if i in chosen]
+    if quiz.random_order:
+        drawn = random.sample(drawn, len(drawn))
+    now = timezone.now()
+    limit = quiz.time_limit()
+    attempt = Attempt.objects.create(
+        user=user,
+        quiz=quiz,
+        quiz_key=quiz.translation_key,
+        deadline=now + limit if limit else None,
+        max_score=sum(points for _id, points in drawn),
+    )
+    Response.objects.bulk_create(
+        Response(attempt=attempt, question_id=question_id, position=position)
+        for position, (question_id, _points) in enumerate(drawn, start=1)
+    )
+    return attempt
+
+
+# Answering --------------------------------------------------------------------------------
+
+
+def response_save(*, attempt: Attempt, question_id: int, values: list[str]) -> Response:
+    """Save the answer to one question of `attempt`; `values` are the posted values of its input."""
+    return responses_save(attempt=attempt, answers={question_id: values})[0]
+
+
+def responses_save(*, attempt: Attempt, answers: Mapping[int, list[str]]) -> list[Response]:
+    """Save answers to several questions of `attempt` at once (the exam paper); all or nothing.
+
+    Refused when the attempt is closed, when a question is not in the attempt, when an
+    answer is invalid, and after the deadline (which closes the attempt as expired)."""
+    with transaction.atomic():
+        attempt = _lock_attempt(attempt.pk)
+        if not attempt.is_open:
+            raise AttemptClosed(_("This attempt is already submitted; answers can no longer change."), attempt=attempt)
+        if not attempt.is_past_deadline():
+            return _responses_write(attempt=attempt, answers=answers)
+        _attempt_close(attempt, status=Attempt.Status.EXPIRED)
+    # Raised outside the transaction, so the closing above is kept.
+    raise AttemptExpired(
+        _("Time is up: the attempt is closed and answers sent after the deadline are not counted."),
+        attempt=attempt,
+    )
+
+
+def _responses_write(*, attempt: Attempt, answers: Mapping[int, list[str]]) -> list[Response]:
+    if not answers:
+        return []
+    rows = {r.question_id: r for r in selectors.attempt_rows(attempt=attempt, question_ids=set(answers))}
+    if set(answers) - set(rows):
+        raise QuizError(_("This question is not part of this attempt."), status=400)
+    cleaned: dict[int, Answer] = {}
+    errors = []
+    for question_id, values in answers.items():
+        question = rows[question_id].question
+        try:
+            cleaned[question_id] = question.clean_answer(list(values))
+        except ValidationError as error:
+            errors.extend(error.messages)
+    if errors:
+        raise QuizError(" ".join(dict.fromkeys(errors)), status=400)
+
+    feedback_now = not attempt.quiz.answers_at_end and not attempt.quiz.exam_paper
+    now = timezone.now()
+    changed = []
+    for question_id, answer in cleaned.items():
+        response = rows[question_id]
+        if feedback_now and response.answered and response.answer != answer:
+            # The right answer was shown after the first answer; changing it would be cheating.
+            raise QuizError(
+                _("You have already answered this question and seen its answer."), status=409, attempt=attempt
+            )
+        response.answer_bool = answer.value
+        response.answer_text = answer.text
+        response.answered_at = None if answer.empty else now
+        response.__dict__["answer"] = answer
+        if feedback_now:
+            response.points, response.correct = response.question.grade_answer(answer)
+        changed.append(response)
+    Response.objects.bulk_update(changed, ["answer_bool", "answer_text", "answered_at", "points", "correct"])
+    Through = Response.selected_choices.through
+    Through.objects.filter(response_id__in=[r.pk for r in changed]).delete()
+    Through.objects.bulk_create(
+        Through(response_id=r.pk, choice_id=choice_id) for r in changed for choice_id in sorted(r.answer.choice_ids)
+    )
+    return changed
+
+
+# Submitting and marking -------------------------------------------------------------------
+
+
+def attempt_submit(*, attempt: Attempt) -> Attempt:
+    """Grade and close `attempt`. A second submission changes nothing and raises `AttemptClosed`.
+
+    After the deadline the attempt is closed as expired, graded on the answers saved in time."""
+    with transaction.atomic():
+        attempt = _lock_attempt(attempt.pk)
+        if not attempt.is_open:
+            raise AttemptClosed(_("This attempt was already submitted; the first submission stands."), attempt=attempt)
+        status = Attempt.Status.EXPIRED if attempt.is_past_deadline() else Attempt.Status.SUBMITTED
+        return _attempt_close(attempt, status=status)
+
+
+def attempt_expire_if_due(*, attempt: Attempt) -> bool:
+    """Close `attempt` as expired if its deadline passed; return True if it is closed now."""
+    if not attempt.is_open or not attempt.is_past_deadline():
+        return False
+    with transaction.atomic():
+        attempt = _lock_attempt(attempt.pk)
+        if attempt.is_open:
+            _attempt_close(attempt, status=Attempt.Status.EXPIRED)
+    return True
+
+
+def _attempt_close(attempt: Attempt, *, status: str) -> Attempt:
+    """Grade every response in bulk and close the attempt (inside the caller's transaction)."""
+    rows = selectors.attempt_rows(attempt=attempt)
+    for response in rows:
+        response.points, response.correct = response.question.grade(response)
+    Response.objects.bulk_update(rows, ["points", "correct"])
+    attempt.submitted_at = timezone.now()
+    _attempt_score(attempt, rows, closing_status=status)
+    return attempt
+
+
+def _attempt_score(attempt: Attempt, rows: list[Response], *, closing_status: str) -> None:
+    """Set score, status and passed from the graded rows; tell courses when the quiz is passed."""
+    was_passed = attempt.passed is True
+    attempt.score = sum((r.points for r in rows if r.points is not None), Decimal(0))
+    attempt.max_score = sum((Decimal(r.question.points) for r in rows), Decimal(0))
+    if any(r.points is None for r in rows):
+        attempt.status = Attempt.Status.AWAITING_MARKING
+        attempt.passed = None
+    else:
+        attempt.status = closing_status
+        attempt.passed = _passes(attempt)
+    attempt.save(update_fields=["status", "submitted_at", "score", "max_score", "passed"])
+    if attempt.passed and not was_passed:
+        from courses.services import quiz_passed
+
+        quiz_passed(user=attempt.user, quiz=attempt.quiz)
+
+
+def _passes(attempt: Attempt) -> bool:
+    if not attempt.max_score:
+        return True
+    return attempt.score * 100 >= attempt.quiz.pass_mark * attempt.max_score
+
+
+def response_mark(*, marker, response: Response, points: Decimal, comment: str = "") -> Response:
+    """Mark an essay answer: set its points (0 to the question's points) and a comment, then
+    rescore the attempt; when nothing awaits marking any more, it is submitted and maybe passed."""
+    if not marker.has_perm("quizzes.mark_response"):
+        raise QuizError(_("You may not mark answers."), status=403)
+    with transaction.atomic():
+        attempt = _lock_attempt(response.attempt_id)
+        response = Response.objects.select_for_update().get(pk=response.pk)
+        question = Question.objects.get(pk=response.question_id)
+        if not question.needs_marking:
+            raise QuizError(_("Only written answers are marked by hand."), status=400)
+        if attempt.is_open:
+            raise QuizError(_("This attempt is not submitted yet."), status=409)
+        if response.answered_at is None:
+            raise QuizError(_("This question was not answered, so there is nothing to mark."), status=409)
+        try:
+            points = Decimal(points)
+        except (ArithmeticError, TypeError, ValueError):
+            raise QuizError(_("Give the points as a number."), status=400)
+        if not points.is_finite() or points < 0 or points > question.points:
+            raise QuizError(
+                _("Give between 0 and %(max)d points.") % {"max": question.points},
+                status=400,
+            )
+        response.points = points.quantize(Decimal("0.01"))
+        response.correct = points == question.points
+        response.marker_comment = comment.strip()
+        response.marked_by = marker
+        response.marked_at = timezone.now()
+        response.save(update_fields=["points", "correct", "marker_comment", "marked_by", "marked_at"])
+        rows = selectors.attempt_rows(attempt=attempt)
+        closing = attempt.status if attempt.status != Attempt.Status.AWAITING_MARKING else Attempt.Status.SUBMITTED
+        _attempt_score(attempt, rows, closing_status=closing)
+    response.attempt = attempt
+    return response

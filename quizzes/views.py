@@ -1,0 +1,171 @@
+"""Quiz pages: thin wrappers around selectors (reads) and services (writes).
+
+Refused requests (`QuizError`) become a translated page with the fitting 4xx status."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from . import selectors, services
+from .forms import MarkForm
+from .models import Quiz, user_is_editor
+from .services import QuizError
+
+
+def _refused(request, error: QuizError):
+    return render(
+        request, "quizzes/error.html", {"message": error.message, "attempt": error.attempt}, status=error.status
+    )
+
+
+def _posted_answers(post) -> dict[int, list[str]]:
+    """Return {question id: posted values} for the questions the form declares in `question`."""
+    answers = {}
+    for raw in post.getlist("question"):
+        try:
+            question_id = int(raw)
+        except ValueError:
+            raise QuizError(_("This question is not part of this attempt."), status=400)
+        answers[question_id] = post.getlist(f"q-{question_id}")
+    return answers
+
+
+def _position(raw, *, default=None) -> int | None:
+    if raw in (None, ""):
+        return default
+    try:
+        return int(raw)
+    except (TypeError, ValueError):
+        raise Http404
+
+
+@login_required
+def quiz_detail(request, pk: int):
+    quiz = selectors.quiz_get(user=request.user, pk=pk)
+    translated = selectors.quiz_in_language(user=request.user, quiz=quiz)
+    if translated.pk != quiz.pk:
+        return redirect("quizzes:detail", translated.pk)
+    overview = selectors.quiz_overview(user=request.user, quiz=quiz)
+    return render(request, "quizzes/quiz_detail.html", {"quiz": quiz, "overview": overview})
+
+
+@require_POST
+@login_required
+def quiz_start(request, pk: int):
+    quiz = Quiz.objects.filter(pk=pk).first()
+    if quiz is None:
+        raise Http404
+    try:
+        attempt = services.attempt_start(user=request.user, quiz=quiz)
+    except QuizError as error:
+        return _refused(request, error)
+    return redirect("quizzes:take", attempt.pk)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def attempt_take(request, pk: int):
+    attempt = selectors.attempt_get(user=request.user, pk=pk)
+    if request.method == "POST":
+        try:
+            services.responses_save(attempt=attempt, answers=_posted_answers(request.POST))
+        except QuizError as error:
+            return _refused(request, error)
+        go = request.POST.get("go", "")
+        position = _position(request.POST.get("position"), default=1)
+        if go == "next":
+            position += 1
+        elif go == "prev":
+            position -= 1
+        elif go:
+            position = _position(go)
+        url = reverse("quizzes:take", args=[attempt.pk])
+        return redirect(url if attempt.quiz.exam_paper else f"{url}?q={max(position, 1)}")
+    if not attempt.is_open:
+        return redirect("quizzes:result", attempt.pk)
+    if services.attempt_expire_if_due(attempt=attempt):
+        messages.warning(request, _("Time is up: the attempt was closed with the answers saved before the deadline."))
+        return redirect("quizzes:result", attempt.pk)
+    page = selectors.take_page(attempt=attempt, position=_position(request.GET.get("q")))
+    return render(request, "quizzes/take.html", {"attempt": attempt, "quiz": attempt.quiz, "page": page})
+
+
+@require_POST
+@login_required
+def attempt_submit(request, pk: int):
+    attempt = selectors.attempt_get(user=request.user, pk=pk)
+    try:
+        services.responses_save(attempt=attempt, answers=_posted_answers(request.POST))
+        attempt = services.attempt_submit(attempt=attempt)
+    except QuizError as error:
+        return _refused(request, error)
+    return redirect("quizzes:result", attempt.pk)
+
+
+@login_required
+def attempt_result(request, pk: int):
+    attempt = selectors.attempt_get(user=request.user, pk=pk)
+    if attempt.is_open:
+        return redirect("quizzes:take", attempt.pk)
+    rows = [selectors.response_with_review(r) for r in selectors.attempt_rows(attempt=attempt)]
+    context = {
+        "attempt": attempt,
+        "quiz": attempt.quiz,
+        "rows": rows,
+        "categories": selectors.category_breakdown(rows=rows),
+    }
+    return render(request, "quizzes/result.html", context)
+
+
+@login_required
+def my_results(request):
+    page = Paginator(selectors.my_attempts(user=request.user), 25).get_page(request.GET.get("page"))
+    return render(request, "quizzes/my_results.html", {"page_obj": page})
+
+
+def _may_mark(user) -> bool:
+    return user.has_perm("quizzes.mark_response")
+
+
+@login_required
+def marking_queue(request):
+    if not _may_mark(request.user):
+        return _refused(request, QuizError(_("You may not mark answers."), status=403))
+    page = Paginator(selectors.marking_queue(), 25).get_page(request.GET.get("page"))
+    return render(request, "quizzes/marking_queue.html", {"page_obj": page})
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def response_mark(request, pk: int):
+    if not _may_mark(request.user):
+        return _refused(request, QuizError(_("You may not mark answers."), status=403))
+    response = selectors.response_for_marking(pk=pk)
+    form = MarkForm(request.POST or None, question=response.question, response=response)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.response_mark(
+                    marker=request.user,
+                    response=response,
+                    points=form.cleaned_data["points"],
+                    comment=form.cleaned_data["comment"],
+                )
+            except QuizError as error:
+                return _refused(request, error)
+            messages.success(request, _("The answer is marked."))
+            return redirect("quizzes:marking_queue")
+        status = 400
+    context = {
+        "response": response,
+        "question": response.question,
+        "form": form,
+        "editor": user_is_editor(request.user),
+    }
+    return render(request, "quizzes/mark.html", context, status=status)
