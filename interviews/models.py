@@ -1,0 +1,207 @@
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from modelcluster.fields import ParentalKey
+from modelcluster.models import ClusterableModel
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel
+from wagtail.models import Orderable, TranslatableMixin
+from wagtail.search import index
+
+
+class Category(models.TextChoices):
+    BACKGROUND = "background", _("Background and experience")
+    TOOLS_ANALYTICS = "tools-analytics", _("Tools and analytics")
+    STRATEGY_BRAND = "strategy-brand", _("Strategy and brand")
+    CONTENT_COMMUNITY = "content-community", _("Content and community")
+    CRISIS_REPUTATION = "crisis-reputation", _("Crisis and reputation")
+    PLATFORM_POLICIES = "platform-policies", _("Platform policies")
+    SEO = "seo", _("SEO")
+    CAREER_LEADERSHIP = "career-leadership", _("Career and leadership")
+
+
+class Level(models.TextChoices):
+    SPECIALIST = "specialist", _("Specialist")
+    MANAGER = "manager", _("Manager")
+    DIRECTOR = "director", _("Director")
+
+
+class Rating(models.IntegerChoices):
+    """The four self-ratings; the values are fsrs.Rating's."""
+
+    AGAIN = 1, _("Again")
+    HARD = 2, _("Hard")
+    GOOD = 3, _("Good")
+    EASY = 4, _("Easy")
+
+
+def validate_phrases(value) -> None:
+    if not isinstance(value, list) or not value or not all(isinstance(p, str) and p.strip() for p in value):
+        raise ValidationError(_('Enter a non-empty JSON list of words or phrases, e.g. ["reach", "engagement rate"].'))
+
+
+class InterviewQuestion(TranslatableMixin, index.Indexed, ClusterableModel):
+    """An interview question in one language. Its versions in other languages share its
+    translation key, and everything a trainee does with it (cards, answers) hangs off that key."""
+
+    key = models.SlugField(_("key"), max_length=80, help_text=_("Stable key, the same in every language."))
+    category = models.CharField(_("category"), max_length=30, choices=Category.choices)
+    level = models.CharField(_("level"), max_length=20, choices=Level.choices)
+    prompt = models.TextField(_("question"))
+    model_answer = models.TextField(
+        _("model answer"), help_text=_("Behavioural questions follow situation, task, action, result.")
+    )
+    suggested_seconds = models.PositiveSmallIntegerField(_("suggested answer time (seconds)"), default=120)
+
+    panels = [
+        FieldPanel("key"),
+        FieldRowPanel([FieldPanel("category"), FieldPanel("level"), FieldPanel("suggested_seconds")]),
+        FieldPanel("prompt"),
+        FieldPanel("model_answer"),
+        InlinePanel("key_points", label=_("Key points"), min_num=1, max_num=8),
+    ]
+    search_fields = [
+        index.SearchField("prompt"),
+        index.SearchField("key"),
+        index.FilterField("category"),
+        index.FilterField("level"),
+        index.FilterField("locale"),
+    ]
+
+    class Meta(TranslatableMixin.Meta):
+        verbose_name = _("interview question")
+        verbose_name_plural = _("interview questions")
+        ordering = ["category", "level", "key"]
+        constraints = [models.UniqueConstraint(fields=["key", "locale"], name="interview_key_unique_in_locale")]
+        indexes = [models.Index(fields=["locale", "category", "level"])]
+
+    def __str__(self):
+        return self.prompt[:80]
+
+    @property
+    def minutes_label(self) -> str:
+        minutes, seconds = divmod(self.suggested_seconds, 60)
+        return f"{minutes}:{seconds:02d}"
+
+
+class KeyPoint(Orderable):
+    """A point a good answer covers, with the words and phrases (in the question's language)
+    that suggest an answer covers it."""
+
+    question = ParentalKey(InterviewQuestion, on_delete=models.CASCADE, related_name="key_points")
+    key = models.SlugField(_("key"), max_length=60, help_text=_("The same in every language."))
+    text = models.CharField(_("text"), max_length=300)
+    phrases = models.JSONField(
+        _("phrases"),
+        default=list,
+        validators=[validate_phrases],
+        help_text=_('Words or phrases that show the point is covered, as a JSON list: ["reach", "engagement rate"].'),
+    )
+
+    panels = [FieldPanel("key"), FieldPanel("text"), FieldPanel("phrases")]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("key point")
+        verbose_name_plural = _("key points")
+        constraints = [models.UniqueConstraint(fields=["question", "key"], name="key_point_unique_in_question")]
+
+    def __str__(self):
+        return self.text
+
+
+class Card(models.Model):
+    """A trainee's FSRS memory state for one question, keyed by the question's
+    language-free translation key so a language switch keeps the schedule.
+
+    Category and level are copied from the question (they are the same in every
+    language) so the next due card is picked from the (user, due) index alone."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="interview_cards")
+    question_key = models.UUIDField(_("question key"))
+    category = models.CharField(_("category"), max_length=30, choices=Category.choices)
+    level = models.CharField(_("level"), max_length=20, choices=Level.choices)
+    due = models.DateTimeField(_("due"))
+    stability = models.FloatField(null=True, blank=True)
+    difficulty = models.FloatField(null=True, blank=True)
+    state = models.PositiveSmallIntegerField(default=1, help_text="fsrs.State: 1 learning, 2 review, 3 relearning.")
+    step = models.PositiveSmallIntegerField(null=True, blank=True)
+    last_review = models.DateTimeField(null=True, blank=True)
+    reviews = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("drill card")
+        constraints = [models.UniqueConstraint(fields=["user", "question_key"], name="one_card_per_question")]
+        indexes = [
+            models.Index(fields=["user", "due"], name="interviews_card_user_due"),
+            models.Index(fields=["user", "created_at"], name="interviews_card_user_created"),
+        ]
+
+    def __str__(self):
+        return f"{self.user} · {self.question_key}"
+
+
+class DrillSession(models.Model):
+    """A run of practice (open-ended, scheduled by FSRS) or a mock interview (N questions, timed)."""
+
+    class Mode(models.TextChoices):
+        PRACTICE = "practice", _("Practice")
+        MOCK = "mock", _("Mock interview")
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="drill_sessions")
+    mode = models.CharField(_("mode"), max_length=10, choices=Mode.choices)
+    level = models.CharField(_("level"), max_length=20, choices=Level.choices, blank=True)
+    categories = models.JSONField(_("categories"), default=list, blank=True)
+    question_keys = models.JSONField(_("question keys"), default=list, blank=True, help_text="In the order asked.")
+    started_at = models.DateTimeField(_("started at"), default=timezone.now)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("drill session")
+        ordering = ["-started_at"]
+        indexes = [models.Index(fields=["user", "-started_at"])]
+
+    def __str__(self):
+        return f"{self.get_mode_display()} · {self.user} · {self.started_at:%Y-%m-%d}"
+
+    @property
+    def finished(self) -> bool:
+        return self.finished_at is not None
+
+
+class DrillAnswer(models.Model):
+    """One question asked in a session, and what the trainee did with it."""
+
+    session = models.ForeignKey(DrillSession, on_delete=models.CASCADE, related_name="answers")
+    position = models.PositiveSmallIntegerField(default=0)
+    question_key = models.UUIDField(_("question key"))
+    question = models.ForeignKey(
+        InterviewQuestion,
+        verbose_name=_("question"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="answers",
+        help_text="The language version shown when the question was asked.",
+    )
+    answer_text = models.TextField(_("answer"), blank=True)
+    skipped = models.BooleanField(_("skipped"), default=False)
+    covered_keys = models.JSONField(_("covered key points"), default=list, blank=True)
+    hinted_keys = models.JSONField(_("key points the answer seems to cover"), default=list, blank=True)
+    rating = models.PositiveSmallIntegerField(_("self-rating"), choices=Rating.choices, null=True, blank=True)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    rated_at = models.DateTimeField(_("rated at"), null=True, blank=True)
+    seconds_taken = models.PositiveIntegerField(_("seconds taken"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("drill answer")
+        ordering = ["session", "position"]
+        constraints = [models.UniqueConstraint(fields=["session", "position"], name="one_answer_per_position")]
+
+    def __str__(self):
+        return f"{self.session_id} · {self.position}"
+
+    @property
+    def answered(self) -> bool:
+        return self.answered_at is not None

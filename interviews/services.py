@@ -1,0 +1,296 @@
+"""Writes for interview drills: sessions, answers, self-ratings and the FSRS schedule."""
+
+import random
+from datetime import UTC, datetime
+
+import fsrs
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from wagtail.models import Locale
+
+from . import selectors
+from .matching import covered_key_points
+from .models import Card, Category, DrillAnswer, DrillSession, InterviewQuestion, Level, Rating
+
+MAX_ANSWER_CHARS = 10_000
+MOCK_MIN, MOCK_MAX = 3, 10
+RATING_NAMES = {"again": Rating.AGAIN, "hard": Rating.HARD, "good": Rating.GOOD, "easy": Rating.EASY}
+
+_scheduler = fsrs.Scheduler()
+
+
+class DrillError(Exception):
+    """A request the drill engine refuses; `message` is translated and shown to the trainee."""
+
+    def __init__(self, message: str, status: int = 400):
+        super().__init__(message)
+        self.message = message
+        self.status = status
+
+
+def _clean_filters(*, categories, level) -> tuple[list[str], str]:
+    categories = [c for c in (categories or []) if c]
+    unknown = [c for c in categories if c not in Category.values]
+    if unknown:
+        raise DrillError(_("Unknown category: %(category)s.") % {"category": unknown[0][:60]})
+    level = level or ""
+    if level and level not in Level.values:
+        raise DrillError(_("Unknown level: %(level)s.") % {"level": level[:60]})
+    return sorted(set(categories), key=Category.values.index), level
+
+
+def rating_parse(value) -> Rating:
+    """Return the Rating for 'again', 'hard', 'good', 'easy' (or 1-4); refuse anything else."""
+    if isinstance(value, Rating):
+        return value
+    text = str(value if value is not None else "").strip().lower()
+    if text in RATING_NAMES:
+        return RATING_NAMES[text]
+    if text.isdigit() and int(text) in Rating.values:
+        return Rating(int(text))
+    raise DrillError(_("Choose one of the four ratings: again, hard, good or easy."))
+
+
+# Practice ---------------------------------------------------------------------------
+
+
+def practice_start(*, user, categories=None, level=None, now: datetime | None = None) -> DrillSession:
+    """Open a practice session with the given filters."""
+    categories, level = _clean_filters(categories=categories, level=level)
+    return DrillSession.objects.create(
+        user=user, mode=DrillSession.Mode.PRACTICE, categories=categories, level=level, started_at=now or timezone.now()
+    )
+
+
+@transaction.atomic
+def practice_next(*, session: DrillSession, locale: Locale, now: datetime | None = None) -> DrillAnswer | None:
+    """Return the question to drill next in a practice session, as a new DrillAnswer.
+
+    Due cards first (the one due soonest), then new questions (a few per day), then
+    cards due later today. Return the open answer if one waits; None when nothing is left."""
+    now = now or timezone.now()
+    if session.finished:
+        raise DrillError(_("This session is finished. Start a new one from the interview practice page."))
+    waiting = selectors.current_answer(session=session)
+    if waiting is not None:
+        return waiting
+    user, categories, level = session.user, session.categories or None, session.level or None
+    _start, end_of_day = selectors.day_bounds(now)
+
+    question = None
+    skip = []
+    for _attempt in range(3):  # a card whose question was deleted is passed over
+        card = selectors.next_due_card(
+            user=user, until=end_of_day, categories=categories, level=level, exclude_keys=skip
+        )
+        if card is not None and card.due <= now:
+            question = selectors.question_for(key=card.question_key, locale=locale)
+        elif selectors.new_left_today(user=user, now=now) > 0:
+            question = selectors.next_new_question(user=user, locale=locale, categories=categories, level=level)
+            if question is None and card is not None:
+                question = selectors.question_for(key=card.question_key, locale=locale)
+        elif card is not None:
+            question = selectors.question_for(key=card.question_key, locale=locale)
+        if question is not None or card is None:
+            break
+        skip.append(card.question_key)
+    if question is None:
+        return None
+
+    position = len(session.question_keys)
+    session.question_keys = [*session.question_keys, str(question.translation_key)]
+    session.save(update_fields=["question_keys"])
+    return DrillAnswer.objects.create(
+        session=session, position=position, question_key=question.translation_key, question=question, started_at=now
+    )
+
+
+def session_finish(*, session: DrillSession, now: datetime | None = None) -> DrillSession:
+    """Close a session; unanswered mock questions count as skipped. Finishing twice changes nothing."""
+    if session.finished:
+        return session
+    now = now or timezone.now()
+    with transaction.atomic():
+        session.finished_at = now
+        session.save(update_fields=["finished_at"])
+        if session.mode == DrillSession.Mode.MOCK:
+            session.answers.filter(answered_at__isnull=True).update(skipped=True)
+        else:
+            # A practice question shown but never answered leaves no trace.
+            session.answers.filter(answered_at__isnull=True).delete()
+    return session
+
+
+# Answers ----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def answer_submit(
+    *,
+    answer: DrillAnswer,
+    text: str,
+    give_up: bool = False,
+    question: InterviewQuestion | None = None,
+    now: datetime | None = None,
+) -> DrillAnswer:
+    """Record the trainee's answer (empty or `give_up` is a skip) and the key points it seems to cover.
+
+    `question` is the language version on screen, when the trainee switched language."""
+    now = now or timezone.now()
+    text = (text or "").replace("\r\n", "\n")
+    if len(text) > MAX_ANSWER_CHARS:
+        raise DrillError(
+            ngettext(
+                "Your answer is %(count)s character long; the limit is %(limit)s. Shorten it and submit again.",
+                "Your answer is %(count)s characters long; the limit is %(limit)s. Shorten it and submit again.",
+                len(text),
+            )
+            % {"count": f"{len(text):,}", "limit": f"{MAX_ANSWER_CHARS:,}"}
+        )
+    answer = DrillAnswer.objects.select_for_update(of=("self",)).select_related("session").get(pk=answer.pk)
+    session = answer.session
+    if session.finished:
+        raise DrillError(_("This session is finished. Start a new one from the interview practice page."))
+    if answer.answered_at is not None or answer.skipped:
+        raise DrillError(_("You have already answered this question."))
+    if session.mode == DrillSession.Mode.MOCK:
+        current = selectors.current_answer(session=session)
+        if current is None or current.pk != answer.pk:
+            raise DrillError(_("Answer the questions of a mock interview in order."))
+
+    if question is not None and question.translation_key == answer.question_key:
+        answer.question = question
+    shown = answer.question
+    answer.answer_text = text
+    answer.skipped = give_up or not text.strip()
+    answer.hinted_keys = covered_key_points(text, shown.key_points.all()) if shown and text.strip() else []
+    answer.answered_at = now
+    started = answer.started_at or now
+    answer.started_at = started
+    answer.seconds_taken = max(0, int((now - started).total_seconds()))
+    answer.save()
+
+    if session.mode == DrillSession.Mode.MOCK:
+        following = session.answers.filter(position__gt=answer.position).order_by("position").first()
+        if following is None:
+            session_finish(session=session, now=now)
+        else:
+            following.started_at = now
+            following.save(update_fields=["started_at"])
+    return answer
+
+
+def _fsrs_card(card: Card) -> fsrs.Card:
+    return fsrs.Card(
+        card_id=card.pk or 1,
+        state=fsrs.State(card.state),
+        step=card.step,
+        stability=card.stability,
+        difficulty=card.difficulty,
+        due=card.due.astimezone(UTC),
+        last_review=card.last_review.astimezone(UTC) if card.last_review else None,
+    )
+
+
+@transaction.atomic
+def card_review(*, user, question: InterviewQuestion, rating, now: datetime | None = None) -> Card:
+    """Apply one FSRS review to `user`'s card for `question`'s translation key (any language)."""
+    rating = rating_parse(rating)
+    now = (now or timezone.now()).astimezone(UTC)
+    card, _created = Card.objects.get_or_create(
+        user=user,
+        question_key=question.translation_key,
+        defaults={"due": now, "category": question.category, "level": question.level, "created_at": now},
+    )
+    card = Card.objects.select_for_update().get(pk=card.pk)
+    reviewed, _log = _scheduler.review_card(_fsrs_card(card), fsrs.Rating(int(rating)), now)
+    card.state = int(reviewed.state)
+    card.step = reviewed.step
+    card.stability = reviewed.stability
+    card.difficulty = reviewed.difficulty
+    card.due = reviewed.due
+    card.last_review = reviewed.last_review
+    card.reviews += 1
+    card.category, card.level = question.category, question.level
+    card.save()
+    return card
+
+
+@transaction.atomic
+def answer_rate(*, answer: DrillAnswer, rating, covered_keys=(), now: datetime | None = None) -> DrillAnswer:
+    """Record the trainee's ticks and self-rating, and schedule the question's card with FSRS."""
+    now = now or timezone.now()
+    rating = rating_parse(rating)
+    answer = DrillAnswer.objects.select_for_update(of=("self",)).select_related("session", "question").get(pk=answer.pk)
+    session = answer.session
+    if session.mode == DrillSession.Mode.PRACTICE and session.finished:
+        raise DrillError(_("This session is finished. Start a new one from the interview practice page."))
+    if session.mode == DrillSession.Mode.MOCK and not session.finished:
+        raise DrillError(_("Rate your answers when the mock interview is over."))
+    if answer.answered_at is None and not answer.skipped:
+        raise DrillError(_("Answer the question, or give up, before you rate yourself."))
+    if answer.rating is not None:
+        raise DrillError(_("You have already rated this answer."))
+    question = answer.question or selectors.question_for(key=answer.question_key, locale=Locale.get_active())
+    if question is None:
+        raise DrillError(_("This question no longer exists."), status=404)
+    valid = [point.key for point in question.key_points.all()]
+    ticked = {str(key) for key in covered_keys or []}
+    answer.covered_keys = [key for key in valid if key in ticked]
+    answer.rating = rating
+    answer.rated_at = now
+    answer.save(update_fields=["covered_keys", "rating", "rated_at"])
+    card_review(user=session.user, question=question, rating=rating, now=now)
+    return answer
+
+
+# Mock interviews --------------------------------------------------------------------
+
+
+@transaction.atomic
+def mock_start(*, user, level, count, locale: Locale, categories=None, now: datetime | None = None) -> DrillSession:
+    """Start a mock interview of `count` (3 to 10) questions of `level`, drawn at random."""
+    now = now or timezone.now()
+    categories, level = _clean_filters(categories=categories, level=level)
+    if not level:
+        raise DrillError(_("Choose a level for the mock interview."))
+    try:
+        count = int(str(count).strip())
+    except (TypeError, ValueError):
+        raise DrillError(_("The number of questions must be a whole number from 3 to 10."))
+    if not MOCK_MIN <= count <= MOCK_MAX:
+        raise DrillError(_("The number of questions must be a whole number from 3 to 10."))
+    pool = list(
+        selectors._questions(locale=locale, categories=categories, level=level).only(
+            "id", "translation_key", "category"
+        )
+    )
+    if not pool:
+        raise DrillError(_("No questions match this level and these categories yet."))
+    chosen = random.sample(pool, min(count, len(pool)))
+    session = DrillSession.objects.create(
+        user=user,
+        mode=DrillSession.Mode.MOCK,
+        level=level,
+        categories=categories,
+        question_keys=[str(q.translation_key) for q in chosen],
+        started_at=now,
+    )
+    DrillAnswer.objects.bulk_create(
+        DrillAnswer(
+            session=session,
+            position=i,
+            question_key=q.translation_key,
+            question_id=q.pk,
+            started_at=now if i == 0 else None,
+        )
+        for i, q in enumerate(chosen)
+    )
+    return session
+
+
+def mock_finish(*, session: DrillSession, now: datetime | None = None) -> DrillSession:
+    """End a mock interview now; questions not reached count as skipped."""
+    return session_finish(session=session, now=now)

@@ -1,0 +1,19 @@
+from django.urls import path
+
+from . import views
+
+app_name = "interviews"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("practice/start/", views.practice_start, name="practice_start"),
+    path("mock/start/", views.mock_start, name="mock_start"),
+    path("sessions/<int:session_id>/", views.session_detail, name="session"),
+    path("sessions/<int:session_id>/next/", views.practice_next, name="practice_next"),
+    path("sessions/<int:session_id>/finish/", views.session_finish, name="finish"),
+    path("sessions/<int:session_id>/report/", views.report, name="report"),
+    path("answers/<int:answer_id>/", views.question, name="question"),
+    path("answers/<int:answer_id>/submit/", views.answer_submit, name="submit"),
+    path("answers/<int:answer_id>/reveal/", views.reveal, name="reveal"),
+    path("answers/<int:answer_id>/rate/", views.answer_rate, name="rate"),
+]

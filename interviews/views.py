@@ -1,0 +1,245 @@
+"""Interview drill pages. Every session and answer is looked up through the signed-in
+trainee, so another trainee, HR or staff get a 404 for what is not theirs."""
+
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+from wagtail.models import Locale
+
+from . import selectors, services
+from .models import Category, DrillAnswer, DrillSession, Level, Rating
+from .services import DrillError
+
+
+def _refusal(request, error: DrillError):
+    return render(request, "interviews/error.html", {"message": error.message}, status=error.status)
+
+
+def handles_drill_errors(view):
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except DrillError as error:
+            return _refusal(request, error)
+
+    return wrapper
+
+
+def _filters(data) -> tuple[list[str], str]:
+    return services._clean_filters(categories=data.getlist("category"), level=data.get("level", ""))
+
+
+def _answer(request, answer_id: int) -> DrillAnswer:
+    return get_object_or_404(selectors.answers_of(request.user), pk=answer_id)
+
+
+def _session(request, session_id: int) -> DrillSession:
+    return get_object_or_404(selectors.sessions_of(request.user), pk=session_id)
+
+
+def _form_context() -> dict:
+    return {
+        "category_choices": Category.choices,
+        "level_choices": Level.choices,
+        "mock_counts": range(services.MOCK_MIN, services.MOCK_MAX + 1),
+    }
+
+
+@require_GET
+@login_required
+def home(request):
+    try:
+        categories, level = _filters(request.GET)
+        error = None
+    except DrillError as refused:
+        categories, level, error = [], "", refused
+    overview = selectors.drill_overview(
+        user=request.user, locale=Locale.get_active(), now=timezone.now(), categories=categories, level=level
+    )
+    context = {"overview": overview, "categories": categories, "level": level, "error": error, **_form_context()}
+    return render(request, "interviews/home.html", context, status=error.status if error else 200)
+
+
+@require_POST
+@login_required
+@handles_drill_errors
+def practice_start(request):
+    categories, level = _filters(request.POST)
+    session = services.practice_start(user=request.user, categories=categories, level=level)
+    return _practice_continue(request, session)
+
+
+def _practice_continue(request, session: DrillSession):
+    answer = services.practice_next(session=session, locale=Locale.get_active())
+    if answer is None:
+        services.session_finish(session=session)
+        messages.info(
+            request,
+            _("Nothing is due and no new questions are left for today. Come back tomorrow, or try a mock interview."),
+        )
+        if session.answers.exists():
+            return redirect("interviews:report", session_id=session.pk)
+        return redirect("interviews:home")
+    if answer.answered_at is not None:
+        return redirect("interviews:reveal", answer_id=answer.pk)
+    return redirect("interviews:question", answer_id=answer.pk)
+
+
+@require_POST
+@login_required
+@handles_drill_errors
+def practice_next(request, session_id: int):
+    session = _session(request, session_id)
+    if session.mode != DrillSession.Mode.PRACTICE:
+        raise DrillError(_("This is not a practice session."))
+    return _practice_continue(request, session)
+
+
+@require_GET
+@login_required
+def session_detail(request, session_id: int):
+    session = _session(request, session_id)
+    if session.finished:
+        return redirect("interviews:report", session_id=session.pk)
+    answer = selectors.current_answer(session=session)
+    if answer is None:
+        return redirect("interviews:report", session_id=session.pk)
+    if answer.answered_at is not None or answer.skipped:
+        return redirect("interviews:reveal", answer_id=answer.pk)
+    return redirect("interviews:question", answer_id=answer.pk)
+
+
+@require_POST
+@login_required
+def session_finish(request, session_id: int):
+    session = _session(request, session_id)
+    services.session_finish(session=session)
+    return redirect("interviews:report", session_id=session.pk)
+
+
+@require_POST
+@login_required
+@handles_drill_errors
+def mock_start(request):
+    categories, level = _filters(request.POST)
+    session = services.mock_start(
+        user=request.user,
+        level=level,
+        count=request.POST.get("count", ""),
+        categories=categories,
+        locale=Locale.get_active(),
+    )
+    return redirect("interviews:session", session_id=session.pk)
+
+
+def _question_page(request, answer: DrillAnswer, *, text: str = "", error: str = "", status: int = 200):
+    question = selectors.question_for(key=answer.question_key, locale=Locale.get_active(), fallback=answer.question)
+    if question is None:
+        return _refusal(request, DrillError(_("This question no longer exists."), status=404))
+    session = answer.session
+    context = {
+        "answer": answer,
+        "session": session,
+        "question": question,
+        "text": text,
+        "error": error,
+        "limit": services.MAX_ANSWER_CHARS,
+        "position": answer.position + 1,
+        "total": len(session.question_keys) if session.mode == DrillSession.Mode.MOCK else None,
+        "elapsed": int((timezone.now() - answer.started_at).total_seconds()) if answer.started_at else 0,
+    }
+    return render(request, "interviews/question.html", context, status=status)
+
+
+@require_GET
+@login_required
+def question(request, answer_id: int):
+    answer = _answer(request, answer_id)
+    session = answer.session
+    if answer.answered_at is not None or answer.skipped or session.finished:
+        if session.mode == DrillSession.Mode.MOCK:
+            return redirect("interviews:session", session_id=session.pk)
+        return redirect("interviews:reveal", answer_id=answer.pk)
+    if session.mode == DrillSession.Mode.MOCK:
+        current = selectors.current_answer(session=session)
+        if current is not None and current.pk != answer.pk:
+            return redirect("interviews:question", answer_id=current.pk)
+    return _question_page(request, answer)
+
+
+@require_POST
+@login_required
+def answer_submit(request, answer_id: int):
+    answer = _answer(request, answer_id)
+    text = request.POST.get("answer", "")
+    question = selectors.question_for(key=answer.question_key, locale=Locale.get_active(), fallback=answer.question)
+    try:
+        answer = services.answer_submit(answer=answer, text=text, give_up="give_up" in request.POST, question=question)
+    except DrillError as error:
+        if len(text) > services.MAX_ANSWER_CHARS and not answer.session.finished and answer.answered_at is None:
+            # Keep what they typed: they shorten it and submit again.
+            return _question_page(request, answer, text=text, error=error.message, status=error.status)
+        return _refusal(request, error)
+    if answer.session.mode == DrillSession.Mode.MOCK:
+        answer.session.refresh_from_db(fields=["finished_at"])
+        if answer.session.finished:
+            return redirect("interviews:report", session_id=answer.session_id)
+        return redirect("interviews:session", session_id=answer.session_id)
+    return redirect("interviews:reveal", answer_id=answer.pk)
+
+
+@require_GET
+@login_required
+def reveal(request, answer_id: int):
+    answer = _answer(request, answer_id)
+    session = answer.session
+    if session.mode == DrillSession.Mode.MOCK and not session.finished:
+        # The model answers stay hidden until the mock interview is over.
+        return redirect("interviews:session", session_id=session.pk)
+    if answer.answered_at is None and not answer.skipped:
+        return redirect("interviews:question", answer_id=answer.pk)
+    question = selectors.question_for(key=answer.question_key, locale=Locale.get_active(), fallback=answer.question)
+    if question is None:
+        return _refusal(request, DrillError(_("This question no longer exists."), status=404))
+    points = list(question.key_points.all())
+    context = {
+        "answer": answer,
+        "session": session,
+        "question": question,
+        "points": [
+            {"point": p, "hinted": p.key in answer.hinted_keys, "covered": p.key in answer.covered_keys} for p in points
+        ],
+        "ratings": [(Rating(value).name.lower(), label) for value, label in Rating.choices],
+        "due_today": selectors.due_count(user=request.user, until=selectors.day_bounds(timezone.now())[1]),
+    }
+    return render(request, "interviews/reveal.html", context)
+
+
+@require_POST
+@login_required
+@handles_drill_errors
+def answer_rate(request, answer_id: int):
+    answer = _answer(request, answer_id)
+    answer = services.answer_rate(
+        answer=answer, rating=request.POST.get("rating", ""), covered_keys=request.POST.getlist("covered")
+    )
+    session = answer.session
+    if session.mode == DrillSession.Mode.MOCK:
+        return redirect("interviews:report", session_id=session.pk)
+    return _practice_continue(request, session)
+
+
+@require_GET
+@login_required
+def report(request, session_id: int):
+    session = _session(request, session_id)
+    if not session.finished and session.mode == DrillSession.Mode.MOCK:
+        return redirect("interviews:session", session_id=session.pk)
+    context = {"report": selectors.session_report(session=session, locale=Locale.get_active())}
+    return render(request, "interviews/report.html", context)

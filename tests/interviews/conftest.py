@@ -1,0 +1,40 @@
+import pytest
+from django.utils import translation
+
+from tests.factories import HRFactory, UserFactory
+from tests.interviews.factories import locale
+
+
+@pytest.fixture
+def locales(db):
+    return {"en": locale("en"), "ar": locale("ar")}
+
+
+@pytest.fixture
+def trainee(db):
+    return UserFactory()
+
+
+@pytest.fixture
+def other_trainee(db):
+    return UserFactory()
+
+
+@pytest.fixture
+def hr_same_org(db, trainee):
+    hr = HRFactory()
+    trainee.organization = hr.organization
+    trainee.save(update_fields=["organization"])
+    return hr
+
+
+@pytest.fixture
+def en():
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture
+def ar():
+    with translation.override("ar"):
+        yield
