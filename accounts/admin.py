@@ -16,5 +16,17 @@ class UserAdmin(BaseUserAdmin):
     list_filter = ["role", "organization", "is_staff"]
     search_fields = ["username", "email", "name_latin", "name_arabic"]
     fieldsets = BaseUserAdmin.fieldsets + (
-        ("Masar", {"fields": ("name_latin", "name_arabic", "preferred_language", "role", "organization", "names_confirmed_at")}),
+        (
+            "Masar",
+            {
+                "fields": (
+                    "name_latin",
+                    "name_arabic",
+                    "preferred_language",
+                    "role",
+                    "organization",
+                    "names_confirmed_at",
+                )
+            },
+        ),
     )

@@ -17,7 +17,9 @@ NAME_FORBIDDEN = re.compile(r"[<>{}\[\]\\/=;\"`@#$%^*|~]")
 def clean_name_arabic(value: str) -> str:
     value = " ".join(value.split())
     if not ARABIC_LETTER.search(value):
-        raise forms.ValidationError(_("Write your name in Arabic letters, as it should appear on the Arabic certificate."))
+        raise forms.ValidationError(
+            _("Write your name in Arabic letters, as it should appear on the Arabic certificate.")
+        )
     if NAME_FORBIDDEN.search(value):
         raise forms.ValidationError(_("A name may contain letters, spaces, hyphens, dots and apostrophes only."))
     return value
@@ -26,7 +28,9 @@ def clean_name_arabic(value: str) -> str:
 def clean_name_latin(value: str) -> str:
     value = " ".join(value.split())
     if not LATIN_LETTER.search(value):
-        raise forms.ValidationError(_("Write your name in Latin letters, as it should appear on the English certificate."))
+        raise forms.ValidationError(
+            _("Write your name in Latin letters, as it should appear on the English certificate.")
+        )
     if NAME_FORBIDDEN.search(value):
         raise forms.ValidationError(_("A name may contain letters, spaces, hyphens, dots and apostrophes only."))
     return value
@@ -42,17 +46,25 @@ class NamesMixin:
 
 class SignupForm(NamesMixin, forms.Form):
     username = forms.RegexField(
-        label=_("Username"), max_length=150, regex=r"^[\w.@+-]+\Z",
+        label=_("Username"),
+        max_length=150,
+        regex=r"^[\w.@+-]+\Z",
         error_messages={"invalid": _("Use letters, digits and @/./+/-/_ only.")},
     )
     email = forms.EmailField(label=_("Email"))
-    name_latin = forms.CharField(label=_("Name in Latin letters"), max_length=150,
-                                 help_text=_("Printed on the English certificate."))
-    name_arabic = forms.CharField(label=_("Name in Arabic"), max_length=150,
-                                  help_text=_("Printed on the Arabic certificate."))
+    name_latin = forms.CharField(
+        label=_("Name in Latin letters"), max_length=150, help_text=_("Printed on the English certificate.")
+    )
+    name_arabic = forms.CharField(
+        label=_("Name in Arabic"), max_length=150, help_text=_("Printed on the Arabic certificate.")
+    )
     preferred_language = forms.ChoiceField(label=_("Preferred language"), choices=settings.LANGUAGES)
-    organization_code = forms.CharField(label=_("Organization code (optional)"), max_length=32, required=False,
-                                        help_text=_("Given by your employer's HR team."))
+    organization_code = forms.CharField(
+        label=_("Organization code (optional)"),
+        max_length=32,
+        required=False,
+        help_text=_("Given by your employer's HR team."),
+    )
     password1 = forms.CharField(label=_("Password"), strip=False, widget=forms.PasswordInput)
     password2 = forms.CharField(label=_("Password again"), strip=False, widget=forms.PasswordInput)
 
@@ -83,8 +95,11 @@ class SignupForm(NamesMixin, forms.Form):
         if p1 and p2 and p1 != p2:
             self.add_error("password2", _("The two passwords differ."))
         elif p1:
-            candidate = User(username=cleaned.get("username", ""), email=cleaned.get("email", ""),
-                             name_latin=cleaned.get("name_latin", ""))
+            candidate = User(
+                username=cleaned.get("username", ""),
+                email=cleaned.get("email", ""),
+                name_latin=cleaned.get("name_latin", ""),
+            )
             try:
                 password_validation.validate_password(p1, candidate)
             except forms.ValidationError as error:

@@ -15,7 +15,10 @@ class Organization(models.Model):
 
     name = models.CharField(_("name"), max_length=200, unique=True)
     join_code = models.CharField(
-        _("join code"), max_length=32, unique=True, default=_join_code,
+        _("join code"),
+        max_length=32,
+        unique=True,
+        default=_join_code,
         help_text=_("Trainees type this code when they sign up to join the organization."),
     )
     created_at = models.DateTimeField(auto_now_add=True)
@@ -49,11 +52,17 @@ class User(AbstractUser):
     )
     role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.TRAINEE)
     organization = models.ForeignKey(
-        Organization, verbose_name=_("organization"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="members",
+        Organization,
+        verbose_name=_("organization"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="members",
     )
     names_confirmed_at = models.DateTimeField(
-        _("names confirmed at"), null=True, blank=True,
+        _("names confirmed at"),
+        null=True,
+        blank=True,
         help_text=_("Set when the trainee confirms the names printed on certificates; they cannot change after."),
     )
 

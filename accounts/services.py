@@ -36,9 +36,7 @@ def user_signup(
     return user
 
 
-def user_profile_update(
-    *, user: "User", name_latin: str, name_arabic: str, preferred_language: str
-) -> "User":
+def user_profile_update(*, user: "User", name_latin: str, name_arabic: str, preferred_language: str) -> "User":
     """Update a user's names and language; names stay as they are once confirmed for certificates."""
     if not user.names_locked:
         user.name_latin = name_latin.strip()

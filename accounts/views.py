@@ -26,9 +26,13 @@ class SignupView(FormView):
     def form_valid(self, form):
         data = form.cleaned_data
         user = services.user_signup(
-            username=data["username"], email=data["email"], password=data["password1"],
-            name_latin=data["name_latin"], name_arabic=data["name_arabic"],
-            preferred_language=data["preferred_language"], organization=data["organization_code"],
+            username=data["username"],
+            email=data["email"],
+            password=data["password1"],
+            name_latin=data["name_latin"],
+            name_arabic=data["name_arabic"],
+            preferred_language=data["preferred_language"],
+            organization=data["organization_code"],
         )
         login(self.request, user, backend="django.contrib.auth.backends.ModelBackend")
         with translation.override(user.preferred_language):
@@ -61,8 +65,11 @@ class ProfileView(LoginRequiredMixin, FormView):
 
     def get_initial(self):
         user = self.request.user
-        return {"name_latin": user.name_latin, "name_arabic": user.name_arabic,
-                "preferred_language": user.preferred_language}
+        return {
+            "name_latin": user.name_latin,
+            "name_arabic": user.name_arabic,
+            "preferred_language": user.preferred_language,
+        }
 
     def form_valid(self, form):
         services.user_profile_update(user=self.request.user, **form.cleaned_data)

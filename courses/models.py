@@ -48,10 +48,16 @@ class CoursePage(Page):
     intro = RichTextField(_("introduction"), blank=True, features=RICH_TEXT_FEATURES)
     level = models.CharField(_("level"), max_length=20, choices=Level.choices, default=Level.BEGINNER)
     estimated_hours = models.PositiveSmallIntegerField(_("estimated hours"), default=1)
-    outcomes = StreamField([("outcome", blocks.CharBlock(label=_("outcome")))], verbose_name=_("learning outcomes"), blank=True)
+    outcomes = StreamField(
+        [("outcome", blocks.CharBlock(label=_("outcome")))], verbose_name=_("learning outcomes"), blank=True
+    )
     cover = models.ForeignKey(
-        "wagtailimages.Image", verbose_name=_("cover"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="+",
+        "wagtailimages.Image",
+        verbose_name=_("cover"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
 
     content_panels = Page.content_panels + [
@@ -86,12 +92,19 @@ class ModulePage(Page):
         _("required"), default=True, help_text=_("Required modules count towards the certificate.")
     )
     quiz = models.ForeignKey(
-        "quizzes.Quiz", verbose_name=_("quiz"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="modules",
+        "quizzes.Quiz",
+        verbose_name=_("quiz"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="modules",
     )
 
     content_panels = Page.content_panels + [
-        FieldPanel("summary"), FieldPanel("intro"), FieldPanel("required"), FieldPanel("quiz"),
+        FieldPanel("summary"),
+        FieldPanel("intro"),
+        FieldPanel("required"),
+        FieldPanel("quiz"),
     ]
     parent_page_types = ["courses.CoursePage"]
     subpage_types = ["courses.LessonPage"]
@@ -120,7 +133,9 @@ class LessonPage(Page):
     estimated_minutes = models.PositiveSmallIntegerField(_("estimated minutes"), default=10)
     last_reviewed = models.DateField(_("last reviewed"), null=True, blank=True)
     review_interval_days = models.PositiveSmallIntegerField(
-        _("review interval (days)"), null=True, blank=True,
+        _("review interval (days)"),
+        null=True,
+        blank=True,
         help_text=_("For lessons on platform policies: how often the lesson must be checked again."),
     )
 
@@ -197,6 +212,9 @@ class LessonCompletion(models.Model):
         constraints = [models.UniqueConstraint(fields=["user", "lesson_key"], name="one_completion_per_lesson")]
         indexes = [models.Index(fields=["user", "course_key"])]
 
+    def __str__(self):
+        return f"{self.user} · {self.lesson_key}"
+
 
 class ContentRecord(models.Model):
     """What `load_content` last wrote for one key and language, to spot editors' changes."""
@@ -210,6 +228,9 @@ class ContentRecord(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["kind", "key", "language"], name="one_record_per_content")]
+
+    def __str__(self):
+        return f"{self.kind}:{self.key} ({self.language})"
 
 
 def content_uuid(kind: str, key: str) -> uuid.UUID:

@@ -86,9 +86,24 @@ class CourseOutline:
 def course_outline(*, course: CoursePage, user) -> CourseOutline:
     """Return the course's live modules and lessons in order, with `user`'s progress."""
     modules = list(ModulePage.objects.child_of(course).live().select_related("quiz").order_by("path"))
-    lessons = LessonPage.objects.descendant_of(course).live().order_by("path").only(
-        "id", "path", "depth", "title", "slug", "url_path", "translation_key", "locale_id",
-        "summary", "estimated_minutes", "last_reviewed", "review_interval_days",
+    lessons = (
+        LessonPage.objects.descendant_of(course)
+        .live()
+        .order_by("path")
+        .only(
+            "id",
+            "path",
+            "depth",
+            "title",
+            "slug",
+            "url_path",
+            "translation_key",
+            "locale_id",
+            "summary",
+            "estimated_minutes",
+            "last_reviewed",
+            "review_interval_days",
+        )
     )
     by_parent_path = {m.path: ModuleOutline(page=m) for m in modules}
     for lesson in lessons:
@@ -99,9 +114,13 @@ def course_outline(*, course: CoursePage, user) -> CourseOutline:
     if user.is_authenticated:
         outline.enrollment = Enrollment.objects.filter(user=user, course_key=course.translation_key).first()
         outline.done_keys = set(
-            LessonCompletion.objects.filter(user=user, course_key=course.translation_key).values_list("lesson_key", flat=True)
+            LessonCompletion.objects.filter(user=user, course_key=course.translation_key).values_list(
+                "lesson_key", flat=True
+            )
         )
-        passed = passed_quiz_keys(user=user, quiz_keys={m.page.quiz.translation_key for m in outline.modules if m.page.quiz})
+        passed = passed_quiz_keys(
+            user=user, quiz_keys={m.page.quiz.translation_key for m in outline.modules if m.page.quiz}
+        )
         for module in outline.modules:
             module.done_keys = outline.done_keys
             module.quiz_passed = bool(module.page.quiz and module.page.quiz.translation_key in passed)

@@ -8,8 +8,10 @@ def _media_in_tmp(settings, tmp_path):
     settings.PRIVATE_MEDIA_ROOT = str(tmp_path / "private")
     settings.STORAGES = {
         **settings.STORAGES,
-        "private": {"BACKEND": "django.core.files.storage.FileSystemStorage",
-                    "OPTIONS": {"location": str(tmp_path / "private"), "base_url": None}},
+        "private": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path / "private"), "base_url": None},
+        },
     }
 
 
@@ -19,7 +21,9 @@ LESSON_BODY = {
 }
 
 
-def write_course_tree(root, *, modules: int = 2, lessons: int = 2, course_key: str = "demo-course", quiz_keys=None, prefix=""):
+def write_course_tree(
+    root, *, modules: int = 2, lessons: int = 2, course_key: str = "demo-course", quiz_keys=None, prefix=""
+):
     """Write a small course in both languages under `root` (a content/ folder); return root."""
     titles = {"en": "Demo course", "ar": "دورة تجريبية"}
     for lang in ("en", "ar"):
@@ -27,19 +31,24 @@ def write_course_tree(root, *, modules: int = 2, lessons: int = 2, course_key: s
         base.mkdir(parents=True, exist_ok=True)
         (base / "course.md").write_text(
             f"---\nkey: {course_key}\ntitle: {titles[lang]}\nsummary: S {lang}\nlevel: beginner\n"
-            f"estimated_hours: 2\norder: 1\noutcomes:\n  - O {lang}\n---\nIntro {lang}.\n", encoding="utf-8")
+            f"estimated_hours: 2\norder: 1\noutcomes:\n  - O {lang}\n---\nIntro {lang}.\n",
+            encoding="utf-8",
+        )
         for m in range(1, modules + 1):
             mdir = base / f"{prefix}module-{m}"
             mdir.mkdir(exist_ok=True)
             quiz = f"quiz: {quiz_keys[m - 1]}\n" if quiz_keys else ""
             (mdir / "module.md").write_text(
                 f"---\nkey: {prefix}module-{m}\ntitle: Module {m} {lang}\norder: {m}\nrequired: true\n{quiz}summary: M\n---\nM{m}\n",
-                encoding="utf-8")
+                encoding="utf-8",
+            )
             for n in range(1, lessons + 1):
                 key = f"{prefix}lesson-{m}-{n}"
                 (mdir / f"{key}.md").write_text(
                     f"---\nkey: {key}\ntitle: Lesson {m}.{n} {lang}\nsummary: L\nestimated_minutes: 5\norder: {n}\n---\n"
-                    + LESSON_BODY[lang].format(key=key).replace("lesson:lesson-1-1", f"lesson:{prefix}lesson-1-1"), encoding="utf-8")
+                    + LESSON_BODY[lang].format(key=key).replace("lesson:lesson-1-1", f"lesson:{prefix}lesson-1-1"),
+                    encoding="utf-8",
+                )
     return root
 
 

@@ -4,9 +4,10 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
+from wagtail.models import Locale
 
 from . import pages
-from .common import Problems, Report
+from .common import LANGUAGES, Problems, Report
 
 
 class ContentInvalid(Exception):
@@ -41,6 +42,8 @@ def content_load(*, root: Path, force: bool = False) -> Report:
     parsed = content_validate(root=root)
     report = Report()
     with transaction.atomic():
+        for language in LANGUAGES:
+            Locale.objects.get_or_create(language_code=language)
         quizzes = quiz_content.write(parsed["quizzes"], report=report, force=force)
         interview_content.write(parsed["interviews"], report=report, force=force)
         pages.write(parsed["pages"], report=report, force=force, quizzes=quizzes)

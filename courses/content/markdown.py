@@ -66,7 +66,11 @@ def rich_text(markdown_text: str, resolve=None) -> str:
     html = html.replace("<strong>", "<b>").replace("</strong>", "</b>").replace("<em>", "<i>").replace("</em>", "</i>")
     html = re.sub(r"<(/?)h[1-6]>", r"<\1h4>", html)
     html = nh3.clean(
-        html, tags=ALLOWED_TAGS, attributes={"a": {"href"}}, url_schemes={"https", "http", "mailto"}, link_rel=None,
+        html,
+        tags=ALLOWED_TAGS,
+        attributes={"a": {"href"}},
+        url_schemes={"https", "http", "mailto"},
+        link_rel=None,
     )
 
     def to_page_link(match):
@@ -121,14 +125,21 @@ def body_blocks(text: str, first_line: int, resolve=None) -> list[dict]:
                 raise BodyError(number, f"':::{kind}' is never closed with ':::'")
             inner = "\n".join(lines[i + 1 : end]).strip()
             if kind == "keypoints":
-                items = [plain(item.strip()[2:]) for item in inner.splitlines() if item.strip().startswith(("- ", "* "))]
+                items = [
+                    plain(item.strip()[2:]) for item in inner.splitlines() if item.strip().startswith(("- ", "* "))
+                ]
                 if not items:
                     raise BodyError(number, "':::keypoints' needs a list of '- ' items")
                 blocks.append({"type": "key_points", "value": items})
             elif kind in CALLOUT_KINDS:
                 if not inner:
                     raise BodyError(number, f"':::{kind}' is empty")
-                blocks.append({"type": "callout", "value": {"kind": kind, "title": plain(title), "body": rich_text(inner, resolve)}})
+                blocks.append(
+                    {
+                        "type": "callout",
+                        "value": {"kind": kind, "title": plain(title), "body": rich_text(inner, resolve)},
+                    }
+                )
             else:
                 allowed = ", ".join(sorted(CALLOUT_KINDS | {"keypoints"}))
                 raise BodyError(number, f"unknown block ':::{kind}' (use one of: {allowed})")
@@ -161,7 +172,9 @@ def body_blocks(text: str, first_line: int, resolve=None) -> list[dict]:
             attribution = ""
             if quote_lines and quote_lines[-1].startswith(("— ", "-- ", "– ")):
                 attribution = plain(quote_lines.pop().lstrip("—–- "))
-            blocks.append({"type": "quote", "value": {"text": plain("\n".join(quote_lines)), "attribution": attribution}})
+            blocks.append(
+                {"type": "quote", "value": {"text": plain("\n".join(quote_lines)), "attribution": attribution}}
+            )
             i = j
             continue
         if _IMAGE.match(stripped):

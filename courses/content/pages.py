@@ -19,16 +19,29 @@ HOME_TITLES = {"ar": "مسار", "en": "Masar"}
 # field -> (types, required)
 SCHEMAS = {
     "course": {
-        "key": (str, True), "title": (str, True), "summary": (str, True), "level": (str, True),
-        "estimated_hours": (int, True), "order": (int, True), "outcomes": (list, True),
+        "key": (str, True),
+        "title": (str, True),
+        "summary": (str, True),
+        "level": (str, True),
+        "estimated_hours": (int, True),
+        "order": (int, True),
+        "outcomes": (list, True),
     },
     "module": {
-        "key": (str, True), "title": (str, True), "order": (int, True), "required": (bool, True),
-        "quiz": (str, False), "summary": (str, False),
+        "key": (str, True),
+        "title": (str, True),
+        "order": (int, True),
+        "required": (bool, True),
+        "quiz": (str, False),
+        "summary": (str, False),
     },
     "lesson": {
-        "key": (str, True), "title": (str, True), "summary": (str, False), "estimated_minutes": (int, True),
-        "order": (int, True), "policy_review": (dict, False),
+        "key": (str, True),
+        "title": (str, True),
+        "summary": (str, False),
+        "estimated_minutes": (int, True),
+        "order": (int, True),
+        "policy_review": (dict, False),
     },
 }
 
@@ -94,10 +107,16 @@ def _check_meta(spec: PageSpec, expected_key: str, problems: Problems) -> bool:
     key = spec.meta.get("key")
     if isinstance(key, str):
         if not KEY.match(key):
-            problems.add(spec.path, where(spec.meta, "key"), f"key {key!r} must be lowercase letters, digits and hyphens")
+            problems.add(
+                spec.path, where(spec.meta, "key"), f"key {key!r} must be lowercase letters, digits and hyphens"
+            )
             ok = False
         elif key != expected_key:
-            problems.add(spec.path, where(spec.meta, "key"), f"key {key!r} does not match the file or folder name {expected_key!r}")
+            problems.add(
+                spec.path,
+                where(spec.meta, "key"),
+                f"key {key!r} does not match the file or folder name {expected_key!r}",
+            )
             ok = False
     for name in ("title", "summary"):
         if isinstance(spec.meta.get(name), str) and not spec.meta[name].strip() and schema[name][1]:
@@ -114,10 +133,14 @@ def _check_meta(spec: PageSpec, expected_key: str, problems: Problems) -> bool:
     if spec.kind == "lesson" and isinstance(spec.meta.get("policy_review"), dict):
         review = spec.meta["policy_review"]
         if not isinstance(review.get("last_reviewed"), datetime.date):
-            problems.add(spec.path, where(spec.meta, "policy_review"), "policy_review.last_reviewed must be a date (YYYY-MM-DD)")
+            problems.add(
+                spec.path, where(spec.meta, "policy_review"), "policy_review.last_reviewed must be a date (YYYY-MM-DD)"
+            )
             ok = False
         if not isinstance(review.get("interval_days"), int) or review["interval_days"] <= 0:
-            problems.add(spec.path, where(spec.meta, "policy_review"), "policy_review.interval_days must be a positive number")
+            problems.add(
+                spec.path, where(spec.meta, "policy_review"), "policy_review.interval_days must be a positive number"
+            )
             ok = False
     return ok
 
@@ -191,7 +214,9 @@ def _check_orders(courses, problems):
         for spec in siblings:
             order = spec.meta.get("order")
             if order in seen:
-                problems.add(spec.path, where(spec.meta, "order"), f"order {order} is also used by {seen[order].path.name}")
+                problems.add(
+                    spec.path, where(spec.meta, "order"), f"order {order} is also used by {seen[order].path.name}"
+                )
             seen[order] = spec
         siblings.sort(key=lambda s: s.meta["order"])
 
@@ -206,7 +231,9 @@ def parse(root: Path, problems: Problems, quiz_keys: set[str] | None = None) -> 
         for spec in _walk(courses):
             other = index.get(spec.key)
             if other:
-                problems.add(spec.path, where(spec.meta, "key"), f"duplicate key {spec.key!r}, also used by {other.path}")
+                problems.add(
+                    spec.path, where(spec.meta, "key"), f"duplicate key {spec.key!r}, also used by {other.path}"
+                )
             index[spec.key] = spec
         indexes[language] = index
         for spec in index.values():
@@ -224,8 +251,12 @@ def parse(root: Path, problems: Problems, quiz_keys: set[str] | None = None) -> 
                 twin = indexes[b].get(key)
                 if twin is None:
                     problems.add(spec.path, where(spec.meta, "key"), f"{spec.kind} {key!r} has no {b} version")
-                elif a == first and (twin.kind != spec.kind or (twin.parent and twin.parent.key) != (spec.parent and spec.parent.key)):
-                    problems.add(twin.path, where(twin.meta, "key"), f"{spec.kind} {key!r} sits elsewhere in the {first} tree")
+                elif a == first and (
+                    twin.kind != spec.kind or (twin.parent and twin.parent.key) != (spec.parent and spec.parent.key)
+                ):
+                    problems.add(
+                        twin.path, where(twin.meta, "key"), f"{spec.kind} {key!r} sits elsewhere in the {first} tree"
+                    )
                 elif a == first and spec.kind == "module" and spec.meta.get("quiz") != twin.meta.get("quiz"):
                     problems.add(twin.path, where(twin.meta, "quiz"), f"quiz differs from the {first} version")
                 elif a == first and spec.kind == "module" and spec.meta.get("required") != twin.meta.get("required"):
@@ -245,7 +276,9 @@ def _home_pages(report: Report) -> dict[str, HomePage]:
         locale, _ = Locale.objects.get_or_create(language_code=language)
         home = HomePage.objects.filter(translation_key=key, locale=locale).first()
         if home is None:
-            home = HomePage(title=HOME_TITLES.get(language, "Masar"), slug=f"home-{language}", translation_key=key, locale=locale)
+            home = HomePage(
+                title=HOME_TITLES.get(language, "Masar"), slug=f"home-{language}", translation_key=key, locale=locale
+            )
             root.add_child(instance=home)
             home.save_revision().publish()
             report.count("page", "created")
@@ -253,7 +286,9 @@ def _home_pages(report: Report) -> dict[str, HomePage]:
     site = Site.objects.filter(is_default_site=True).first()
     default_home = homes.get("en") or next(iter(homes.values()))
     if site is None:
-        Site.objects.create(hostname="localhost", port=80, root_page=default_home, is_default_site=True, site_name="Masar")
+        Site.objects.create(
+            hostname="localhost", port=80, root_page=default_home, is_default_site=True, site_name="Masar"
+        )
     elif site.root_page_id not in {h.pk for h in homes.values()}:
         placeholder = site.root_page
         site.root_page = default_home
@@ -267,22 +302,36 @@ def _home_pages(report: Report) -> dict[str, HomePage]:
 
 def _fields(spec: PageSpec, resolve, quizzes) -> dict:
     meta = spec.meta
-    values = {"title": meta["title"].strip(), "slug": spec.key, "seo_title": "", "search_description": meta.get("summary", "") or ""}
+    values = {
+        "title": meta["title"].strip(),
+        "slug": spec.key,
+        "seo_title": "",
+        "search_description": meta.get("summary", "") or "",
+    }
     if spec.kind == "course":
         values.update(
-            summary=meta["summary"].strip(), level=meta["level"], estimated_hours=meta["estimated_hours"],
-            intro=rich_text(spec.body, resolve), outcomes=[("outcome", o.strip()) for o in meta["outcomes"]],
+            summary=meta["summary"].strip(),
+            level=meta["level"],
+            estimated_hours=meta["estimated_hours"],
+            intro=rich_text(spec.body, resolve),
+            outcomes=[("outcome", o.strip()) for o in meta["outcomes"]],
         )
     elif spec.kind == "module":
         quiz = quizzes.get(meta.get("quiz"), {}).get(spec.language) if meta.get("quiz") else None
-        values.update(summary=(meta.get("summary") or "").strip(), required=meta["required"],
-                      intro=rich_text(spec.body, resolve), quiz=quiz)
+        values.update(
+            summary=(meta.get("summary") or "").strip(),
+            required=meta["required"],
+            intro=rich_text(spec.body, resolve),
+            quiz=quiz,
+        )
     else:
         review = meta.get("policy_review") or {}
         values.update(
-            summary=(meta.get("summary") or "").strip(), estimated_minutes=meta["estimated_minutes"],
+            summary=(meta.get("summary") or "").strip(),
+            estimated_minutes=meta["estimated_minutes"],
             body=[(b["type"], b["value"]) for b in body_blocks(spec.body, spec.body_line, resolve)],
-            last_reviewed=review.get("last_reviewed"), review_interval_days=review.get("interval_days"),
+            last_reviewed=review.get("last_reviewed"),
+            review_interval_days=review.get("interval_days"),
         )
     return values
 
@@ -302,18 +351,27 @@ def write(trees: dict[str, list[PageSpec]], *, report: Report, force: bool, quiz
         specs = list(_walk(courses))
         existing = {
             p.translation_key: p
-            for p in Page.objects.filter(locale=locale, translation_key__in=[s.translation_key for s in specs]).specific()
+            for p in Page.objects.filter(
+                locale=locale, translation_key__in=[s.translation_key for s in specs]
+            ).specific()
         }
         plans = {}
         # Pass 1: decide, and create the missing pages (not live yet) so links can point at them.
         for spec in specs:
             page = existing.get(spec.translation_key)
-            outcome = decide(kind=spec.kind, key=spec.key, language=language, source=spec.source(),
-                             fingerprint_now=_fingerprint(page), force=force)
+            outcome = decide(
+                kind=spec.kind,
+                key=spec.key,
+                language=language,
+                source=spec.source(),
+                fingerprint_now=_fingerprint(page),
+                force=force,
+            )
             if outcome == "create":
                 parent = homes[language] if spec.parent is None else existing[spec.parent.translation_key]
-                page = MODELS[spec.kind](translation_key=spec.translation_key, locale=locale, live=False,
-                                         **_fields(spec, None, quizzes))
+                page = MODELS[spec.kind](
+                    translation_key=spec.translation_key, locale=locale, live=False, **_fields(spec, None, quizzes)
+                )
                 parent.add_child(instance=page)
                 existing[spec.translation_key] = page
             plans[spec.key] = (spec, page, outcome)
@@ -327,7 +385,9 @@ def write(trees: dict[str, list[PageSpec]], *, report: Report, force: bool, quiz
         for spec, page, outcome in plans.values():
             if outcome == "conflict":
                 report.count("page", "conflict")
-                report.conflicts.append(f"{spec.path}: changed in the admin since the last load; skipped (use --force to overwrite)")
+                report.conflicts.append(
+                    f"{spec.path}: changed in the admin since the last load; skipped (use --force to overwrite)"
+                )
                 continue
             if outcome in ("create", "update"):
                 for name, value in _fields(spec, resolve, quizzes).items():
@@ -335,13 +395,18 @@ def write(trees: dict[str, list[PageSpec]], *, report: Report, force: bool, quiz
                 page.save_revision().publish()
                 page.refresh_from_db(fields=["latest_revision"])
             report.count("page", {"create": "created", "update": "updated"}.get(outcome, outcome))
-            record_save(kind=spec.kind, key=spec.key, language=language, source=spec.source(), fingerprint=_fingerprint(page))
+            record_save(
+                kind=spec.kind, key=spec.key, language=language, source=spec.source(), fingerprint=_fingerprint(page)
+            )
         _reorder(courses, homes[language], existing)
 
 
 def _reorder(courses, home, pages) -> None:
     """Put sibling pages in the order the files give, moving only when it differs."""
-    for parent_page, children in [(home, courses), *[(pages[s.translation_key], s.children) for s in _walk(courses) if s.kind != "lesson"]]:
+    for parent_page, children in [
+        (home, courses),
+        *[(pages[s.translation_key], s.children) for s in _walk(courses) if s.kind != "lesson"],
+    ]:
         wanted = [pages[c.translation_key].pk for c in children]
         current = [pk for pk in parent_page.get_children().values_list("pk", flat=True) if pk in set(wanted)]
         if current != wanted:

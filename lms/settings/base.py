@@ -168,9 +168,7 @@ WAGTAILADMIN_BASE_URL = SITE_URL
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "xlsx", "pptx", "txt"]
 
-CACHES = {
-    "default": env.cache("CACHE_URL", default="locmemcache://masar")
-}
+CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://masar")}
 
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Masar <no-reply@masar.local>")

@@ -17,7 +17,9 @@ def language_links(context):
     links = []
     translations = {}
     if page is not None and hasattr(page, "get_translations"):
-        translations = {p.locale.language_code: p for p in page.get_translations(inclusive=True).live().select_related("locale")}
+        translations = {
+            p.locale.language_code: p for p in page.get_translations(inclusive=True).live().select_related("locale")
+        }
     for code, name in settings.LANGUAGES:
         if code in translations:
             url = translations[code].url

@@ -9,8 +9,14 @@ pytestmark = pytest.mark.django_db
 User = get_user_model()
 
 GOOD = {
-    "username": "layla", "email": "layla@example.com", "name_latin": "Layla Hassan", "name_arabic": "ليلى حسن",
-    "preferred_language": "ar", "organization_code": "", "password1": "a-long-Secret-77", "password2": "a-long-Secret-77",
+    "username": "layla",
+    "email": "layla@example.com",
+    "name_latin": "Layla Hassan",
+    "name_arabic": "ليلى حسن",
+    "preferred_language": "ar",
+    "organization_code": "",
+    "password1": "a-long-Secret-77",
+    "password2": "a-long-Secret-77",
 }
 
 
@@ -69,7 +75,9 @@ def test_lockout_is_per_username_not_global(client, demo_course):
     UserFactory(username="sara")
     for _ in range(5):
         client.post("/en/accounts/login/", {"username": "omar", "password": "wrong"}, REMOTE_ADDR="10.0.0.1")
-    ok = client.post("/en/accounts/login/", {"username": "sara", "password": "correct-horse-battery"}, REMOTE_ADDR="10.0.0.2")
+    ok = client.post(
+        "/en/accounts/login/", {"username": "sara", "password": "correct-horse-battery"}, REMOTE_ADDR="10.0.0.2"
+    )
     assert ok.status_code == 302
 
 
@@ -85,7 +93,9 @@ def test_password_reset_does_not_reveal_whether_an_email_exists(client, demo_cou
 def test_profile_updates_names_until_they_are_confirmed(client, demo_course):
     user = UserFactory()
     client.force_login(user)
-    client.post("/en/accounts/profile/", {"name_latin": "New Name", "name_arabic": "اسم جديد", "preferred_language": "ar"})
+    client.post(
+        "/en/accounts/profile/", {"name_latin": "New Name", "name_arabic": "اسم جديد", "preferred_language": "ar"}
+    )
     user.refresh_from_db()
     assert (user.name_latin, user.name_arabic, user.preferred_language) == ("New Name", "اسم جديد", "ar")
     from accounts.services import user_names_confirm

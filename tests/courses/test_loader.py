@@ -42,8 +42,14 @@ def test_a_valid_tree_has_no_problems(tree):
         (lambda t: t.replace("summary: L\n", "summary: [unclosed\n"), "line 4: invalid YAML"),
         (lambda t: t.replace("estimated_minutes: 5\n", ""), "front matter: missing required field 'estimated_minutes'"),
         (lambda t: t.replace("order: 1\n", "order: 1\ncolour: red\n"), "line 7: unknown field 'colour'"),
-        (lambda t: t.replace("key: lesson-1-1", "key: lesson-x"), "line 2: key 'lesson-x' does not match the file or folder name 'lesson-1-1'"),
-        (lambda t: t.replace("estimated_minutes: 5", "estimated_minutes: five"), "line 5: field 'estimated_minutes' must be int"),
+        (
+            lambda t: t.replace("key: lesson-1-1", "key: lesson-x"),
+            "line 2: key 'lesson-x' does not match the file or folder name 'lesson-1-1'",
+        ),
+        (
+            lambda t: t.replace("estimated_minutes: 5", "estimated_minutes: five"),
+            "line 5: field 'estimated_minutes' must be int",
+        ),
         (lambda t: t + "\n:::aside\ntext\n:::\n", "unknown block ':::aside'"),
         (lambda t: t + "\n:::tip\nnever closed\n", "':::tip' is never closed"),
         (lambda t: t + "\n| a | b |\n| c |\n", "a table needs a header row"),
@@ -75,7 +81,9 @@ def test_duplicate_keys_and_orders_are_reported(tree):
 
 def test_a_module_quiz_must_exist(tree):
     module = tree / "en" / "courses" / "demo-course" / "module-1" / "module.md"
-    module.write_text(module.read_text(encoding="utf-8").replace("summary: M", "quiz: nope\nsummary: M"), encoding="utf-8")
+    module.write_text(
+        module.read_text(encoding="utf-8").replace("summary: M", "quiz: nope\nsummary: M"), encoding="utf-8"
+    )
     assert any(str(module) in p and "quiz 'nope' has no file" in p for p in problems_of(tree, quiz_keys=set()))
 
 
@@ -140,5 +148,12 @@ def test_internal_links_become_page_links(tree, load_course_pages, client, djang
 def test_the_loader_writes_streamfield_blocks(tree, load_course_pages):
     load_course_pages(tree)
     lesson = LessonPage.objects.get(slug="lesson-1-1", locale__language_code="en")
-    assert [b.block_type for b in lesson.body] == ["rich_text", "heading", "rich_text", "callout", "callout", "key_points"]
+    assert [b.block_type for b in lesson.body] == [
+        "rich_text",
+        "heading",
+        "rich_text",
+        "callout",
+        "callout",
+        "key_points",
+    ]
     assert Report().total("created") == 0

@@ -89,9 +89,15 @@ def _queries(client, url) -> int:
 
 
 @pytest.mark.parametrize("kind", ["course", "lesson", "module"])
-def test_query_counts_do_not_grow_with_the_course(client, tmp_path, load_course_pages, kind, django_assert_max_num_queries):
-    small, _ = load_course_pages(write_course_tree(tmp_path / "small", modules=1, lessons=5, course_key="small-course", prefix="s-"))
-    big, _ = load_course_pages(write_course_tree(tmp_path / "big", modules=4, lessons=10, course_key="big-course", prefix="b-"))
+def test_query_counts_do_not_grow_with_the_course(
+    client, tmp_path, load_course_pages, kind, django_assert_max_num_queries
+):
+    small, _ = load_course_pages(
+        write_course_tree(tmp_path / "small", modules=1, lessons=5, course_key="small-course", prefix="s-")
+    )
+    big, _ = load_course_pages(
+        write_course_tree(tmp_path / "big", modules=4, lessons=10, course_key="big-course", prefix="b-")
+    )
     user = UserFactory()
     client.force_login(user)
     for course in (small["en"], big["en"]):

@@ -67,8 +67,14 @@ def test_deploy_checks_pass_with_production_settings():
         "DATABASE_URL": "sqlite:///:memory:",
         "MASAR_VAR_DIR": str(BASE / "var"),
     }
-    result = subprocess.run([sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-                            cwd=BASE, env=env, capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=BASE,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert result.returncode == 0, result.stdout + result.stderr
 
 
@@ -82,8 +88,10 @@ def test_a_real_worker_runs_a_task(tmp_path):
     out = tmp_path / "pong.txt"
     worker = subprocess.Popen(
         [str(BASE / ".venv/bin/celery"), "-A", "lms", "worker", "-Q", queue, "--pool=solo", "--loglevel=WARNING"],
-        cwd=BASE, env={**__import__("os").environ, "DJANGO_SETTINGS_MODULE": "lms.settings.test"},
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+        cwd=BASE,
+        env={**__import__("os").environ, "DJANGO_SETTINGS_MODULE": "lms.settings.test"},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
     )
     try:
         token = uuid.uuid4().hex

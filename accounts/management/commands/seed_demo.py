@@ -49,7 +49,9 @@ class Command(BaseCommand):
             if role == User.Role.EDITOR and editors:
                 user.groups.add(editors)
             self.stdout.write(f"{'created' if created else 'updated'}: {username}")
-        self.stdout.write(self.style.SUCCESS(
-            "Demo logins (password: %s): trainee, hr, editor, admin — organization 'Demo Co' (join code %s)"
-            % (password, org.join_code)
-        ))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Demo logins (password: {password}): trainee, hr, editor, admin — "
+                f"organization 'Demo Co' (join code {org.join_code})"
+            )
+        )

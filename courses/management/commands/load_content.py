@@ -10,7 +10,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--check", action="store_true", help="Validate only; write nothing.")
-        parser.add_argument("--force", action="store_true", help="Overwrite objects edited in the admin since the last load.")
+        parser.add_argument(
+            "--force", action="store_true", help="Overwrite objects edited in the admin since the last load."
+        )
         parser.add_argument("--root", type=Path, default=None, help="The content folder (default: content/).")
 
     def handle(self, *args, check=False, force=False, root=None, **options):
@@ -29,7 +31,9 @@ class Command(BaseCommand):
             self.stderr.write(self.style.WARNING(conflict))
         for kind, counts in sorted(report.counts.items()):
             self.stdout.write(f"{kind}: " + ", ".join(f"{n} {outcome}" for outcome, n in counts.items()))
-        self.stdout.write(self.style.SUCCESS(
-            f"{report.total('created')} created, {report.total('updated')} updated, "
-            f"{report.total('unchanged')} unchanged, {report.total('conflict')} conflicts."
-        ))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"{report.total('created')} created, {report.total('updated')} updated, "
+                f"{report.total('unchanged')} unchanged, {report.total('conflict')} conflicts."
+            )
+        )
