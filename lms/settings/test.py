@@ -32,5 +32,6 @@ if CELERY_BROKER_URL.startswith("filesystem://"):  # noqa: F405
         "data_folder_out": str(_test_broker / "out"),
         "processed_folder": str(_test_broker / "processed"),
         "control_folder": str(_test_broker / "control"),
+        "polling_interval": 0.1,
         "store_processed": False,
     }

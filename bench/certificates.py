@@ -1,0 +1,277 @@
+"""Certificates benchmark: prints side-by-side measurements taken in one run.
+
+    .venv/bin/python bench/certificates.py [--certificates 20] [--throughput 200] [--no-worker]
+
+- bare WeasyPrint render of the final HTML (both languages) vs the whole render service
+  per certificate (claim, HTML, QR, both PDFs, atomic writes, SHA-256, final update);
+  target: service <= 1.3 x bare;
+- PDF sizes (target: < 100 KB each, fonts subset);
+- HR dashboard query count with 10 and 500 trainees (target: flat);
+- throughput of N certificates through a real Celery worker with 2 processes.
+
+Runs on a throwaway SQLite database and private folder under a temporary directory
+(CELERY_BROKER_URL from the environment is used if set, else the filesystem broker there).
+"""
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def setup_django(workdir: Path) -> None:
+    os.environ["DJANGO_SETTINGS_MODULE"] = "lms.settings.test"
+    os.environ["MASAR_VAR_DIR"] = str(workdir / "var")
+    os.environ["DATABASE_URL"] = f"sqlite:///{workdir / 'bench.sqlite3'}"
+    os.environ["PRIVATE_MEDIA_ROOT"] = str(workdir / "private")
+    os.environ["MEDIA_ROOT"] = str(workdir / "media")
+    os.environ.setdefault("LOG_LEVEL", "ERROR")
+    (workdir / "var" / "static").mkdir(parents=True, exist_ok=True)
+    sys.path.insert(0, str(ROOT))
+    os.chdir(ROOT)
+    import django
+
+    django.setup()
+    import logging
+
+    logging.getLogger("weasyprint").setLevel(logging.ERROR)
+    logging.getLogger("fontTools").setLevel(logging.ERROR)
+    logging.getLogger("masar").setLevel(logging.WARNING)
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0, interactive=False)
+
+
+def make_trainees(organization, count: int, prefix: str):
+    from django.utils import timezone
+
+    from accounts.models import User
+
+    return User.objects.bulk_create(
+        User(
+            username=f"{prefix}{i}",
+            email=f"{prefix}{i}@example.com",
+            name_latin=f"Trainee {prefix} {i}",
+            name_arabic=f"متدرب رقم {i}",
+            organization=organization,
+            names_confirmed_at=timezone.now(),
+        )
+        for i in range(count)
+    )
+
+
+def issue_all(users, course):
+    from django.utils import timezone
+
+    from certificates import services
+    from courses.models import Enrollment
+
+    certificates = []
+    for user in users:
+        enrollment = Enrollment.objects.create(
+            user=user, course_key=course.translation_key, completed_at=timezone.now()
+        )
+        certificates.append(services.certificate_issue(user=user, course=course, enrollment=enrollment))
+    return certificates
+
+
+def bench_render(course, organization, count: int) -> None:
+    from django.core.files.storage import storages
+
+    from certificates import pdf, services
+
+    certificates = issue_all(make_trainees(organization, count + 2, "render"), course)
+    # Warm up fonts, templates and the database connection.
+    for certificate in certificates[:2]:
+        services.certificate_render(certificate_id=certificate.pk)
+    bare, whole = [], []
+    for certificate in certificates[2:]:
+        htmls = [pdf.certificate_html(certificate, language) for language in pdf.LANGUAGES]
+        start = time.perf_counter()
+        for html in htmls:
+            pdf.html_to_pdf(html)
+        bare.append(time.perf_counter() - start)
+        start = time.perf_counter()
+        services.certificate_render(certificate_id=certificate.pk)
+        whole.append(time.perf_counter() - start)
+    b, w = statistics.median(bare), statistics.median(whole)
+    print(f"render, per certificate (2 PDFs), median of {len(bare)}:")
+    print(f"  bare WeasyPrint of the final HTML : {b * 1000:7.1f} ms")
+    print(f"  whole render service              : {w * 1000:7.1f} ms")
+    print(f"  ratio service / bare              : {w / b:7.2f}   (target <= 1.30) {'OK' if w / b <= 1.3 else 'OVER'}")
+    certificate = certificates[-1]
+    certificate.refresh_from_db()
+    storage = storages["private"]
+    for language in pdf.LANGUAGES:
+        size = storage.size(certificate.pdf_name(language))
+        print(
+            f"  PDF size ({language})                     : {size / 1024:7.1f} KB (target < 100 KB) {'OK' if size < 100_000 else 'OVER'}"
+        )
+
+
+def bench_dashboard(course) -> None:
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+    from django.utils import timezone
+
+    from accounts.models import Organization, User
+    from courses.models import Enrollment, LessonCompletion, LessonPage
+
+    lesson = LessonPage.objects.descendant_of(course).first()
+
+    def organization_with(count: int):
+        organization = Organization.objects.create(name=f"Bench org {count} {uuid.uuid4().hex[:6]}")
+        users = make_trainees(organization, count, f"hr{count}-")
+        Enrollment.objects.bulk_create(
+            Enrollment(user=u, course_key=course.translation_key, completed_at=timezone.now() if i % 2 else None)
+            for i, u in enumerate(users)
+        )
+        LessonCompletion.objects.bulk_create(
+            LessonCompletion(user=u, course_key=course.translation_key, lesson_key=lesson.translation_key)
+            for u in users
+        )
+        return User.objects.create(
+            username=f"hr-{organization.pk}",
+            email=f"hr-{organization.pk}@example.com",
+            role="hr",
+            organization=organization,
+        )
+
+    print("HR dashboard (/en/hr/), queries per page:")
+    for count in (10, 500):
+        client = Client()
+        client.force_login(organization_with(count))
+        client.get("/en/hr/")  # warm
+        with CaptureQueriesContext(connection) as ctx:
+            start = time.perf_counter()
+            response = client.get("/en/hr/")
+            elapsed = time.perf_counter() - start
+        assert response.status_code == 200, response.status_code
+        print(f"  {count:4d} trainees: {len(ctx.captured_queries):3d} queries, {elapsed * 1000:6.1f} ms")
+
+
+def bench_worker(course, organization, count: int, workdir: Path) -> None:
+    from django.conf import settings
+    from django.db import connection, transaction
+
+    from certificates.models import Certificate
+    from lms.celery import app as celery_app
+
+    queue = f"bench-{uuid.uuid4().hex[:8]}"
+    celery_app.conf.task_default_queue = queue
+    log = open(workdir / "worker.log", "wb")  # noqa: SIM115
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{connection.settings_dict['NAME']}"}
+    worker = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "lms",
+            "worker",
+            "--pool=prefork",
+            "--concurrency=2",
+            "-Q",
+            queue,
+            "-n",
+            f"{queue}@%h",
+            "--loglevel=WARNING",
+            "--without-gossip",
+            "--without-mingle",
+            "--without-heartbeat",
+        ],
+        cwd=settings.BASE_DIR,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    try:
+        time.sleep(1)
+        deadline = time.monotonic() + 60
+        # Ready when it has its two pool processes.
+        while time.monotonic() < deadline:
+            kids = Path(f"/proc/{worker.pid}/task/{worker.pid}/children")
+            if kids.exists() and len(kids.read_text().split()) >= 2:
+                break
+            time.sleep(0.2)
+        time.sleep(1)
+        users = make_trainees(organization, count, "worker")
+        start = time.perf_counter()
+        with transaction.atomic():
+            certificates = issue_all(users, course)
+        ids = [c.pk for c in certificates]
+        deadline = time.monotonic() + max(120, count * 2)
+        while time.monotonic() < deadline:
+            done = Certificate.objects.filter(pk__in=ids, status=Certificate.Status.READY).count()
+            if done == count:
+                break
+            time.sleep(0.2)
+        elapsed = time.perf_counter() - start
+        done = Certificate.objects.filter(pk__in=ids, status=Certificate.Status.READY).count()
+        print(f"worker throughput (prefork, 2 processes, {settings.CELERY_BROKER_URL.split(':')[0]} broker, SQLite):")
+        print(f"  {done}/{count} certificates ready in {elapsed:6.1f} s = {done / elapsed:6.1f} certificates/s")
+    finally:
+        worker.terminate()
+        try:
+            worker.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(worker.pid, 9)
+            worker.wait(timeout=10)
+        try:
+            os.killpg(worker.pid, 9)
+        except ProcessLookupError:
+            pass
+        log.close()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--certificates", type=int, default=20, help="certificates rendered in process (default 20)")
+    parser.add_argument("--throughput", type=int, default=200, help="certificates through the worker (default 200)")
+    parser.add_argument("--no-worker", action="store_true", help="skip the worker throughput measurement")
+    parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
+    args = parser.parse_args()
+
+    workdir = Path(tempfile.mkdtemp(prefix="masar-bench-certificates-"))
+    try:
+        setup_django(workdir)
+        from weasyprint import __version__ as weasyprint_version
+
+        from accounts.models import Organization
+        from tests.certificates.factories import build_course
+
+        subset = "harfbuzz" if _has_hb_subset() else "fontTools (install libharfbuzz-subset0 for speed)"
+        print(f"WeasyPrint {weasyprint_version}, font subsetting with {subset}")
+        course = build_course(
+            titles={"en": "Social media management: the essentials", "ar": "إدارة وسائل التواصل الاجتماعي: الأساسيات"}
+        )["en"]
+        organization = Organization.objects.create(name="Bench Media")
+        bench_render(course, organization, args.certificates)
+        bench_dashboard(course)
+        if not args.no_worker:
+            bench_worker(course, organization, args.throughput, workdir)
+    finally:
+        if args.keep:
+            print(f"kept {workdir}")
+        else:
+            shutil.rmtree(workdir, ignore_errors=True)
+
+
+def _has_hb_subset() -> bool:
+    import ctypes.util
+
+    return ctypes.util.find_library("harfbuzz-subset") is not None
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,87 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from accounts.forms import NamesMixin
+
+from .selectors import STATUS_COMPLETED, STATUS_IN_PROGRESS, DashboardFilters
+
+CODE_PATTERN = r"^[A-Za-z0-9_-]{8,64}\Z"
+
+
+class NamesConfirmForm(NamesMixin, forms.Form):
+    name_arabic = forms.CharField(
+        label=_("Name in Arabic"), max_length=150, help_text=_("Printed on the Arabic certificate.")
+    )
+    name_latin = forms.CharField(
+        label=_("Name in Latin letters"), max_length=150, help_text=_("Printed on the English certificate.")
+    )
+
+
+class VerifyForm(forms.Form):
+    code = forms.RegexField(
+        label=_("Certificate code"),
+        regex=CODE_PATTERN,
+        max_length=64,
+        strip=True,
+        help_text=_("The code printed under the QR code of the certificate."),
+        error_messages={"invalid": _("A certificate code has letters, digits, hyphens and underscores only.")},
+    )
+
+
+class RevokeForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Shown on the public verification page."),
+    )
+
+
+class DashboardFilterForm(forms.Form):
+    course = forms.ChoiceField(label=_("Course"), required=False)
+    status = forms.ChoiceField(
+        label=_("Status"),
+        required=False,
+        choices=[
+            ("", _("Any")),
+            (STATUS_IN_PROGRESS, _("In progress")),
+            (STATUS_COMPLETED, _("Completed")),
+            ("certificate_pending", _("Certificate being prepared")),
+            ("certificate_ready", _("Certificate ready")),
+            ("certificate_failed", _("Certificate failed")),
+            ("certificate_revoked", _("Certificate revoked")),
+        ],
+    )
+    date_from = forms.DateField(
+        label=_("Completed from"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = forms.DateField(
+        label=_("Completed until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    q = forms.CharField(
+        label=_("Name"),
+        required=False,
+        max_length=100,
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": _("Name or email")}),
+    )
+
+    def __init__(self, *args, course_choices=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["course"].choices = [("", _("All courses")), *course_choices]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("date_from") and data.get("date_to") and data["date_from"] > data["date_to"]:
+            raise forms.ValidationError(_("The start date is after the end date."))
+        return data
+
+    def filters(self) -> DashboardFilters:
+        """The filters to apply: the valid ones only, so a bad field never hides the whole page."""
+        data = self.cleaned_data if self.is_bound and hasattr(self, "cleaned_data") else {}
+        return DashboardFilters(
+            course_key=data.get("course") or "",
+            status=data.get("status") or "",
+            date_from=data.get("date_from") if not self.has_error("__all__") else None,
+            date_to=data.get("date_to") if not self.has_error("__all__") else None,
+            q=(data.get("q") or "").strip(),
+        )

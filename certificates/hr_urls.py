@@ -1,0 +1,14 @@
+from django.urls import path
+
+from . import views
+
+app_name = "hr"
+
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("trainees.csv", views.dashboard_csv, name="csv"),
+    path("exports/", views.export_create, name="export_create"),
+    path("exports/<int:pk>/", views.export_detail, name="export"),
+    path("exports/<int:pk>/status/", views.export_status, name="export_status"),
+    path("exports/<int:pk>/download/", views.export_download, name="export_download"),
+]

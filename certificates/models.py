@@ -1,0 +1,165 @@
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+def certificate_code() -> str:
+    """Return a new public code: 16 random bytes (128 bits), URL-safe, 22 characters."""
+    return secrets.token_urlsafe(16)
+
+
+class CertificateQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Return the certificates `user` may open: their own, their organization's (HR), or all (staff)."""
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_staff:
+            return self
+        if user.is_hr:
+            return self.filter(models.Q(user=user) | models.Q(user__organization_id=user.organization_id))
+        return self.filter(user=user)
+
+    def awaiting_names(self):
+        return self.filter(status=Certificate.Status.PENDING, holder_name_latin="")
+
+
+class Certificate(models.Model):
+    """Proof that a trainee completed a course.
+
+    Everything printed is a snapshot taken at issue time (names, course titles,
+    organization, date, hours), so the PDF and the public verification page never change
+    when the course or the profile is edited later. Keyed by the language-free course key:
+    one certificate per trainee and course, whichever language they studied in.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        RENDERING = "rendering", _("Rendering")
+        READY = "ready", _("Ready")
+        FAILED = "failed", _("Failed")
+        REVOKED = "revoked", _("Revoked")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("holder"), on_delete=models.CASCADE, related_name="certificates"
+    )
+    course_key = models.UUIDField(_("course key"), db_index=True)
+    enrollment = models.OneToOneField(
+        "courses.Enrollment",
+        verbose_name=_("enrollment"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="certificate",
+    )
+    code = models.CharField(_("code"), max_length=64, unique=True, default=certificate_code, editable=False)
+
+    holder_name_latin = models.CharField(_("holder name (Latin)"), max_length=150, blank=True)
+    holder_name_arabic = models.CharField(_("holder name (Arabic)"), max_length=150, blank=True)
+    course_title_en = models.CharField(_("course title (English)"), max_length=255)
+    course_title_ar = models.CharField(_("course title (Arabic)"), max_length=255)
+    organization_name = models.CharField(_("organization"), max_length=200, blank=True)
+    completed_on = models.DateField(_("completed on"))
+    hours = models.PositiveSmallIntegerField(_("hours"), default=0)
+
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.PENDING, db_index=True)
+    pdf_ar = models.CharField(_("Arabic PDF"), max_length=255, blank=True, help_text=_("Path in private storage."))
+    pdf_en = models.CharField(_("English PDF"), max_length=255, blank=True, help_text=_("Path in private storage."))
+    pdf_ar_sha256 = models.CharField(_("Arabic PDF SHA-256"), max_length=64, blank=True)
+    pdf_en_sha256 = models.CharField(_("English PDF SHA-256"), max_length=64, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("render attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+
+    issued_at = models.DateTimeField(_("issued at"), auto_now_add=True)
+    queued_at = models.DateTimeField(_("queued at"), null=True, blank=True)
+    rendering_started_at = models.DateTimeField(_("rendering started at"), null=True, blank=True)
+    rendered_at = models.DateTimeField(_("rendered at"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+    revoked_reason = models.TextField(_("reason for revoking"), blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("revoked by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    objects = CertificateQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("certificate")
+        verbose_name_plural = _("certificates")
+        ordering = ["-issued_at"]
+        constraints = [models.UniqueConstraint(fields=["user", "course_key"], name="one_certificate_per_course")]
+        indexes = [models.Index(fields=["status", "queued_at"])]
+
+    def __str__(self):
+        return f"{self.course_title_en} · {self.holder_name_latin or self.user_id} · {self.code}"
+
+    @property
+    def awaiting_names(self) -> bool:
+        """True while the holder has not confirmed the names to print."""
+        return self.status == self.Status.PENDING and not self.holder_name_latin
+
+    @property
+    def is_ready(self) -> bool:
+        return self.status == self.Status.READY
+
+    @property
+    def in_progress(self) -> bool:
+        return self.status in (self.Status.PENDING, self.Status.RENDERING) and not self.awaiting_names
+
+    @property
+    def badge(self) -> str:
+        """The CSS badge class of the status."""
+        return {self.Status.READY: "ok", self.Status.FAILED: "bad", self.Status.REVOKED: "bad"}.get(self.status, "wait")
+
+    def pdf_name(self, language: str) -> str:
+        return self.pdf_ar if language == "ar" else self.pdf_en
+
+
+class Export(models.Model):
+    """A ZIP of certificates asked for by HR; built in the background, kept privately."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting")
+        RUNNING = "running", _("Building")
+        READY = "ready", _("Ready")
+        FAILED = "failed", _("Failed")
+
+    organization = models.ForeignKey(
+        "accounts.Organization", verbose_name=_("organization"), on_delete=models.CASCADE, related_name="exports"
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("requested by"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    filters = models.JSONField(_("filters"), default=dict, blank=True)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.PENDING)
+    total = models.PositiveIntegerField(_("certificates"), default=0)
+    done = models.PositiveIntegerField(_("certificates added"), default=0)
+    file = models.CharField(_("file"), max_length=255, blank=True, help_text=_("Path in private storage."))
+    size = models.PositiveBigIntegerField(_("size"), default=0)
+    error = models.TextField(_("error"), blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("certificate export")
+        verbose_name_plural = _("certificate exports")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.organization} · {self.created_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def percent(self) -> int:
+        if self.status == self.Status.READY:
+            return 100
+        return round(self.done * 100 / self.total) if self.total else 0
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (self.Status.READY, self.Status.FAILED)

@@ -1,0 +1,435 @@
+"""Writes for certificates: issuing, confirming names, rendering, revoking, sweeping, exports.
+
+Rendering is safe to run twice, at once, or again after a crash in the middle:
+- the row moves pending → rendering → ready with conditional updates (never backwards
+  from ready or revoked);
+- the PDFs are deterministic (the same row gives the same bytes) and each is written to a
+  temporary name, then moved over a name derived from the code, so a reader never sees
+  half a file and a re-run leaves one pair of complete files.
+"""
+
+import contextlib
+import csv
+import io
+import logging
+import os
+import shutil
+import tempfile
+import time
+import zipfile
+from datetime import timedelta
+from pathlib import Path
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files import File
+from django.core.files.storage import storages
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from . import pdf, selectors
+from .models import Certificate, Export
+
+logger = logging.getLogger("masar.certificates")
+
+# A row still pending or rendering this long after it was queued is re-queued by the sweeper.
+# Well above the render task's hard time limit, so a render in progress is left alone.
+SWEEP_AFTER = timedelta(minutes=10)
+# After this many render attempts (retries and sweeps together) the sweeper gives up.
+MAX_RENDER_ATTEMPTS = 12
+
+
+def private_storage():
+    return storages["private"]
+
+
+# --- issuing ---------------------------------------------------------------------------
+
+
+def _course_titles(course) -> dict[str, str]:
+    """Return the course's title in each language, from its live or draft translations."""
+    from courses.models import CoursePage
+
+    titles = {
+        page.locale.language_code: page.title
+        for page in CoursePage.objects.filter(translation_key=course.translation_key).select_related("locale")
+    }
+    titles.setdefault(course.locale.language_code, course.title)
+    fallback = titles.get("en") or titles.get("ar") or course.title
+    return {"en": titles.get("en", fallback), "ar": titles.get("ar", fallback)}
+
+
+def _queue_render(certificate: Certificate) -> None:
+    from .tasks import certificate_render
+
+    certificate_id = certificate.pk
+    transaction.on_commit(lambda: certificate_render.delay(certificate_id))
+
+
+def _snapshot_names(certificate: Certificate, user) -> None:
+    certificate.holder_name_latin = user.name_latin
+    certificate.holder_name_arabic = user.name_arabic
+
+
+def certificate_issue(*, user, course, enrollment) -> Certificate:
+    """Create the certificate of a completed course (once per trainee and course) and queue its render.
+
+    Called inside the transaction that completes the enrollment; the render is queued on commit.
+    If the trainee has not confirmed their names yet, the row waits for them (see
+    `certificate_names_confirm`)."""
+    completed_at = enrollment.completed_at or timezone.now()
+    with transaction.atomic():
+        certificate, created = Certificate.objects.get_or_create(
+            user=user,
+            course_key=course.translation_key,
+            defaults={
+                "enrollment": enrollment,
+                "organization_name": user.organization.name if user.organization_id else "",
+                "completed_on": timezone.localdate(completed_at),
+                "hours": course.estimated_hours,
+                **{f"course_title_{lang}": title for lang, title in _course_titles(course).items()},
+            },
+        )
+        if not created:
+            if certificate.enrollment_id is None:
+                certificate.enrollment = enrollment
+                certificate.save(update_fields=["enrollment"])
+            return certificate
+        if user.names_locked:
+            _snapshot_names(certificate, user)
+            certificate.queued_at = timezone.now()
+            certificate.save(update_fields=["holder_name_latin", "holder_name_arabic", "queued_at"])
+            _queue_render(certificate)
+    return certificate
+
+
+@transaction.atomic
+def certificate_names_confirm(*, user, name_latin: str, name_arabic: str) -> list[Certificate]:
+    """Freeze the names printed on `user`'s certificates, then queue the certificates waiting for them."""
+    from accounts.services import user_names_confirm
+
+    user = user_names_confirm(user=user, name_latin=name_latin, name_arabic=name_arabic)
+    waiting = list(Certificate.objects.select_for_update().awaiting_names().filter(user=user))
+    now = timezone.now()
+    for certificate in waiting:
+        _snapshot_names(certificate, user)
+        certificate.queued_at = now
+        certificate.save(update_fields=["holder_name_latin", "holder_name_arabic", "queued_at"])
+        _queue_render(certificate)
+    return waiting
+
+
+# --- rendering -------------------------------------------------------------------------
+
+
+@contextlib.contextmanager
+def _atomic_write(storage, name: str):
+    """Yield a file to write; on success it replaces `name` in `storage` in one step.
+
+    On a local storage the file is written next to its final place and moved with
+    os.replace (atomic); on a remote storage it is uploaded whole once complete."""
+    try:
+        final = storage.path(name)
+    except NotImplementedError:
+        final = None
+    if final:
+        os.makedirs(os.path.dirname(final), exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=os.path.basename(final) + ".", suffix=".part", dir=os.path.dirname(final))
+    else:
+        fd, tmp = tempfile.mkstemp(suffix=".part")
+    try:
+        with os.fdopen(fd, "w+b") as fh:
+            yield fh
+            fh.flush()
+            os.fsync(fh.fileno())
+        if final:
+            os.chmod(tmp, 0o644)
+            os.replace(tmp, final)
+        else:
+            if storage.exists(name):
+                storage.delete(name)
+            with open(tmp, "rb") as fh:
+                storage.save(name, File(fh))
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+
+
+def _remove_leftovers(storage, name: str) -> None:
+    """Delete temporary files a killed render of `name` left behind."""
+    try:
+        final = Path(storage.path(name))
+    except NotImplementedError:
+        return
+    for leftover in final.parent.glob(final.name + ".*.part"):
+        leftover.unlink(missing_ok=True)
+
+
+def pdf_name(certificate: Certificate, language: str) -> str:
+    return f"certificates/{certificate.code}-{language}.pdf"
+
+
+def _render_delay() -> float:
+    """Seconds to wait between the two PDFs: only tests that kill a worker mid-render set it."""
+    value = getattr(settings, "CERTIFICATES_RENDER_DELAY_SECONDS", None)
+    if value is None:
+        value = os.environ.get("CERTIFICATES_RENDER_DELAY_SECONDS") or 0
+    return float(value)
+
+
+def _render_claim(certificate_id: int) -> Certificate | None:
+    """Mark the row rendering and return it, or None when there is nothing to render."""
+    with transaction.atomic():
+        certificate = Certificate.objects.select_for_update().filter(pk=certificate_id).first()
+        if certificate is None or certificate.awaiting_names:
+            return None
+        if certificate.status not in (Certificate.Status.PENDING, Certificate.Status.RENDERING):
+            return None
+        if certificate.attempts >= MAX_RENDER_ATTEMPTS:
+            # A render that keeps killing its worker is redelivered forever otherwise.
+            certificate.status = Certificate.Status.FAILED
+            certificate.last_error = f"Gave up after {certificate.attempts} render attempts."
+            certificate.save(update_fields=["status", "last_error"])
+            return None
+        certificate.status = Certificate.Status.RENDERING
+        certificate.rendering_started_at = timezone.now()
+        certificate.attempts = F("attempts") + 1
+        certificate.save(update_fields=["status", "rendering_started_at", "attempts"])
+        certificate.refresh_from_db(fields=["attempts"])
+        return certificate
+
+
+def certificate_render(*, certificate_id: int) -> Certificate | None:
+    """Render both PDFs of a certificate into private storage and mark it ready.
+
+    Return the certificate, or None if there was nothing to do (already ready, revoked,
+    failed, waiting for names, or gone)."""
+    certificate = _render_claim(certificate_id)
+    if certificate is None:
+        return None
+    storage = private_storage()
+    files = {}
+    try:
+        for language in pdf.LANGUAGES:
+            data = pdf.html_to_pdf(pdf.certificate_html(certificate, language))
+            name = pdf_name(certificate, language)
+            with _atomic_write(storage, name) as fh:
+                fh.write(data)
+            files[language] = (name, pdf.sha256(data))
+            if language == pdf.LANGUAGES[0] and (delay := _render_delay()):
+                time.sleep(delay)
+    except Exception as exc:
+        # Kept for the admin; the task retries, and marks the row failed after the last retry.
+        certificate_render_error_record(certificate_id=certificate.pk, error=f"{type(exc).__name__}: {exc}")
+        raise
+    updated = Certificate.objects.filter(pk=certificate.pk, status=Certificate.Status.RENDERING).update(
+        status=Certificate.Status.READY,
+        pdf_ar=files["ar"][0],
+        pdf_ar_sha256=files["ar"][1],
+        pdf_en=files["en"][0],
+        pdf_en_sha256=files["en"][1],
+        rendered_at=timezone.now(),
+        last_error="",
+    )
+    for name, _sha in files.values():
+        _remove_leftovers(storage, name)
+    certificate.refresh_from_db()
+    if updated:
+        logger.info("certificate %s rendered (attempt %s)", certificate.code, certificate.attempts)
+    return certificate
+
+
+def certificate_render_error_record(*, certificate_id: int, error: str) -> None:
+    """Keep the error of a failed render attempt that will be retried (shown in the admin)."""
+    Certificate.objects.filter(pk=certificate_id).update(last_error=error[:10000])
+
+
+def certificate_render_fail(*, certificate_id: int, error: str) -> None:
+    """Mark a certificate failed after its last render attempt; staff can retry it from the admin."""
+    Certificate.objects.filter(
+        pk=certificate_id, status__in=[Certificate.Status.PENDING, Certificate.Status.RENDERING]
+    ).update(status=Certificate.Status.FAILED, last_error=error[:10000])
+    logger.error("certificate %s failed to render: %s", certificate_id, error[:500])
+
+
+def certificate_retry(*, certificate: Certificate) -> bool:
+    """Queue a failed (or stuck) certificate again with a fresh count of attempts. Return True if queued."""
+    with transaction.atomic():
+        updated = (
+            Certificate.objects.filter(
+                pk=certificate.pk,
+                status__in=[Certificate.Status.FAILED, Certificate.Status.PENDING, Certificate.Status.RENDERING],
+            )
+            .exclude(holder_name_latin="")
+            .update(status=Certificate.Status.PENDING, attempts=0, last_error="", queued_at=timezone.now())
+        )
+        if updated:
+            _queue_render(certificate)
+    return bool(updated)
+
+
+def certificates_sweep(*, older_than: timedelta = SWEEP_AFTER) -> int:
+    """Re-queue certificates left pending or rendering for longer than `older_than`
+    (a lost message, a killed worker); give up on those that used up their attempts.
+    Also restart exports left unfinished. Return the number of certificates re-queued."""
+    cutoff = timezone.now() - older_than
+    stuck = (
+        Certificate.objects.filter(status__in=[Certificate.Status.PENDING, Certificate.Status.RENDERING])
+        .exclude(holder_name_latin="")
+        .filter(Q(queued_at__isnull=True) | Q(queued_at__lte=cutoff))
+        .filter(
+            Q(status=Certificate.Status.PENDING)
+            | Q(rendering_started_at__isnull=True)
+            | Q(rendering_started_at__lte=cutoff)
+        )
+    )
+    requeued = 0
+    for certificate in stuck.only("pk", "attempts"):
+        if certificate.attempts >= MAX_RENDER_ATTEMPTS:
+            certificate_render_fail(
+                certificate_id=certificate.pk,
+                error=f"Gave up after {certificate.attempts} render attempts (the sweeper found it stuck).",
+            )
+            continue
+        with transaction.atomic():
+            if (
+                Certificate.objects.filter(pk=certificate.pk)
+                .filter(Q(queued_at__isnull=True) | Q(queued_at__lte=cutoff))
+                .update(queued_at=timezone.now())
+            ):
+                _queue_render(certificate)
+                requeued += 1
+    _exports_sweep(cutoff=cutoff)
+    if requeued:
+        logger.warning("certificates sweeper re-queued %s certificate(s)", requeued)
+    return requeued
+
+
+# --- revoking --------------------------------------------------------------------------
+
+
+def certificate_revoke(*, certificate: Certificate, by, reason: str) -> Certificate:
+    """Revoke a certificate with a reason (HR of the holder's organization or staff only)."""
+    if not selectors.certificate_can_revoke(user=by, certificate=certificate):
+        raise PermissionDenied
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError(_("Give the reason for revoking the certificate."))
+    with transaction.atomic():
+        locked = Certificate.objects.select_for_update().get(pk=certificate.pk)
+        if locked.status != Certificate.Status.REVOKED:
+            locked.status = Certificate.Status.REVOKED
+            locked.revoked_at = timezone.now()
+            locked.revoked_reason = reason
+            locked.revoked_by = by
+            locked.save(update_fields=["status", "revoked_at", "revoked_reason", "revoked_by"])
+    return locked
+
+
+# --- exports ---------------------------------------------------------------------------
+
+
+def export_create(*, user, filters: dict) -> Export:
+    """Ask for a ZIP of the organization's certificates matching `filters` (HR only); built in the background."""
+    from .tasks import export_build
+
+    if not user.is_hr:
+        raise PermissionDenied
+    export = Export.objects.create(organization_id=user.organization_id, requested_by=user, filters=filters)
+    export_id = export.pk
+    transaction.on_commit(lambda: export_build.delay(export_id))
+    return export
+
+
+def _archive_name(certificate: Certificate, language: str) -> str:
+    person = slugify(certificate.holder_name_latin) or f"trainee-{certificate.user_id}"
+    course = slugify(certificate.course_title_en)[:60] or "course"
+    return f"{person}/{course}-{certificate.code}-{language}.pdf"
+
+
+def export_build(*, export_id: int) -> Export | None:
+    """Write the export's ZIP file by file into private storage, keeping its progress up to date."""
+    with transaction.atomic():
+        export = Export.objects.select_for_update().filter(pk=export_id).first()
+        if export is None or export.status == Export.Status.READY:
+            return export
+        certificates = list(selectors.export_certificates(export=export))
+        export.status = Export.Status.RUNNING
+        export.started_at = timezone.now()
+        export.total = len(certificates)
+        export.done = 0
+        export.error = ""
+        export.save(update_fields=["status", "started_at", "total", "done", "error"])
+
+    storage = private_storage()
+    name = f"exports/{export.organization_id}/certificates-{export.pk}.zip"
+    manifest = io.StringIO()
+    writer = csv.writer(manifest)
+    writer.writerow(
+        [
+            "code",
+            "holder_name_latin",
+            "holder_name_arabic",
+            "course_title_en",
+            "course_title_ar",
+            "completed_on",
+            "hours",
+            "verify_url",
+        ]
+    )
+    with _atomic_write(storage, name) as fh:
+        with zipfile.ZipFile(fh, "w", compression=zipfile.ZIP_STORED, allowZip64=True) as archive:
+            for index, certificate in enumerate(certificates, start=1):
+                for language in pdf.LANGUAGES:
+                    source = certificate.pdf_name(language)
+                    if not source:
+                        continue
+                    with (
+                        storage.open(source, "rb") as src,
+                        archive.open(_archive_name(certificate, language), "w") as dst,
+                    ):
+                        shutil.copyfileobj(src, dst, 64 * 1024)
+                writer.writerow(
+                    [
+                        certificate.code,
+                        certificate.holder_name_latin,
+                        certificate.holder_name_arabic,
+                        certificate.course_title_en,
+                        certificate.course_title_ar,
+                        certificate.completed_on.isoformat(),
+                        certificate.hours,
+                        pdf.verification_url(certificate.code),
+                    ]
+                )
+                Export.objects.filter(pk=export.pk).update(done=index)
+            archive.writestr("certificates.csv", "\ufeff" + manifest.getvalue())
+        size = fh.tell()
+    Export.objects.filter(pk=export.pk).update(
+        status=Export.Status.READY, file=name, size=size, finished_at=timezone.now(), done=len(certificates)
+    )
+    export.refresh_from_db()
+    return export
+
+
+def export_fail(*, export_id: int, error: str) -> None:
+    Export.objects.filter(pk=export_id).exclude(status=Export.Status.READY).update(
+        status=Export.Status.FAILED, error=error[:10000], finished_at=timezone.now()
+    )
+
+
+def _exports_sweep(*, cutoff) -> None:
+    from .tasks import export_build
+
+    stuck = Export.objects.filter(status__in=[Export.Status.PENDING, Export.Status.RUNNING], created_at__lte=cutoff)
+    stuck = stuck.filter(Q(started_at__isnull=True) | Q(started_at__lte=cutoff))
+    for export_id in stuck.values_list("pk", flat=True):
+        with transaction.atomic():
+            if (
+                Export.objects.filter(pk=export_id)
+                .filter(Q(started_at__isnull=True) | Q(started_at__lte=cutoff))
+                .update(status=Export.Status.PENDING, started_at=timezone.now())
+            ):
+                transaction.on_commit(lambda export_id=export_id: export_build.delay(export_id))

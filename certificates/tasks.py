@@ -1,0 +1,79 @@
+"""Celery tasks: thin wrappers taking ids and calling one service each.
+
+Reliability settings (acks_late, reject on worker lost, prefetch 1) come from CELERY_* in
+settings; the render task adds retries with exponential backoff, jitter and a cap, and its
+own soft and hard time limits. After the last retry the row is marked failed with the error."""
+
+import traceback
+
+from celery import Task, shared_task
+
+RENDER_MAX_RETRIES = 5
+
+
+class CertificateRenderTask(Task):
+    def on_failure(self, exc, task_id, args, kwargs, einfo):
+        from . import services
+
+        services.certificate_render_fail(certificate_id=_first_id(args, kwargs), error=_error_text(exc))
+
+
+class ExportBuildTask(Task):
+    def on_failure(self, exc, task_id, args, kwargs, einfo):
+        from . import services
+
+        services.export_fail(export_id=_first_id(args, kwargs), error=_error_text(exc))
+
+
+def _first_id(args, kwargs) -> int:
+    return args[0] if args else next(iter(kwargs.values()))
+
+
+def _error_text(exc) -> str:
+    return "".join(traceback.format_exception(exc))
+
+
+@shared_task(
+    name="certificates.tasks.certificate_render",
+    base=CertificateRenderTask,
+    bind=True,
+    acks_late=True,
+    reject_on_worker_lost=True,
+    autoretry_for=(Exception,),
+    max_retries=RENDER_MAX_RETRIES,
+    retry_backoff=5,
+    retry_backoff_max=600,
+    retry_jitter=True,
+    soft_time_limit=60,
+    time_limit=90,
+)
+def certificate_render(self, certificate_id: int) -> None:
+    from . import services
+
+    services.certificate_render(certificate_id=certificate_id)
+
+
+@shared_task(name="certificates.tasks.certificates_sweep", acks_late=True, soft_time_limit=60, time_limit=90)
+def certificates_sweep() -> int:
+    from . import services
+
+    return services.certificates_sweep()
+
+
+@shared_task(
+    name="certificates.tasks.export_build",
+    base=ExportBuildTask,
+    bind=True,
+    acks_late=True,
+    reject_on_worker_lost=True,
+    autoretry_for=(Exception,),
+    max_retries=3,
+    retry_backoff=10,
+    retry_jitter=True,
+    soft_time_limit=900,
+    time_limit=960,
+)
+def export_build(self, export_id: int) -> None:
+    from . import services
+
+    services.export_build(export_id=export_id)

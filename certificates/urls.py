@@ -1,0 +1,14 @@
+from django.urls import path
+
+from . import views
+
+app_name = "certificates"
+
+urlpatterns = [
+    path("", views.mine, name="mine"),
+    path("<str:code>/", views.detail, name="detail"),
+    path("<str:code>/status/", views.status, name="status"),
+    path("<str:code>/names/", views.confirm_names, name="confirm_names"),
+    path("<str:code>/revoke/", views.revoke, name="revoke"),
+    path("<str:code>/<str:language>.pdf", views.download, name="download"),
+]

@@ -1,0 +1,239 @@
+import json
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from django.utils import timezone
+
+from certificates.models import Certificate
+from tests.certificates.factories import issued
+from tests.factories import HRFactory, OrganizationFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def ready(trainee, course):
+    return issued(trainee, course, render=True)
+
+
+# --- the trainee's pages ---------------------------------------------------------------
+
+
+def test_my_certificates_lists_only_mine(client, trainee, course, ready, organization):
+    other = issued(UserFactory(organization=organization, names_confirmed_at=timezone.now()), course)
+    client.force_login(trainee)
+    response = client.get("/en/certificates/")
+    assert response.status_code == 200
+    assert f"/en/certificates/{ready.code}/" in response.text
+    assert other.code not in response.text
+    assert client.get("/ar/certificates/").status_code == 200
+    assert "دورة تجريبية" in client.get("/ar/certificates/").text
+
+
+def test_the_nav_links_to_my_certificates(client, trainee):
+    client.force_login(trainee)
+    assert 'href="/en/certificates/"' in client.get("/en/certificates/").text
+
+
+def test_a_pending_certificate_page_refreshes_itself_until_ready(client, trainee, course):
+    certificate = issued(trainee, course)
+    client.force_login(trainee)
+    page = client.get(f"/en/certificates/{certificate.code}/")
+    assert page.status_code == 200
+    assert f'data-poll-url="/en/certificates/{certificate.code}/status/"' in page.text
+    assert "certificates/poll.js" in page.text
+    assert '<meta http-equiv="refresh"' in page.text  # without JavaScript
+    status = client.get(f"/en/certificates/{certificate.code}/status/").json()
+    assert status == {"status": "pending", "awaiting_names": False, "done": False}
+    assert "Download the Arabic PDF" not in page.text
+
+
+def test_a_ready_certificate_offers_both_pdfs_and_linkedin(client, trainee, ready):
+    client.force_login(trainee)
+    page = client.get(f"/en/certificates/{ready.code}/")
+    assert client.get(f"/en/certificates/{ready.code}/status/").json()["done"] is True
+    assert "data-poll-url" not in page.text
+    assert f"/en/certificates/{ready.code}/ar.pdf" in page.text
+    assert f"/en/certificates/{ready.code}/en.pdf" in page.text
+    link = page.context["linkedin_url"]
+    parts = urlsplit(link)
+    assert (parts.scheme, parts.netloc, parts.path) == ("https", "www.linkedin.com", "/profile/add")
+    query = {k: v[0] for k, v in parse_qs(parts.query).items()}
+    assert query["startTask"] == "CERTIFICATION_NAME"
+    assert query["name"] == "Demo course" and query["organizationName"] == "Masar"
+    assert query["issueYear"] == str(ready.completed_on.year) and query["issueMonth"] == str(ready.completed_on.month)
+    assert query["certUrl"].endswith(f"/verify/{ready.code}/") and query["certId"] == ready.code
+
+
+def test_the_owner_downloads_both_pdfs(client, trainee, ready):
+    client.force_login(trainee)
+    for language in ("ar", "en"):
+        response = client.get(f"/en/certificates/{ready.code}/{language}.pdf")
+        assert response.status_code == 200
+        assert response["Content-Type"] == "application/pdf"
+        assert "attachment" in response["Content-Disposition"]
+        assert b"".join(response.streaming_content).startswith(b"%PDF-")
+    assert client.get(f"/en/certificates/{ready.code}/fr.pdf").status_code == 404
+
+
+def test_pdfs_are_not_under_a_public_url(client, ready, settings):
+    assert client.get(f"{settings.MEDIA_URL}{ready.pdf_ar}").status_code == 404
+    assert client.get(f"/media/private/{ready.pdf_ar}").status_code == 404
+
+
+# --- access (each rule of the issue) ---------------------------------------------------
+
+
+def _viewers(trainee, organization):
+    other_org = OrganizationFactory(name="Other Org")
+    return {
+        "owner": (trainee, 200),
+        "hr of the organization": (HRFactory(organization=organization), 200),
+        "staff": (UserFactory(is_staff=True), 200),
+        "another trainee of the organization": (UserFactory(organization=organization), 404),
+        "hr of another organization": (HRFactory(organization=other_org), 404),
+        "a trainee of another organization": (UserFactory(organization=other_org), 404),
+        "an hr user without organization": (UserFactory(role="hr"), 404),
+    }
+
+
+@pytest.mark.parametrize(
+    "who",
+    [
+        "owner",
+        "hr of the organization",
+        "staff",
+        "another trainee of the organization",
+        "hr of another organization",
+        "a trainee of another organization",
+        "an hr user without organization",
+    ],
+)
+def test_who_may_download_a_pdf(client, trainee, organization, ready, who):
+    user, expected = _viewers(trainee, organization)[who]
+    client.force_login(user)
+    for url in (
+        f"/en/certificates/{ready.code}/ar.pdf",
+        f"/en/certificates/{ready.code}/en.pdf",
+        f"/en/certificates/{ready.code}/",
+        f"/en/certificates/{ready.code}/status/",
+    ):
+        assert client.get(url).status_code == expected, url
+
+
+def test_anonymous_visitors_are_sent_to_log_in(client, ready):
+    response = client.get(f"/en/certificates/{ready.code}/ar.pdf")
+    assert response.status_code == 302 and "/accounts/login/" in response.url
+
+
+def test_unknown_and_odd_codes_are_404(client, trainee):
+    client.force_login(trainee)
+    for code in ("nope", "x" * 300, "%00", "..%2F..%2Fetc", "ليلى"):
+        assert client.get(f"/en/certificates/{code}/").status_code == 404
+        assert client.get(f"/en/certificates/{code}/ar.pdf").status_code == 404
+
+
+def test_a_revoked_certificate_is_not_downloadable(client, trainee, ready):
+    Certificate.objects.filter(pk=ready.pk).update(status=Certificate.Status.REVOKED, revoked_at=timezone.now())
+    client.force_login(trainee)
+    assert client.get(f"/en/certificates/{ready.code}/ar.pdf").status_code == 404
+    assert "was revoked" in client.get(f"/en/certificates/{ready.code}/").text
+
+
+def test_names_can_be_confirmed_by_the_owner_only(client, course, organization):
+    waiting = issued(UserFactory(organization=organization), course)
+    hr = HRFactory(organization=organization)
+    client.force_login(hr)
+    response = client.post(f"/en/certificates/{waiting.code}/names/", {"name_latin": "X Y", "name_arabic": "س ص"})
+    assert response.status_code == 404
+    assert Certificate.objects.get(pk=waiting.pk).awaiting_names
+
+
+# --- revoking and verification ---------------------------------------------------------
+
+
+def test_hr_of_the_organization_revokes_with_a_reason_and_verification_says_so(client, trainee, organization, ready):
+    hr = HRFactory(organization=organization)
+    client.force_login(hr)
+    page = client.get(f"/en/certificates/{ready.code}/")
+    assert "Revoke this certificate" in page.text
+    empty = client.post(f"/en/certificates/{ready.code}/revoke/", {"reason": "  "})
+    assert empty.status_code == 400
+    assert Certificate.objects.get(pk=ready.pk).status == Certificate.Status.READY
+
+    response = client.post(f"/en/certificates/{ready.code}/revoke/", {"reason": "Issued by mistake"})
+    assert response.status_code == 302
+    ready.refresh_from_db()
+    assert ready.status == Certificate.Status.REVOKED
+    assert ready.revoked_by == hr and ready.revoked_reason == "Issued by mistake" and ready.revoked_at
+
+    client.logout()
+    data = client.get(f"/verify/{ready.code}/?format=json").json()
+    assert data["status"] == "revoked" and data["revoked_reason"] == "Issued by mistake"
+    assert data["revoked_on"] == timezone.localdate(ready.revoked_at).isoformat()
+    page = client.get(f"/verify/{ready.code}/")
+    assert page.status_code == 200 and "Revoked certificate" in page.text and "Issued by mistake" in page.text
+
+
+@pytest.mark.parametrize("who", ["owner", "another trainee of the organization", "hr of another organization"])
+def test_others_cannot_revoke(client, trainee, organization, ready, who):
+    user, _expected = _viewers(trainee, organization)[who]
+    client.force_login(user)
+    assert client.post(f"/en/certificates/{ready.code}/revoke/", {"reason": "no"}).status_code == 404
+    assert Certificate.objects.get(pk=ready.pk).status == Certificate.Status.READY
+
+
+def test_staff_can_revoke(client, ready):
+    client.force_login(UserFactory(is_staff=True))
+    assert client.post(f"/en/certificates/{ready.code}/revoke/", {"reason": "Fraud"}).status_code == 302
+    assert Certificate.objects.get(pk=ready.pk).status == Certificate.Status.REVOKED
+
+
+def test_verification_of_a_valid_certificate_is_bilingual_and_public(client, trainee, ready):
+    response = client.get(f"/verify/{ready.code}/")
+    assert response.status_code == 200
+    text = response.text
+    for expected in (
+        "Valid certificate",
+        "Layla Haddad",
+        "ليلى حداد",
+        "Demo course",
+        "دورة تجريبية",
+        "Acme Media",
+        'lang="ar" dir="rtl"',
+        'lang="en" dir="ltr"',
+    ):
+        assert expected in text, expected
+    assert trainee.email not in text
+    data = client.get(f"/verify/{ready.code}/", {"format": "json"}).json()
+    assert data == {
+        "code": ready.code,
+        "status": "valid",
+        "holder": {"en": "Layla Haddad", "ar": "ليلى حداد"},
+        "course": {"en": "Demo course", "ar": "دورة تجريبية"},
+        "completed_on": ready.completed_on.isoformat(),
+        "hours": 2,
+        "organization": "Acme Media",
+        "issuer": "Masar",
+    }
+    assert trainee.email not in json.dumps(data)
+
+
+def test_verification_of_an_unknown_or_unready_code(client, trainee, course):
+    pending = issued(trainee, course)
+    for code in ("does-not-exist-1234567", pending.code, "x" * 500, "..", "<script>", "ليلى"):
+        response = client.get(f"/verify/{code}/")
+        assert response.status_code == 200, code
+        assert "Unknown certificate" in response.text
+        data = client.get(f"/verify/{code}/?format=json").json()
+        assert data["status"] == "unknown" and set(data) == {"code", "status"}
+    assert "<script>" not in client.get("/verify/<script>/").text
+
+
+def test_the_verification_form(client, ready):
+    page = client.get("/verify/")
+    assert page.status_code == 200 and 'name="code"' in page.text
+    response = client.get("/verify/", {"code": f"  {ready.code} "})
+    assert response.status_code == 302 and response.url == f"/verify/{ready.code}/"
+    bad = client.get("/verify/", {"code": "no spaces allowed!"})
+    assert bad.status_code == 400 and "letters, digits" in bad.text
