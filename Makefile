@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 export DJANGO_SETTINGS_MODULE ?= lms.settings.dev
 
-.PHONY: run test setup venv system-deps lint messages clean-var
+.PHONY: run test setup venv system-deps test-deps lint messages
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -18,6 +18,9 @@ venv: $(VENV)/.installed
 system-deps:
 	@bash scripts/system-deps.sh
 
+test-deps:
+	@bash scripts/system-deps.sh test
+
 setup: system-deps venv
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py compilemessages --ignore=.venv -v0
@@ -28,7 +31,7 @@ setup: system-deps venv
 run: setup
 	@PORT=$(PORT) bash scripts/run.sh
 
-test: system-deps venv
+test: test-deps venv
 	$(PY) manage.py compilemessages --ignore=.venv -v0
 	DJANGO_SETTINGS_MODULE=lms.settings.test $(VENV)/bin/pytest $(PYTEST_ARGS)
 

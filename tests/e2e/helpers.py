@@ -1,0 +1,273 @@
+"""What the browser tests do on the pages: sign up, read, take quizzes, download, screenshot.
+
+Selectors are the pages' own: form field ids, roles, link targets and the CSS classes of
+masar.css; the quiz answers come from the content files, matched by the text on the page."""
+
+import csv
+import io
+import os
+import re
+import time
+import unicodedata
+import uuid
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import pypdf
+import yaml
+
+ROOT = Path(__file__).resolve().parents[2]
+CONTENT = ROOT / "content"
+SCREENSHOTS = ROOT / "screenshots"
+COURSE_KEY = "interview-readiness"  # the shorter course: 2 modules of 3 lessons
+PASSWORD = "Tr4in-the-browser!"
+DEMO_PASSWORD = os.environ.get("DEMO_PASSWORD", "masar-demo")  # what seed_demo sets
+RENDER_TIMEOUT_MS = 90_000  # a certificate rendered, a ZIP built: bounded, with room for a slow machine
+
+
+def norm(text: str) -> str:
+    return " ".join(unicodedata.normalize("NFKC", text).split())
+
+
+# --- content ----------------------------------------------------------------------------------
+
+
+def front_matter(path: Path) -> dict:
+    text = path.read_text(encoding="utf-8")
+    return yaml.safe_load(text.split("---", 2)[1])
+
+
+def course_title(language: str, key: str = COURSE_KEY) -> str:
+    return front_matter(CONTENT / language / "courses" / key / "course.md")["title"]
+
+
+@cache
+def answer_key() -> dict[str, dict]:
+    """{question text as shown: question spec} for every quiz in both languages."""
+    key = {}
+    for path in sorted(CONTENT.glob("*/quizzes/*.yaml")):
+        quiz = yaml.safe_load(path.read_text(encoding="utf-8"))
+        for question in quiz["questions"]:
+            key[norm(question["text"])] = question
+    return key
+
+
+# --- people -----------------------------------------------------------------------------------
+
+
+@dataclass
+class Trainee:
+    username: str
+    email: str
+    name_latin: str
+    name_arabic: str
+    language: str
+    organization_code: str = "DEMO-CO"
+    password: str = PASSWORD
+
+    @classmethod
+    def new(cls, *, language: str, name_latin: str, name_arabic: str, organization_code: str = "DEMO-CO"):
+        tag = uuid.uuid4().hex[:8]
+        return cls(
+            username=f"e2e-{tag}",
+            email=f"e2e-{tag}@example.com",
+            name_latin=name_latin,
+            name_arabic=name_arabic,
+            language=language,
+            organization_code=organization_code,
+        )
+
+
+# --- page actions ----------------------------------------------------------------------------
+
+
+def shot(page, name: str):
+    """Save a full-page screenshot as screenshots/<name>.png, for a person to look at."""
+    SCREENSHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+
+
+def click_and_wait(page, locator):
+    """Click something that loads a new page (a link or a form post) and wait for that page."""
+    with page.expect_navigation(wait_until="load"):
+        locator.click()
+
+
+def assert_status_ok(response, what: str):
+    assert response is not None and response.ok, f"{what}: HTTP {response.status if response else '?'}"
+
+
+def goto(page, path: str):
+    response = page.goto(path, wait_until="load")
+    assert_status_ok(response, path)
+    return response
+
+
+def sign_up(page, trainee: Trainee):
+    goto(page, f"/{trainee.language}/accounts/signup/")
+    page.fill("#id_username", trainee.username)
+    page.fill("#id_email", trainee.email)
+    page.fill("#id_name_latin", trainee.name_latin)
+    page.fill("#id_name_arabic", trainee.name_arabic)
+    page.select_option("#id_preferred_language", trainee.language)
+    page.fill("#id_organization_code", trainee.organization_code)
+    page.fill("#id_password1", trainee.password)
+    page.fill("#id_password2", trainee.password)
+    click_and_wait(page, page.locator("main form button[type=submit]"))
+    assert page.url.rstrip("/").endswith(f"/{trainee.language}"), f"sign-up did not go home: {page.url}"
+    assert page.locator(".account-menu .account-name").inner_text().strip(), "not logged in after sign-up"
+
+
+def log_in(page, *, language: str, username: str, password: str = DEMO_PASSWORD):
+    goto(page, f"/{language}/accounts/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", password)
+    click_and_wait(page, page.locator("main form button[type=submit]"))
+    assert "/accounts/login/" not in page.url, f"{username} could not log in"
+
+
+def switch_language(page, language: str):
+    click_and_wait(page, page.locator(f"nav.lang-switch a[data-lang='{language}']"))
+    assert page.evaluate("document.documentElement.lang") == language
+
+
+def open_course(page, language: str):
+    """Go from the language's home page to the course, through the catalog link."""
+    goto(page, f"/{language}/")
+    click_and_wait(page, page.locator(".course-card h3 a", has_text=course_title(language)))
+    assert page.locator("main h1").inner_text().strip() == course_title(language)
+
+
+def progress_percent(page) -> int:
+    """The percent of the page's course progress bar (the machine-readable aria-valuenow)."""
+    bar = page.locator("main .progress[role=progressbar]").first
+    return int(bar.get_attribute("aria-valuenow"))
+
+
+def done_marks(page) -> int:
+    return page.locator("aside .outline .done-mark").count()
+
+
+def mark_lesson_done(page):
+    click_and_wait(page, page.locator("main form[action*='/done/'] button[type=submit]"))
+
+
+def on_lesson(page) -> bool:
+    return page.locator("main article.lesson").count() == 1
+
+
+def read_module(page, *, screenshot: str | None = None) -> int:
+    """From a lesson page, mark each lesson done until the module page (with its quiz) comes."""
+    lessons = 0
+    while on_lesson(page):
+        if screenshot and lessons == 0:
+            shot(page, screenshot)
+        mark_lesson_done(page)
+        lessons += 1
+        assert lessons <= 10, "the lessons never led to the module page"
+    assert page.locator("main section.card a[href*='/quizzes/']").count(), f"no quiz on {page.url}"
+    return lessons
+
+
+def answer_current_question(page):
+    fieldset = page.locator("main fieldset.question")
+    text = norm(fieldset.locator(":scope > p:not(.helptext)").first.inner_text())
+    question = answer_key().get(text)
+    assert question is not None, f"this question is in no quiz file: {text!r}"
+    if question["type"] == "true_false":
+        fieldset.locator(f"input[value='{str(question['answer']).lower()}']").check()
+        return
+    assert question["type"] in ("single_choice", "multiple_choice"), question["type"]
+    correct = {norm(choice["text"]) for choice in question["choices"] if choice["correct"]}
+    labels = fieldset.locator("ul.choices label")
+    picked = 0
+    for i in range(labels.count()):
+        label = labels.nth(i)
+        if norm(label.inner_text()) in correct:
+            label.locator("input").check()
+            picked += 1
+    assert picked == len(correct), f"found {picked} of {len(correct)} right answers for {text!r}"
+
+
+def take_quiz(page, *, screenshots: str | None = None) -> str:
+    """From a module page: start the quiz, answer every question right, submit; return the result URL."""
+    click_and_wait(page, page.locator("main section.card a[href*='/quizzes/']"))
+    click_and_wait(page, page.locator("main form[action*='/start/'] button[type=submit]"))
+    answered = 0
+    while True:
+        answer_current_question(page)
+        answered += 1
+        if screenshots and answered == 1:
+            shot(page, f"{screenshots}-quiz-question")
+        following = page.locator("main button[name=go][value=next]")
+        if following.count() == 0:
+            break
+        click_and_wait(page, following)
+        assert answered < 50, "the quiz never ended"
+    assert answered == 10, f"expected 10 questions, answered {answered}"
+    click_and_wait(page, page.locator("main button[formaction*='/submit/']"))
+    assert "/result/" in page.url, page.url
+    assert page.locator("main .result-score .badge.ok").count() == 1, "the quiz is not passed"
+    assert "100" in page.locator("main .result-score strong").inner_text().translate(ARABIC_DIGITS)
+    if screenshots:
+        shot(page, f"{screenshots}-quiz-result")
+    return page.url
+
+
+ARABIC_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩", "0123456789")
+
+
+def download(page, locator) -> tuple[str, bytes]:
+    """Click a download link; return (suggested file name, content)."""
+    with page.expect_download() as info:
+        locator.click()
+    item = info.value
+    path = item.path()
+    assert path, f"download failed: {item.failure()}"
+    return item.suggested_filename, Path(path).read_bytes()
+
+
+def pdf_text(data: bytes) -> str:
+    assert data.startswith(b"%PDF"), data[:20]
+    pages = pypdf.PdfReader(io.BytesIO(data)).pages
+    return norm(" ".join(p.extract_text() for p in pages))
+
+
+def read_csv(data: bytes) -> list[list[str]]:
+    assert data.startswith(b"\xef\xbb\xbf"), "the CSV has no UTF-8 byte order mark"
+    return list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
+
+
+def wait_until(predicate, *, timeout: float, what: str, interval: float = 0.5):
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {timeout:.0f}s waiting for {what}")
+        time.sleep(interval)
+
+
+def assert_rtl_layout(page):
+    """The document runs right to left and the header starts on the right: brand, then navigation."""
+    assert page.evaluate("getComputedStyle(document.documentElement).direction") == "rtl"
+    assert page.evaluate("document.documentElement.dir") == "rtl"
+    width = page.viewport_size["width"]
+    brand = page.locator("header .brand").bounding_box()
+    nav = page.locator("header nav.main-nav").bounding_box()
+    assert brand["x"] >= nav["x"] + nav["width"] - 1, f"the brand {brand} is not right of the navigation {nav}"
+    assert nav["x"] + nav["width"] > width / 2, f"the navigation {nav} is not on the right half"
+    assert brand["x"] + brand["width"] > width / 2, f"the brand {brand} is not on the right half"
+    # Its links flow from the right too: the first one is the rightmost.
+    links = page.locator("header nav.main-nav a")
+    first, second = links.nth(0).bounding_box(), links.nth(1).bounding_box()
+    assert first["x"] > second["x"], "the navigation links do not run right to left"
+
+
+def assert_ltr_layout(page):
+    assert page.evaluate("getComputedStyle(document.documentElement).direction") == "ltr"
+    brand = page.locator("header .brand").bounding_box()
+    nav = page.locator("header nav.main-nav").bounding_box()
+    assert brand["x"] + brand["width"] <= nav["x"] + 1, "in English the brand should come first, on the left"
+
+
+VERIFY_URL = re.compile(r"https?://\S+?/verify/[A-Za-z0-9_-]+/")

@@ -1,0 +1,120 @@
+"""The Arabic trainee's whole path to a certificate; the Arabic test asserts on it, and the HR
+test reuses its graduate (or walks the path itself when run alone)."""
+
+import re
+from dataclasses import dataclass
+
+from tests.e2e.helpers import (
+    RENDER_TIMEOUT_MS,
+    VERIFY_URL,
+    Trainee,
+    assert_rtl_layout,
+    click_and_wait,
+    download,
+    goto,
+    norm,
+    open_course,
+    pdf_text,
+    progress_percent,
+    read_module,
+    shot,
+    sign_up,
+    switch_language,
+    take_quiz,
+)
+
+
+@dataclass
+class Graduate:
+    trainee: Trainee
+    code: str
+    certificate_path: str
+    verify_url: str
+    saw_preparing: bool
+
+
+def arabic_journey(page, stack) -> Graduate:
+    trainee = Trainee.new(language="ar", name_latin="Salma Youssef", name_arabic="سلمى يوسف")
+    sign_up(page, trainee)
+    assert_rtl_layout(page)
+    shot(page, "ar-home")
+
+    open_course(page, "ar")
+    course_path = page.url
+    shot(page, "ar-course")
+    click_and_wait(page, page.locator("main form[action*='/enroll/'] button[type=submit]"))
+    assert read_module(page, screenshot="ar-lesson") == 3
+    take_quiz(page, screenshots="ar")
+
+    goto(page, course_path)
+    assert progress_percent(page) == 50
+    click_and_wait(page, page.locator("main aside a.button"))  # Continue where you left off
+    assert read_module(page) == 3
+    take_quiz(page)
+
+    goto(page, course_path)
+    assert progress_percent(page) == 100
+    assert page.locator("main aside .badge.ok").count() == 1, "the course is not shown as completed"
+    assert_rtl_layout(page)
+    click_and_wait(page, page.locator("main aside a.button[href*='/certificates/']"))
+    # My certificates: the new one waits for the names to print.
+    click_and_wait(page, page.locator("main a.button[href*='/certificates/']").first)
+    match = re.search(r"/ar/certificates/([A-Za-z0-9_-]+)/$", page.url)
+    assert match, page.url
+    code = match.group(1)
+    assert page.input_value("#id_name_arabic") == trainee.name_arabic
+    assert page.input_value("#id_name_latin") == trainee.name_latin
+
+    # The worker is held still while the page shows the certificate being prepared and polls
+    # its status; then it renders, and the page updates itself: no reload from the test.
+    polls = []
+    page.on("response", lambda r: polls.append(r.status) if r.url.endswith(f"/{code}/status/") else None)
+    with stack.worker.paused():
+        click_and_wait(page, page.locator("main form[action*='/names/'] button[type=submit]"))
+        assert page.locator("main [data-poll-url]").count() == 1, "the page does not show the certificate preparing"
+        assert page.locator("main .badge.wait").count() == 1
+        assert page.locator("main a[href$='.pdf']").count() == 0
+        shot(page, "ar-certificate-preparing")
+        with page.expect_response(lambda r: r.url.endswith(f"/{code}/status/"), timeout=15_000):
+            pass  # the page asked for the status on its own at least once
+    arabic_pdf = page.locator("main a.button[href$='/ar.pdf']")
+    arabic_pdf.wait_for(state="visible", timeout=RENDER_TIMEOUT_MS)
+    saw_preparing = bool(polls) and all(status == 200 for status in polls)
+    assert page.locator("main [data-poll-url]").count() == 0
+    assert page.locator("main .badge.ok").count() == 1
+    assert_rtl_layout(page)
+    shot(page, "ar-certificate")
+
+    name, data = download(page, arabic_pdf)
+    assert name.endswith("-ar.pdf"), name
+    text = pdf_text(data)
+    assert norm(trainee.name_arabic) in text, f"the Arabic name is not in the Arabic PDF: {text[:300]}"
+    urls = VERIFY_URL.findall(text)
+    assert urls, f"no verification URL in the PDF: {text[:300]}"
+    verify_url = urls[0]
+    assert verify_url.endswith(f"/verify/{code}/"), verify_url
+    _, english = download(page, page.locator("main a.button[href$='/en.pdf']"))
+    assert trainee.name_latin in pdf_text(english)
+
+    certificate_path = f"/ar/certificates/{code}/"
+    switch_language(page, "en")
+    assert page.locator("main a.button[href$='/en.pdf']").count() == 1
+    shot(page, "en-certificate")
+
+    goto(page, verify_url)
+    arabic = page.locator("main section[lang=ar]")
+    english = page.locator("main section[lang=en]")
+    assert english.locator(".badge.ok").inner_text().strip() == "Valid"
+    assert "valid" in english.locator("h1").inner_text().lower()
+    assert arabic.locator(".badge.ok").count() == 1
+    assert trainee.name_arabic in arabic.inner_text()
+    assert trainee.name_latin in english.inner_text()
+    assert_rtl_layout(page)
+    shot(page, "ar-verification")
+    return Graduate(
+        trainee=trainee,
+        code=code,
+        certificate_path=certificate_path,
+        verify_url=verify_url,
+        saw_preparing=saw_preparing,
+    )

@@ -1,0 +1,84 @@
+"""Interview drills in a real browser: practice (answer, reveal, rate) and a mock interview
+of three questions to its report, in Arabic, then the same pages in English."""
+
+import pytest
+
+from tests.e2e.helpers import click_and_wait, goto, log_in, shot, switch_language
+
+pytestmark = pytest.mark.e2e
+
+ANSWERS = {
+    "ar": "أبدأ بتحديد الهدف والجمهور، ثم أختار المنصات والأدوات المناسبة، وأقيس النتائج بالمؤشرات مثل التفاعل والوصول.",
+    "en": "I start from the goal and the audience, pick the platforms and tools, schedule the content and measure reach and engagement.",
+}
+
+
+def answer_question(page, language: str):
+    assert "/interviews/answers/" in page.url, page.url
+    page.fill("#id_answer", ANSWERS[language])
+    click_and_wait(page, page.locator("main form[action*='/submit/'] button[type=submit]:not([name=give_up])"))
+
+
+def test_practice_and_a_mock_interview(new_page):
+    page = new_page("ar")
+    log_in(page, language="ar", username="trainee")
+    goto(page, "/ar/interviews/")
+
+    # Practice: answer, reveal the model answer, tick a key point, rate.
+    click_and_wait(page, page.locator("main form[action$='/practice/start/'] button[type=submit]"))
+    assert page.locator("main h1.drill-prompt").inner_text().strip()
+    page.fill("#id_answer", ANSWERS["ar"])
+    shot(page, "ar-drill")
+    click_and_wait(page, page.locator("main form[action*='/submit/'] button[type=submit]:not([name=give_up])"))
+    assert "/reveal/" in page.url, page.url
+    assert page.locator("main .model-answer").inner_text().strip(), "no model answer revealed"
+    assert page.locator("main .user-answer").inner_text().strip() == ANSWERS["ar"]
+    shot(page, "ar-drill-reveal")
+    points = page.locator("main form[action*='/rate/'] input[name=covered]")
+    assert points.count() >= 1
+    points.first.check()
+    rated_prompt = page.locator("main h1.drill-prompt").inner_text().strip()
+    click_and_wait(page, page.locator("main button[name=rating][value=good]"))
+    # Rated: practice goes on with the next question; finishing it gives the summary.
+    assert "/interviews/answers/" in page.url, page.url
+    assert page.locator("main h1.drill-prompt").inner_text().strip() != rated_prompt
+    click_and_wait(page, page.locator("main form[action*='/finish/'] button[type=submit]"))
+    assert "/report/" in page.url, page.url
+    summary = page.locator("main table tbody tr")
+    assert summary.count() >= 1
+    assert rated_prompt in summary.first.inner_text()
+    assert page.locator("main table tbody tr td:last-child").first.inner_text().strip()  # the rating
+
+    # A mock interview of three questions, to its report.
+    goto(page, "/ar/interviews/")
+    mock = page.locator("main form[action$='/mock/start/']")
+    mock.locator("select[name=level]").select_option("specialist")
+    mock.locator("select[name=count]").select_option("3")
+    click_and_wait(page, mock.locator("button[type=submit]"))
+    prompts = []
+    for _ in range(3):
+        prompts.append(page.locator("main h1.drill-prompt").inner_text().strip())
+        assert page.locator("main .drill-timer").count() == 1
+        answer_question(page, "ar")
+    assert len(set(prompts)) == 3
+    assert "/report/" in page.url, page.url
+    rows = page.locator("main table tbody tr")
+    assert rows.count() == 3
+    for prompt, row in zip(prompts, rows.all(), strict=True):
+        assert prompt in row.inner_text()
+    assert page.locator("main a.button[href*='/reveal/']").count() == 3  # each one to review and rate
+    shot(page, "ar-mock-report")
+
+    # The same report and a practice question in English.
+    switch_language(page, "en")
+    assert "/en/interviews/sessions/" in page.url and page.locator("main table tbody tr").count() == 3
+    assert page.locator("main h1").inner_text().strip() == "Mock interview report"
+    shot(page, "en-mock-report")
+    goto(page, "/en/interviews/")
+    click_and_wait(page, page.locator("main form[action$='/practice/start/'] button[type=submit]"))
+    assert "/interviews/answers/" in page.url, page.url
+    page.fill("#id_answer", ANSWERS["en"])
+    shot(page, "en-drill")
+    click_and_wait(page, page.locator("main form[action*='/submit/'] button[type=submit]:not([name=give_up])"))
+    assert page.locator("main .model-answer").inner_text().strip()
+    shot(page, "en-drill-reveal")
