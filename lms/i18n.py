@@ -30,6 +30,19 @@ def localize_digits(value, language: str | None = None) -> str:
     return text
 
 
+def format_short_date(value: date | datetime | None, language: str | None = None) -> str:
+    """Return a day and month: «٢٦ نوفمبر» in Arabic, "26 Nov" in English."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        value = value.date()
+    language = language or translation.get_language()
+    if language == "ar":
+        return localize_digits(f"{value.day} {ARABIC_MONTHS[value.month - 1]}", "ar")
+    with translation.override(language):
+        return formats.date_format(value, "j M")
+
+
 def format_date(value: date | datetime | None, language: str | None = None) -> str:
     """Return a long date: «٢٦ نوفمبر ٢٠٢٦» in Arabic, "26 November 2026" in English."""
     if value is None:

@@ -8,6 +8,7 @@ from django.db.models import Prefetch, prefetch_related_objects
 from django.http import Http404
 from wagtail.models import Locale
 
+from .categories import category_label
 from .models import Attempt, Choice, Question, Quiz, Response
 
 
@@ -137,6 +138,10 @@ class CategoryResult:
     @property
     def percent(self) -> int:
         return int(self.points * 100 / self.max_points) if self.max_points else 0
+
+    @property
+    def label(self) -> str:
+        return category_label(self.category)
 
 
 def category_breakdown(*, rows: list[Response]) -> list[CategoryResult]:

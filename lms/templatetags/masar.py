@@ -37,5 +37,10 @@ def local_date(value, language=None):
 
 
 @register.filter
+def short_date(value, language=None):
+    return i18n.format_short_date(value, language)
+
+
+@register.filter
 def local_digits(value, language=None):
     return i18n.localize_digits(value, language)
