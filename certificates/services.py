@@ -66,7 +66,9 @@ def _queue_render(certificate: Certificate) -> None:
     from .tasks import certificate_render
 
     certificate_id = certificate.pk
-    transaction.on_commit(lambda: certificate_render.delay(certificate_id))
+    # robust: with the broker down the page still answers (the error is logged); the row keeps
+    # its queued_at, and the sweeper queues it again once the broker is back.
+    transaction.on_commit(lambda: certificate_render.delay(certificate_id), robust=True)
 
 
 def _snapshot_names(certificate: Certificate, user) -> None:
@@ -340,8 +342,14 @@ def export_create(*, user, filters: dict) -> Export:
         raise PermissionDenied
     export = Export.objects.create(organization_id=user.organization_id, requested_by=user, filters=filters)
     export_id = export.pk
-    transaction.on_commit(lambda: export_build.delay(export_id))
+    transaction.on_commit(lambda: export_build.delay(export_id), robust=True)  # swept if the broker is down
     return export
+
+
+def csv_safe(value) -> str:
+    """Keep a spreadsheet from running a cell typed by a trainee as a formula."""
+    value = str(value or "")
+    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
 
 
 def _archive_name(certificate: Certificate, language: str) -> str:
@@ -395,10 +403,10 @@ def export_build(*, export_id: int) -> Export | None:
                 writer.writerow(
                     [
                         certificate.code,
-                        certificate.holder_name_latin,
-                        certificate.holder_name_arabic,
-                        certificate.course_title_en,
-                        certificate.course_title_ar,
+                        csv_safe(certificate.holder_name_latin),
+                        csv_safe(certificate.holder_name_arabic),
+                        csv_safe(certificate.course_title_en),
+                        csv_safe(certificate.course_title_ar),
                         certificate.completed_on.isoformat(),
                         certificate.hours,
                         pdf.verification_url(certificate.code),
@@ -432,4 +440,4 @@ def _exports_sweep(*, cutoff) -> None:
                 .filter(Q(started_at__isnull=True) | Q(started_at__lte=cutoff))
                 .update(status=Export.Status.PENDING, started_at=timezone.now())
             ):
-                transaction.on_commit(lambda export_id=export_id: export_build.delay(export_id))
+                transaction.on_commit(lambda export_id=export_id: export_build.delay(export_id), robust=True)

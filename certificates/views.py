@@ -284,10 +284,10 @@ def _csv_lines(writer, enrollments, language):
         certificate = row.certificate
         yield writer.writerow(
             [
-                _csv_safe(row.user.name_latin),
-                _csv_safe(row.user.name_arabic),
-                _csv_safe(row.user.email),
-                _csv_safe(row.course_title),
+                services.csv_safe(row.user.name_latin),
+                services.csv_safe(row.user.name_arabic),
+                services.csv_safe(row.user.email),
+                services.csv_safe(row.course_title),
                 row.enrollment.enrolled_at.date().isoformat(),
                 row.lessons_done,
                 row.lessons_total,
@@ -301,12 +301,6 @@ def _csv_lines(writer, enrollments, language):
                 else "",
             ]
         )
-
-
-def _csv_safe(value: str) -> str:
-    """Keep a spreadsheet from running a cell typed by a trainee as a formula."""
-    value = str(value or "")
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
 
 
 @require_POST

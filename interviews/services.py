@@ -48,7 +48,8 @@ def rating_parse(value) -> Rating:
     text = str(value if value is not None else "").strip().lower()
     if text in RATING_NAMES:
         return RATING_NAMES[text]
-    if text.isdigit() and int(text) in Rating.values:
+    # isdecimal, not isdigit: int() refuses digits like "²"; and no int() of a 5,000-digit string.
+    if text.isdecimal() and len(text) <= 2 and int(text) in Rating.values:
         return Rating(int(text))
     raise DrillError(_("Choose one of the four ratings: again, hard, good or easy."))
 
@@ -139,7 +140,8 @@ def answer_submit(
 
     `question` is the language version on screen, when the trainee switched language."""
     now = now or timezone.now()
-    text = (text or "").replace("\r\n", "\n")
+    # PostgreSQL text cannot hold NUL; no keyboard types one, so it is dropped.
+    text = (text or "").replace("\r\n", "\n").replace("\x00", "")
     if len(text) > MAX_ANSWER_CHARS:
         raise DrillError(
             ngettext(

@@ -287,7 +287,8 @@ class EssayQuestion(Question):
     def clean_answer(self, values: list[str]) -> Answer:
         if len(values) > 1:
             raise ValidationError(_("Send one text answer."), code="too_many")
-        text = (values[0] if values else "").strip()
+        # PostgreSQL text cannot hold NUL; no keyboard types one, so it is dropped.
+        text = (values[0] if values else "").replace("\x00", "").strip()
         if len(text) > ESSAY_MAX_LENGTH:
             raise ValidationError(
                 _("Your answer is too long: at most %(limit)d characters."),

@@ -3,6 +3,7 @@
 Raw HTML, scripts, event handlers and `javascript:` links never get through: the HTML that
 Markdown produces is cleaned with nh3 down to the tags Wagtail's rich text editor knows."""
 
+import html
 import re
 from dataclasses import dataclass
 
@@ -84,7 +85,8 @@ def plain(text: str) -> str:
     """Inline Markdown reduced to plain text (for headings, titles, table cells, quotes)."""
     text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text)
     text = re.sub(r"(\*\*|__|\*|_|`)", "", text)
-    return nh3.clean(text, tags=set()).replace("&amp;", "&").strip()
+    # nh3 drops any tag and escapes what is left; the templates escape again, so unescape here.
+    return html.unescape(nh3.clean(text, tags=set())).strip()
 
 
 def _table(rows: list[str], line: int) -> dict:

@@ -65,7 +65,10 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "csp.middleware.CSPMiddleware",
+    # django-csp's middleware; the admins alone may run inline scripts (see lms/middleware.py).
+    "lms.middleware.ContentSecurityPolicyMiddleware",
+    # A lost database connection gets a translated 503 page, not a 500.
+    "lms.middleware.DatabaseUnavailableMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     # Last, as django-axes asks: it turns a lockout into the lockout page.
     "axes.middleware.AxesMiddleware",
@@ -168,7 +171,23 @@ WAGTAILADMIN_BASE_URL = SITE_URL
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "xlsx", "pptx", "txt"]
 
-CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://masar")}
+# "pages" holds the page cache (courses/page_cache.py): it must be shared by every process that
+# serves or publishes pages, so it is a folder under var/ by default and CACHE_URL (Redis) in
+# production; PAGE_CACHE_SECONDS bounds the life of an entry.
+CACHES = {
+    "default": env.cache("CACHE_URL", default="locmemcache://masar"),
+    "pages": env.cache("PAGE_CACHE_URL", default=env.str("CACHE_URL", default=f"filecache://{VAR_DIR / 'cache'}")),
+}
+for _cache in CACHES.values():
+    if _cache["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+        _cache["BACKEND"] = "lms.cache.RedisCache"  # one Redis client per pool, not one per operation
+MASAR_PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=600)
+if env.str("CACHE_URL", default=""):
+    # A cache shared by every process: sessions are read from it and written through to the
+    # database. (A per-process cache would keep a session alive in one process after logout.)
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# bench/pages.py mounts a constant view at /bench/bare to compare pages with; never in production.
+MASAR_BENCH = env.bool("MASAR_BENCH", default=False)
 
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Masar <no-reply@masar.local>")
@@ -205,21 +224,37 @@ CELERY_BEAT_SCHEDULE = {
     "certificates-sweep": {"task": "certificates.tasks.certificates_sweep", "schedule": crontab(minute="*/2")},
 }
 
-# Content security policy (django-csp): same-origin only; pages must work offline.
+# Content security policy (django-csp): same origin only, nothing from a CDN (pages work offline).
+# - script-src 'self': Masar's templates have no inline <script> and no on* handlers (their JS is
+#   in static files). The Wagtail and Django admins still write a few inline scripts (InlinePanel,
+#   date widgets): lms.middleware.ContentSecurityPolicyMiddleware adds 'unsafe-inline' under
+#   /admin/ and /django-admin/ only.
+# - style-src 'unsafe-inline': style="" attributes carry the widths of progress bars and charts,
+#   and the Wagtail admin sets inline styles from its JS.
+# - img-src data: blob:: the Wagtail admin's stylesheet has data: images, and its image upload
+#   previews are blob: URLs.
+# - frame-src/frame-ancestors 'self' (not 'none'): Wagtail's live preview shows the page in a
+#   same-origin frame.
+# - No 'unsafe-eval' anywhere, no other host, object-src 'none', base-uri and form-action 'self'.
+# Checked in Chromium: tests/security/test_csp_browser.py (the admin's edit views and our pages).
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
-        "script-src": ["'self'", "'unsafe-inline'"],
+        "script-src": ["'self'"],
         "style-src": ["'self'", "'unsafe-inline'"],
         "img-src": ["'self'", "data:", "blob:"],
-        "font-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
         "connect-src": ["'self'"],
+        "frame-src": ["'self'"],
         "frame-ancestors": ["'self'"],
         "form-action": ["'self'"],
         "base-uri": ["'self'"],
         "object-src": ["'none'"],
     }
 }
+# The admin would otherwise load avatars from gravatar.com and check releases.wagtail.org.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
+WAGTAIL_ENABLE_UPDATE_CHECK = False
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "SAMEORIGIN"

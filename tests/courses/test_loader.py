@@ -157,3 +157,14 @@ def test_the_loader_writes_streamfield_blocks(tree, load_course_pages):
         "key_points",
     ]
     assert Report().total("created") == 0
+
+
+def test_angle_brackets_in_plain_text_blocks_show_as_typed(tree, load_course_pages, client, django_user_model):
+    path = lesson_file(tree)
+    path.write_text(path.read_text(encoding="utf-8") + "\n## Reach < impressions & 2 > 1\n", encoding="utf-8")
+    load_course_pages(tree)
+    lesson = LessonPage.objects.get(slug="lesson-1-1", locale__language_code="en")
+    client.force_login(django_user_model.objects.create_user(username="v", email="v@example.com", password="x"))
+    page = client.get(lesson.url).text
+    assert "<h2>Reach &lt; impressions &amp; 2 &gt; 1</h2>" in page
+    assert "&amp;lt;" not in page

@@ -1,0 +1,54 @@
+"""Project middleware: the content security policy per area, and a clear page when the database is away."""
+
+import logging
+
+from csp.middleware import CSPMiddleware, PolicyParts
+from django.db import InterfaceError, OperationalError
+from django.http import HttpResponse, JsonResponse
+from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
+
+logger = logging.getLogger("masar")
+
+# The Wagtail and Django admins still write a few inline <script> elements (the InlinePanel
+# templates, the date and time widgets), so only they may run inline scripts. Masar's own
+# pages never do: their scripts are static files, and the site-wide policy says script-src 'self'.
+ADMIN_PREFIXES = ("/admin/", "/django-admin/")
+ADMIN_SCRIPT_SRC = {"script-src": ["'self'", "'unsafe-inline'"]}
+
+
+class ContentSecurityPolicyMiddleware(CSPMiddleware):
+    """django-csp's middleware, with inline scripts allowed in the admins only."""
+
+    def get_policy_parts(self, request, response, report_only: bool = False) -> PolicyParts:
+        parts = super().get_policy_parts(request, response, report_only=report_only)
+        if request.path_info.startswith(ADMIN_PREFIXES) and parts.update is None and parts.replace is None:
+            parts.update = ADMIN_SCRIPT_SRC
+        return parts
+
+
+class DatabaseUnavailableMiddleware:
+    """Answer a lost or refused database connection with a translated 503 instead of a 500.
+
+    Every write is in a transaction, so whatever the request was doing is rolled back and what
+    was saved before stays; the visitor only needs to try again. The page is rendered without
+    touching the database (no base layout: its menu reads permissions)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not isinstance(exception, OperationalError | InterfaceError):
+            return None
+        logger.error("database unavailable on %s %s", request.method, request.path, exc_info=exception)
+        if request.accepts("application/json") and not request.accepts("text/html"):
+            detail = _("Your answers are saved. Try again in a moment.")
+            response = JsonResponse({"error": _("The service is busy"), "detail": detail}, status=503)
+        else:
+            response = HttpResponse(render_to_string("503.html", request=None), status=503)
+        response["Retry-After"] = "10"
+        response["Cache-Control"] = "no-store"
+        return response

@@ -1,0 +1,184 @@
+"""Who may open what: every URL that takes an object id, tried as each kind of visitor.
+
+Read a row as: this request, made by each of the people in the columns, answers with
+this status. "login" is a redirect to the login page; 302 is any other redirect (the
+request was accepted). Someone else's object is a 404 (it does not exist for them), never
+a 403 that would confirm it exists; 403 is only for a whole area a user may not enter
+(the marking pages). A refused request changes nothing."""
+
+import re
+from dataclasses import dataclass, field
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+
+from certificates.models import Certificate, Export
+from courses.models import Enrollment, LessonCompletion
+from interviews.models import DrillAnswer, DrillSession
+from quizzes.models import Attempt, Response
+from tests.security.world import ROLES, World
+
+pytestmark = pytest.mark.django_db
+
+L = "login"  # redirect to the login page
+
+
+@dataclass
+class Row:
+    name: str
+    method: str
+    url: str
+    # anonymous, other trainee, HR of another org, HR of the same org, staff, superuser, owner
+    expected: tuple
+    data: dict = field(default_factory=dict)
+    owner: str = "trainee"  # the world's user who owns the row's object
+
+
+# fmt: off
+ROWS = [
+    #   name                      method  url                                             anon other hr-oth hr-same staff super owner
+    # Quizzes: a quiz is open to every signed-in user; attempts are their taker's alone.
+    Row("quiz detail",            "GET",  "/en/quizzes/{quiz}/",                          (L,  200,  200,   200,    200,  200,  200)),
+    Row("draft quiz detail",      "GET",  "/en/quizzes/{draft_quiz}/",                    (L,  404,  404,   404,    200,  200,  404)),
+    Row("quiz start",             "POST", "/en/quizzes/{quiz}/start/",                    (L,  302,  302,   302,    302,  302,  302)),
+    Row("draft quiz start",       "POST", "/en/quizzes/{draft_quiz}/start/",              (L,  403,  403,   403,    302,  302,  403)),
+    Row("attempt take",           "GET",  "/en/quizzes/attempts/{attempt_open}/",         (L,  404,  404,   404,    404,  404,  200)),
+    Row("attempt answer",         "POST", "/en/quizzes/attempts/{attempt_open}/",         (L,  404,  404,   404,    404,  404,  302),
+        data={"question": "{single_question}", "q-{single_question}": "{single_right}"}),
+    Row("attempt submit",         "POST", "/en/quizzes/attempts/{attempt_open}/submit/",  (L,  404,  404,   404,    404,  404,  302)),
+    Row("attempt result",         "GET",  "/en/quizzes/attempts/{attempt_done}/result/",  (L,  404,  404,   404,    404,  404,  200)),
+    Row("my results",             "GET",  "/en/quizzes/mine/",                            (L,  200,  200,   200,    200,  200,  200)),
+    # Marking: markers only (the superuser has every permission); the essay's writer is no marker.
+    Row("marking queue",          "GET",  "/en/quizzes/marking/",                         (L,  403,  403,   403,    403,  200,  403)),
+    Row("mark an essay",          "GET",  "/en/quizzes/marking/{essay_response}/",        (L,  403,  403,   403,    403,  200,  403)),
+    Row("mark an essay (post)",   "POST", "/en/quizzes/marking/{essay_response}/",        (L,  403,  403,   403,    403,  302,  403),
+        data={"points": "1", "comment": "Good."}),
+    # Courses: enrolling and marking a lesson done act on the signed-in user's own progress.
+    Row("enroll",                 "POST", "/en/learn/courses/{course}/enroll/",           (L,  302,  302,   302,    302,  302,  302)),
+    Row("enroll (unpublished)",   "POST", "/en/learn/courses/{unpublished_course}/enroll/", (L, 404, 404,  404,    404,  404,  404)),
+    Row("lesson done",            "POST", "/en/learn/lessons/{lesson}/done/",             (L,  302,  302,   302,    302,  302,  302)),
+    Row("my learning",            "GET",  "/en/learn/",                                   (L,  200,  200,   200,    200,  200,  200)),
+    # Interview drills: sessions and answers are their trainee's alone, staff included.
+    Row("drill session",          "GET",  "/en/interviews/sessions/{drill_open_session}/",        (L, 404, 404, 404, 404, 404, 302)),
+    Row("drill next question",    "POST", "/en/interviews/sessions/{drill_open_session}/next/",   (L, 404, 404, 404, 404, 404, 302)),
+    Row("drill finish",           "POST", "/en/interviews/sessions/{drill_open_session}/finish/", (L, 404, 404, 404, 404, 404, 302)),
+    Row("drill practice report",  "GET",  "/en/interviews/sessions/{drill_answered_session}/report/", (L, 404, 404, 404, 404, 404, 200)),
+    Row("mock interview report",  "GET",  "/en/interviews/sessions/{mock_session}/report/",       (L, 404, 404, 404, 404, 404, 200)),
+    Row("drill question",         "GET",  "/en/interviews/answers/{drill_open_answer}/",          (L, 404, 404, 404, 404, 404, 200)),
+    Row("drill answer submit",    "POST", "/en/interviews/answers/{drill_open_answer}/submit/",   (L, 404, 404, 404, 404, 404, 302),
+        data={"answer": "I schedule with Buffer."}),
+    Row("drill reveal",           "GET",  "/en/interviews/answers/{drill_answered}/reveal/",      (L, 404, 404, 404, 404, 404, 200)),
+    Row("drill rate",             "POST", "/en/interviews/answers/{drill_answered}/rate/",        (L, 404, 404, 404, 404, 404, 302),
+        data={"rating": "good"}),
+    # Certificates: the holder, HR of the holder's organization and staff; PDFs likewise.
+    Row("certificate page",       "GET",  "/en/certificates/{code}/",                     (L,  404,  404,   200,    200,  200,  200)),
+    Row("certificate page (ar)",  "GET",  "/ar/certificates/{code}/",                     (L,  404,  404,   200,    200,  200,  200)),
+    Row("certificate status",     "GET",  "/en/certificates/{code}/status/",              (L,  404,  404,   200,    200,  200,  200)),
+    Row("certificate PDF (ar)",   "GET",  "/en/certificates/{pdf_code}/ar.pdf",           (L,  404,  404,   200,    200,  200,  200)),
+    Row("certificate PDF (en)",   "GET",  "/en/certificates/{pdf_code}/en.pdf",           (L,  404,  404,   200,    200,  200,  200)),
+    Row("certificate PDF (fr)",   "GET",  "/en/certificates/{pdf_code}/fr.pdf",           (L,  404,  404,   404,    404,  404,  404)),
+    # Only the holder confirms the names printed on their certificate.
+    Row("confirm names",          "POST", "/en/certificates/{names_code}/names/",         (L,  404,  404,   404,    404,  404,  302),
+        data={"name_latin": "New Comer", "name_arabic": "متدرب جديد"}, owner="newcomer"),
+    # HR of the holder's organization and staff revoke; the holder cannot revoke their own.
+    Row("revoke",                 "POST", "/en/certificates/{code}/revoke/",              (L,  404,  404,   302,    302,  302,  404),
+        data={"reason": "Issued by mistake."}),
+    Row("my certificates",        "GET",  "/en/certificates/",                            (L,  200,  200,   200,    200,  200,  200)),
+    # Public verification: printed on the certificate, open to anyone.
+    Row("verify page",            "GET",  "/verify/{code}/",                              (200, 200, 200,   200,    200,  200,  200)),
+    Row("verify JSON",            "GET",  "/verify/{code}/?format=json",                  (200, 200, 200,   200,    200,  200,  200)),
+    # HR pages: HR members of an organization only (each sees their own organization's).
+    Row("HR dashboard",           "GET",  "/en/hr/",                                      (L,  404,  200,   200,    404,  404,  200), owner="hr_creator"),
+    Row("HR CSV",                 "GET",  "/en/hr/trainees.csv",                          (L,  404,  200,   200,    404,  404,  200), owner="hr_creator"),
+    Row("HR export create",       "POST", "/en/hr/exports/",                              (L,  404,  302,   302,    404,  404,  302), owner="hr_creator"),
+    # An export belongs to its organization: any HR member of it, and staff.
+    Row("HR export page",         "GET",  "/en/hr/exports/{export}/",                     (L,  404,  404,   200,    200,  200,  200), owner="hr_creator"),
+    Row("HR export status",       "GET",  "/en/hr/exports/{export}/status/",              (L,  404,  404,   200,    200,  200,  200), owner="hr_creator"),
+    Row("HR export ZIP",          "GET",  "/en/hr/exports/{export}/download/",            (L,  404,  404,   200,    200,  200,  200), owner="hr_creator"),
+]
+# fmt: on
+
+CELLS = [pytest.param(row, role, id=f"{row.name}-{role}") for row in ROWS for role in ROLES]
+
+
+def fingerprint() -> tuple:
+    """What a refused request must leave as it was."""
+    return (
+        list(Attempt.objects.order_by("pk").values_list("pk", "status", "score")),
+        list(Response.objects.order_by("pk").values_list("pk", "answered_at", "points", "marker_comment")),
+        list(DrillSession.objects.order_by("pk").values_list("pk", "finished_at", "question_keys")),
+        list(DrillAnswer.objects.order_by("pk").values_list("pk", "answered_at", "rating", "answer_text")),
+        list(Certificate.objects.order_by("pk").values_list("pk", "status", "holder_name_latin", "revoked_at")),
+        list(Export.objects.order_by("pk").values_list("pk", "status")),
+        list(Enrollment.objects.order_by("pk").values_list("pk", "completed_at")),
+        LessonCompletion.objects.count(),
+    )
+
+
+@pytest.mark.parametrize(("row", "role"), CELLS)
+def test_access(row: Row, role: str, request):
+    world = World(request)
+    url = world.format(row.url)
+    data = {world.format(key): world.format(value) for key, value in row.data.items()}
+    client = world.client(role, owner=row.owner)
+    expected = row.expected[ROLES.index(role)]
+    before = fingerprint()
+
+    response = client.post(url, data) if row.method == "POST" else client.get(url)
+
+    location = response.get("Location", "")
+    if expected == L:
+        assert response.status_code == 302, (response.status_code, location)
+        target = urlparse(location)
+        language = url.split("/")[1]  # the login page in the language of the page asked for
+        assert target.path == f"/{language}/accounts/login/"
+        assert parse_qs(target.query)["next"] == [urlparse(url).path]
+    else:
+        assert response.status_code == expected, (response.status_code, location)
+        if expected == 302:
+            assert not urlparse(location).path.endswith("/accounts/login/")
+    if expected in (L, 403, 404):
+        assert fingerprint() == before, "a refused request changed something"
+    if expected == 200 and url.endswith(".pdf"):
+        assert response["Content-Type"] == "application/pdf"
+        assert b"".join(response.streaming_content).startswith(b"%PDF")
+    if expected == 200 and url.endswith("/download/"):
+        assert response["Content-Type"] == "application/zip"
+
+
+def test_every_url_with_an_object_id_is_in_the_matrix():
+    """A new URL that takes an id has to get its row here."""
+    from django.urls import URLPattern, URLResolver, get_resolver
+
+    def walk(patterns, prefix=""):
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                yield from walk(pattern.url_patterns, prefix + str(pattern.pattern))
+            elif isinstance(pattern, URLPattern):
+                yield prefix + str(pattern.pattern)
+
+    ours = ("quizzes/", "learn/", "interviews/", "certificates/", "hr/", "verify/")
+    with_ids = {
+        route
+        for route in walk(get_resolver().url_patterns)
+        if "<" in route and re.sub(r"^(en|ar)/", "", route).startswith(ours)
+    }
+    covered = {row.url.split("?")[0] for row in ROWS}
+    placeholder = {
+        "<int:pk>": ("{quiz}", "{draft_quiz}", "{attempt_open}", "{attempt_done}", "{essay_response}", "{export}"),
+        "<int:course_id>": ("{course}", "{unpublished_course}"),
+        "<int:lesson_id>": ("{lesson}",),
+        "<int:session_id>": ("{drill_open_session}", "{drill_answered_session}", "{mock_session}"),
+        "<int:answer_id>": ("{drill_open_answer}", "{drill_answered}"),
+        "<str:code>": ("{code}", "{names_code}", "{pdf_code}"),
+        "<str:language>": ("ar", "en", "fr"),
+    }
+
+    def matches(route: str, url: str) -> bool:
+        pattern = re.escape(route)
+        for name, values in placeholder.items():
+            pattern = pattern.replace(re.escape(name), "(" + "|".join(re.escape(v) for v in values) + ")")
+        return re.search(pattern + "$", url) is not None
+
+    missing = [route for route in with_ids if not any(matches(route, url) for url in covered)]
+    assert not missing, f"URLs with an object id and no row in the access matrix: {missing}"
