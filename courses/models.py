@@ -4,20 +4,46 @@ from datetime import timedelta
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.db import models
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.fields import RichTextField, StreamField
-from wagtail.models import Page
+from wagtail.models import Page, PageViewRestriction
 from wagtail.search import index
 
+from . import page_cache
 from .blocks import RICH_TEXT_FEATURES, LessonStreamBlock
 
 
-class HomePage(Page):
+class CachedPageMixin:
+    """Serving helpers backed by the page cache (courses/page_cache.py); `cache_for_anonymous`
+    pages are served whole from it to visitors who are not logged in."""
+
+    cache_for_anonymous = False
+
+    def get_view_restrictions(self):
+        # Wagtail reads the page's ancestors and their restrictions on every request; most
+        # sites have none at all, which the cache knows.
+        if not page_cache.any_view_restrictions():
+            return PageViewRestriction.objects.none()
+        return super().get_view_restrictions()
+
+    def translation_urls(self, request) -> dict[str, str]:
+        """Return {language code: URL} of this page's live translations, itself included."""
+
+        def compute():
+            translations = self.get_translations(inclusive=True).live().select_related("locale")
+            return {page.locale.language_code: page.get_url(request) for page in translations}
+
+        return page_cache.remember(f"translation-urls:{request.get_host()}:{self.pk}", compute)
+
+
+class HomePage(CachedPageMixin, Page):
     """The catalog: one per language, the root of that language's courses."""
 
+    cache_for_anonymous = True
     intro = RichTextField(_("introduction"), blank=True, features=RICH_TEXT_FEATURES)
 
     content_panels = Page.content_panels + [FieldPanel("intro")]
@@ -36,8 +62,10 @@ class HomePage(Page):
         return context
 
 
-class CoursePage(Page):
+class CoursePage(CachedPageMixin, Page):
     """A course: modules in order, each with lessons and a quiz."""
+
+    cache_for_anonymous = True
 
     class Level(models.TextChoices):
         BEGINNER = "beginner", _("Beginner")
@@ -83,8 +111,10 @@ class CoursePage(Page):
         return context
 
 
-class ModulePage(Page):
+class ModulePage(CachedPageMixin, Page):
     """A module of a course; complete when its lessons are done and its quiz is passed."""
+
+    cache_for_anonymous = True
 
     summary = models.TextField(_("summary"), max_length=500, blank=True)
     intro = RichTextField(_("introduction"), blank=True, features=RICH_TEXT_FEATURES)
@@ -117,15 +147,16 @@ class ModulePage(Page):
         from . import selectors
 
         context = super().get_context(request, *args, **kwargs)
-        course = self.get_parent().specific
-        outline = selectors.course_outline(course=course, user=request.user)
-        context["course"] = course
+        outline = selectors.outline_above(page=self, levels=1, user=request.user)
+        if outline is None:  # not under a live course page
+            outline = selectors.course_outline(course=self.get_parent().specific, user=request.user)
+        context["course"] = outline.course
         context["outline"] = outline
         context["module"] = outline.module_for(self)
         return context
 
 
-class LessonPage(Page):
+class LessonPage(CachedPageMixin, Page):
     """A lesson; lessons on platform policies carry a review date, since policies change."""
 
     summary = models.TextField(_("summary"), max_length=500, blank=True)
@@ -170,15 +201,29 @@ class LessonPage(Page):
             return redirect_to_login(request.get_full_path())
         from .services import lesson_visit
 
-        lesson_visit(user=request.user, lesson=self, course_key=self.get_parent().get_parent().translation_key)
-        return super().serve(request, *args, **kwargs)
+        response = super().serve(request, *args, **kwargs)
+        outline = response.context_data["outline"]
+        if outline.enrollment is not None:
+            lesson_visit(
+                user=request.user, lesson=self, course_key=outline.course.translation_key, enrollment=outline.enrollment
+            )
+        return response
 
     def get_context(self, request, *args, **kwargs):
         from . import selectors
 
         context = super().get_context(request, *args, **kwargs)
         context.update(selectors.lesson_context(lesson=self, user=request.user))
+        context["body_html"] = self.body_html()
         return context
+
+    def body_html(self) -> str:
+        """Return the rendered body: the same for every reader, so it is cached per language."""
+
+        def render():
+            return mark_safe("".join(block.render_as_block() for block in self.body))
+
+        return page_cache.remember(f"lesson-body:{translation.get_language()}:{self.pk}", render)
 
 
 class Enrollment(models.Model):

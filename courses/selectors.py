@@ -7,6 +7,7 @@ from uuid import UUID
 
 from wagtail.models import Locale, Page
 
+from . import page_cache
 from .models import CoursePage, Enrollment, LessonCompletion, LessonPage, ModulePage
 
 
@@ -83,8 +84,18 @@ class CourseOutline:
         return next((m for m in self.modules if m.page.pk == page.pk), None)
 
 
-def course_outline(*, course: CoursePage, user) -> CourseOutline:
-    """Return the course's live modules and lessons in order, with `user`'s progress."""
+@dataclass
+class CourseStructure:
+    """A course's live modules (with their quizzes) and lessons in order: the same for every trainee."""
+
+    course: CoursePage
+    modules: list[tuple[ModulePage, list[LessonPage]]]
+
+
+def _structure_compute(path: str) -> CourseStructure | None:
+    course = CoursePage.objects.filter(path=path).first()
+    if course is None:
+        return None
     modules = list(ModulePage.objects.child_of(course).live().select_related("quiz").order_by("path"))
     lessons = (
         LessonPage.objects.descendant_of(course)
@@ -105,37 +116,80 @@ def course_outline(*, course: CoursePage, user) -> CourseOutline:
             "review_interval_days",
         )
     )
-    by_parent_path = {m.path: ModuleOutline(page=m) for m in modules}
+    by_parent_path = {m.path: (m, []) for m in modules}
     for lesson in lessons:
         module = by_parent_path.get(lesson.path[: -Page.steplen])
         if module:
-            module.lessons.append(lesson)
-    outline = CourseOutline(course=course, modules=list(by_parent_path.values()))
-    if user.is_authenticated:
-        outline.enrollment = Enrollment.objects.filter(user=user, course_key=course.translation_key).first()
-        outline.done_keys = set(
-            LessonCompletion.objects.filter(user=user, course_key=course.translation_key).values_list(
-                "lesson_key", flat=True
-            )
-        )
+            module[1].append(lesson)
+    return CourseStructure(course=course, modules=list(by_parent_path.values()))
+
+
+def course_structures(*, paths: list[str]) -> dict[str, CourseStructure | None]:
+    """Return {course path: its structure}, from the page cache (one round trip) when it is there."""
+    names = {f"course-structure:{path}": path for path in paths}
+    found = page_cache.remember_many(
+        list(names), lambda missing: {name: _structure_compute(names[name]) for name in missing}
+    )
+    return {path: found[name] for name, path in names.items()}
+
+
+def course_outlines(*, courses: list[CoursePage], user, structures: dict | None = None) -> list[CourseOutline]:
+    """Return the outline of each course with `user`'s progress, in a fixed number of queries
+    however many courses, modules and lessons there are."""
+    structures = structures or course_structures(paths=[course.path for course in courses])
+    outlines = []
+    for course in courses:
+        structure = structures[course.path]
+        modules = [ModuleOutline(page=m, lessons=lessons) for m, lessons in (structure.modules if structure else [])]
+        outlines.append(CourseOutline(course=course, modules=modules))
+    if user.is_authenticated and outlines:
+        keys = [course.translation_key for course in courses]
+        enrollments = {e.course_key: e for e in Enrollment.objects.filter(user=user, course_key__in=keys)}
+        done: dict[UUID, set] = {key: set() for key in keys}
+        for course_key, lesson_key in LessonCompletion.objects.filter(user=user, course_key__in=keys).values_list(
+            "course_key", "lesson_key"
+        ):
+            done[course_key].add(lesson_key)
         passed = passed_quiz_keys(
-            user=user, quiz_keys={m.page.quiz.translation_key for m in outline.modules if m.page.quiz}
+            user=user,
+            quiz_keys={m.page.quiz.translation_key for o in outlines for m in o.modules if m.page.quiz},
         )
-        for module in outline.modules:
-            module.done_keys = outline.done_keys
-            module.quiz_passed = bool(module.page.quiz and module.page.quiz.translation_key in passed)
-    return outline
+        for outline in outlines:
+            outline.enrollment = enrollments.get(outline.course.translation_key)
+            outline.done_keys = done[outline.course.translation_key]
+            for module in outline.modules:
+                module.done_keys = outline.done_keys
+                module.quiz_passed = bool(module.page.quiz and module.page.quiz.translation_key in passed)
+    return outlines
+
+
+def course_outline(*, course: CoursePage, user) -> CourseOutline:
+    """Return the course's live modules and lessons in order, with `user`'s progress."""
+    return course_outlines(courses=[course], user=user)[0]
+
+
+def outline_above(*, page, levels: int, user) -> CourseOutline | None:
+    """Return the outline of the course `levels` above `page` (1 for a module, 2 for a lesson),
+    with its course page, without reading the page's ancestors."""
+    course_path = page.path[: -Page.steplen * levels]
+    structures = course_structures(paths=[course_path])
+    if structures[course_path] is None:
+        return None
+    return course_outlines(courses=[structures[course_path].course], user=user, structures=structures)[0]
 
 
 def lesson_context(*, lesson: LessonPage, user) -> dict:
     """Return the lesson's course, module, neighbours and whether `user` has done it."""
-    module = lesson.get_parent().specific
-    course = module.get_parent().specific
-    outline = course_outline(course=course, user=user)
+    outline = outline_above(page=lesson, levels=2, user=user)
+    module_path = lesson.path[: -Page.steplen]
+    module = next((m.page for m in outline.modules if m.page.path == module_path), None) if outline else None
+    if module is None:  # a lesson of a module that is not live: read the tree
+        module = lesson.get_parent().specific
+        outline = course_outline(course=module.get_parent().specific, user=user)
     lessons = outline.lessons
     index = next((i for i, item in enumerate(lessons) if item.pk == lesson.pk), 0)
     return {
-        "course": course,
+        "course": outline.course,
         "module": module,
         "outline": outline,
         "previous_lesson": lessons[index - 1] if index > 0 else None,
@@ -167,7 +221,7 @@ def my_learning(*, user) -> list[CourseOutline]:
     keys = list(Enrollment.objects.filter(user=user).order_by("-last_activity_at").values_list("course_key", flat=True))
     locale = Locale.get_active()
     courses = {c.translation_key: c for c in CoursePage.objects.live().filter(translation_key__in=keys, locale=locale)}
-    return [course_outline(course=courses[key], user=user) for key in keys if key in courses]
+    return course_outlines(courses=[courses[key] for key in keys if key in courses], user=user)
 
 
 def lessons_overdue_for_review():

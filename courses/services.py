@@ -1,5 +1,7 @@
 """Writes for courses: enrolling, marking lessons done, completing a course."""
 
+from datetime import timedelta
+
 from django.db import transaction
 from django.utils import timezone
 
@@ -12,10 +14,24 @@ def enrollment_create(*, user, course: CoursePage) -> Enrollment:
     return enrollment
 
 
-def lesson_visit(*, user, lesson: LessonPage, course_key) -> None:
-    """Remember the lesson as the place to continue from (for enrolled trainees)."""
+# Reading the same lesson again within this time writes nothing: a page view stays a read.
+VISIT_RESOLUTION = timedelta(minutes=5)
+
+
+def lesson_visit(*, user, lesson: LessonPage, course_key, enrollment: Enrollment | None = None) -> None:
+    """Remember the lesson as the place to continue from (for enrolled trainees).
+
+    Given the trainee's `enrollment` as read for the page, nothing is written when it already
+    points at this lesson and was active within VISIT_RESOLUTION."""
+    now = timezone.now()
+    if (
+        enrollment is not None
+        and enrollment.last_lesson_key == lesson.translation_key
+        and now - enrollment.last_activity_at < VISIT_RESOLUTION
+    ):
+        return
     Enrollment.objects.filter(user=user, course_key=course_key).update(
-        last_lesson_key=lesson.translation_key, last_activity_at=timezone.now()
+        last_lesson_key=lesson.translation_key, last_activity_at=now
     )
 
 

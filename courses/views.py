@@ -1,12 +1,43 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
-from wagtail.models import Locale
+from wagtail import views as wagtail_views
+from wagtail.models import Locale, Page, Site
+from wagtail.url_routing import RouteResult
 
-from . import selectors, services
+from . import page_cache, selectors, services
 from .models import CoursePage, LessonPage
+
+
+def serve(request, path: str):
+    """Wagtail's page view with the page cache in front (courses/page_cache.py).
+
+    An anonymous visitor's catalog, course or module page comes whole from the cache. Every
+    other page skips Wagtail's routing (the site, the locale and one lookup per URL level) once
+    its route is cached: Wagtail's view takes the route we put on the request."""
+    response_name = page_cache.anonymous_response_key(request)
+    route_name = f"route:{request.get_host()}:{translation.get_language()}:{path}"
+    version, found = page_cache.get_many([route_name, response_name] if response_name else [route_name])
+    if response_name in found:
+        return page_cache.response_thaw(found[response_name])
+    if route_name in found:
+        site, page, args, kwargs = found[route_name]
+        request._wagtail_site = site
+        request._wagtail_route_for_request = RouteResult(page, args, kwargs)
+    else:
+        route = Page.route_for_request(request, path)
+        if route is not None:
+            page_cache.set_many(version, {route_name: (Site.find_for_request(request), *route)})
+    response = wagtail_views.serve(request, path)
+    route = getattr(request, "_wagtail_route_for_request", None)
+    if response_name and route is not None and hasattr(response, "render"):
+        response.render()
+        if page_cache.response_storable(request, response, route.page):
+            page_cache.set_many(version, {response_name: page_cache.response_freeze(response)})
+    return response
 
 
 @require_POST
@@ -40,6 +71,7 @@ def my_learning(request):
 
 
 def search(request):
-    query = request.GET.get("q", "").strip()[:200]
+    # PostgreSQL cannot search for a NUL character; no keyboard types one, so it is dropped.
+    query = request.GET.get("q", "").replace("\x00", "").strip()[:200]
     results = selectors.lesson_search(query=query, locale=Locale.get_active()) if query else []
     return render(request, "courses/search.html", {"query": query, "results": results})

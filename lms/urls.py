@@ -1,10 +1,12 @@
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
+
+from courses import views as courses_views
 
 from . import views
 
@@ -26,9 +28,14 @@ urlpatterns += i18n_patterns(
     path("interviews/", include("interviews.urls")),
     path("certificates/", include("certificates.urls")),
     path("hr/", include("certificates.hr_urls")),
-    # Wagtail serves the course pages: /ar/<course>/<module>/<lesson>/ and /en/...
+    # Wagtail serves the course pages: /ar/<course>/<module>/<lesson>/ and /en/..., through
+    # the page cache (courses/page_cache.py); Wagtail's own /_util/ views come next.
+    re_path(r"^(?!_util/)((?:[\w\-]+/)*)$", courses_views.serve),
     path("", include(wagtail_urls)),
 )
+
+if settings.MASAR_BENCH:
+    urlpatterns.append(path("bench/bare", views.bench_bare, name="bench_bare"))
 
 if settings.DEBUG:
     from django.conf.urls.static import static

@@ -16,13 +16,15 @@ def language_links(context):
     current = translation.get_language()
     links = []
     translations = {}
-    if page is not None and hasattr(page, "get_translations"):
+    if page is not None and hasattr(page, "translation_urls") and request is not None:
+        translations = page.translation_urls(request)  # cached (courses/page_cache.py)
+    elif page is not None and hasattr(page, "get_translations"):
         translations = {
-            p.locale.language_code: p for p in page.get_translations(inclusive=True).live().select_related("locale")
+            p.locale.language_code: p.url for p in page.get_translations(inclusive=True).live().select_related("locale")
         }
     for code, name in settings.LANGUAGES:
         if code in translations:
-            url = translations[code].url
+            url = translations[code]
         elif request is not None:
             url = translate_url(request.get_full_path(), code)
         else:

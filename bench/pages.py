@@ -1,0 +1,150 @@
+"""Pages benchmark: requests per second and latency of the main pages, as ratios to a bare view.
+
+    .venv/bin/python bench/pages.py [--rounds 3] [--seconds 5] [--connections 4]
+
+Starts gunicorn (lms.settings.production, 2 worker processes) on PostgreSQL (a database of its
+own, created and dropped here) with the Redis cache, loads the course content, then drives it
+with wrk (Debian package `wrk`) on loopback. Each round measures, one after the other:
+
+- bare: a constant view through the whole middleware stack (/bench/bare, mounted only when
+  MASAR_BENCH is set), the ceiling of this stack on this machine;
+- catalog: the anonymous course catalog (/en/);
+- course: a course page for a logged-in, enrolled trainee;
+- lesson: a lesson page for that trainee;
+- quiz question: the question page of the trainee's open quiz attempt;
+- my certificates: the trainee's (empty) certificate list, for reference: the layout of a
+  logged-in page (session, user, menu permissions) with almost nothing else.
+
+Ratios are taken within a round (pages side by side with the bare view) and the median over
+the rounds is reported. Targets: catalog >= 0.60, lesson >= 0.25. Exits non-zero if a target
+is missed or a request fails.
+"""
+
+import argparse
+import json
+import shutil
+import statistics
+import subprocess
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from _stack import ROOT, Stack, request, session_cookie  # noqa: E402
+
+TARGETS = {"catalog": 0.60, "lesson": 0.25}
+LUA = ROOT / "bench" / "wrk_report.lua"
+
+
+def prepare():
+    """Create an enrolled trainee half-way through the first course with an open quiz attempt;
+    return the pages to measure as (name, path, cookies, text the page must contain)."""
+    from django.utils import timezone
+
+    from accounts.models import User
+    from courses import services as course_services
+    from courses.models import CoursePage, LessonPage, ModulePage
+    from quizzes import services as quiz_services
+
+    trainee = User.objects.create_user(
+        username="bench-trainee",
+        email="bench-trainee@example.com",
+        name_latin="Bench Trainee",
+        name_arabic="متدرب القياس",
+        preferred_language="en",
+        names_confirmed_at=timezone.now(),
+    )
+    course = CoursePage.objects.live().filter(locale__language_code="en").order_by("path").first()
+    lessons = list(LessonPage.objects.live().descendant_of(course).order_by("path"))
+    for lesson in lessons[:2]:
+        course_services.lesson_complete(user=trainee, lesson=lesson)
+    lesson = lessons[len(lessons) // 2]
+    module = ModulePage.objects.live().child_of(course).filter(quiz__isnull=False).order_by("path").first()
+    attempt = quiz_services.attempt_start(user=trainee, quiz=module.quiz)
+    cookies = session_cookie(trainee)
+    return [
+        ("bare", "/bench/bare", None, "ok"),
+        ("catalog", "/en/", None, course.title),
+        ("course", course.url, cookies, "Continue where you left off"),
+        ("lesson", lesson.url, cookies, lesson.title),
+        ("quiz question", f"/en/quizzes/attempts/{attempt.pk}/?q=1", cookies, "Question 1"),
+        # The layout of a logged-in page and one small list: the floor of any logged-in page.
+        ("my certificates", "/en/certificates/", cookies, "My certificates"),
+    ]
+
+
+def check(port: int, pages) -> None:
+    for name, path, cookies, expected in pages:
+        status, _headers, body = request("GET", port, path, cookies=cookies)
+        text = body.decode("utf-8", "replace")
+        if status != 200 or expected not in text:
+            raise SystemExit(f"{name} ({path}) answered {status} without {expected!r}:\n{text[:500]}")
+
+
+def wrk(port: int, path: str, cookies, *, seconds: float, connections: int) -> dict:
+    argv = ["wrk", "-t1", f"-c{connections}", f"-d{seconds:g}s", "--timeout", "10s", "-s", str(LUA)]
+    if cookies:
+        argv += ["-H", "Cookie: " + "; ".join(f"{k}={v}" for k, v in cookies.items())]
+    argv.append(f"http://127.0.0.1:{port}{path}")
+    out = subprocess.run(argv, capture_output=True, text=True, check=True).stdout
+    line = next(line for line in out.splitlines() if line.startswith("WRK-JSON "))
+    result = json.loads(line.removeprefix("WRK-JSON "))
+    result["rps"] = result["requests"] / (result["duration_us"] / 1e6)
+    return result
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--rounds", type=int, default=3, help="rounds of measurements (default 3)")
+    parser.add_argument("--seconds", type=int, default=5, help="seconds per page per round (default 5)")
+    parser.add_argument("--connections", type=int, default=4, help="wrk connections (default 4)")
+    parser.add_argument("--keep", action="store_true", help="keep the temporary folder (logs)")
+    args = parser.parse_args()
+    if not shutil.which("wrk"):
+        print("wrk is not installed: apt-get install -y wrk")
+        return 2
+
+    with Stack("pages", keep=args.keep) as stack:
+        pages = prepare()
+        check(stack.port, pages)
+        for _name, path, cookies, _expected in pages:  # warm every worker's caches
+            wrk(stack.port, path, cookies, seconds=1, connections=args.connections)
+        rounds = []
+        for _ in range(args.rounds):
+            rounds.append(
+                {
+                    name: wrk(stack.port, path, cookies, seconds=args.seconds, connections=args.connections)
+                    for name, path, cookies, _expected in pages
+                }
+            )
+        check(stack.port, pages)  # still right after the load
+
+    names = [name for name, *_rest in pages]
+    print(
+        f"Pages benchmark: gunicorn 2 workers, production settings, PostgreSQL, Redis cache; "
+        f"wrk {args.connections} connections, {args.rounds} rounds x {args.seconds:g} s per page"
+    )
+    print()
+    print(f"{'page':<15}{'req/s':>9}{'p50 ms':>9}{'p95 ms':>9}{'ratio to bare':>15}{'target':>9}  result")
+    failed = False
+    for name in names:
+        rps = statistics.median(r[name]["rps"] for r in rounds)
+        p50 = statistics.median(r[name]["p50"] for r in rounds) / 1000
+        p95 = statistics.median(r[name]["p95"] for r in rounds) / 1000
+        ratio = statistics.median(r[name]["rps"] / r["bare"]["rps"] for r in rounds)
+        errors = sum(r[name]["socket_errors"] + r[name]["non_2xx_3xx"] for r in rounds)
+        target = TARGETS.get(name)
+        verdict = ""
+        if target is not None:
+            verdict = "OK" if ratio >= target else "MISSED"
+            failed |= ratio < target
+        if errors:
+            verdict += f" {errors} errors"
+            failed = True
+        shown_target = f">= {target:.2f}" if target is not None else ""
+        print(f"{name:<15}{rps:>9.0f}{p50:>9.1f}{p95:>9.1f}{ratio:>15.2f}{shown_target:>9}  {verdict}")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,79 @@
+"""Profile the pages of bench/pages.py in-process with pyinstrument (pip install -r requirements-bench.txt).
+
+    .venv/bin/python bench/profile.py [--requests 200] [--page lesson] [--html out.html]
+
+Builds the same stack as bench/pages.py (production settings, PostgreSQL, Redis cache) without
+gunicorn, sends the requests through Django's test client and prints, per page, the queries of
+one request and pyinstrument's call tree of all of them.
+"""
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from _stack import Stack  # noqa: E402
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--requests", type=int, default=200, help="requests per page (default 200)")
+    parser.add_argument("--page", action="append", help="only this page (repeatable); default: all")
+    parser.add_argument("--html", help="also write pyinstrument's HTML report of the last page here")
+    parser.add_argument("--sql", action="store_true", help="print the SQL of one request")
+    parser.add_argument("--all", action="store_true", help="show library frames in the call tree too")
+    parser.add_argument("--flat", action="store_true", help="a flat list of functions by total time instead of a tree")
+    args = parser.parse_args()
+
+    from pyinstrument import Profiler
+
+    stack = Stack("profile")
+    try:
+        stack.setup()
+        import pages as pages_bench
+        from django.db import connection
+        from django.test import Client
+        from django.test.utils import CaptureQueriesContext
+
+        for name, path, cookies, _expected in pages_bench.prepare():
+            if args.page and name not in args.page:
+                continue
+            client = Client(HTTP_HOST="127.0.0.1")
+            for key, value in (cookies or {}).items():
+                client.cookies[key] = value
+            for _ in range(5):  # warm up
+                assert client.get(path).status_code == 200, (name, path)
+            with CaptureQueriesContext(connection) as queries:
+                client.get(path)
+            captured = list(queries.captured_queries)  # the next requests reset the connection's log
+            start = time.perf_counter()
+            for _ in range(args.requests):
+                client.get(path)
+            elapsed = (time.perf_counter() - start) / args.requests
+            print(f"=== {name} {path}: {elapsed * 1000:.2f} ms per request (unprofiled), {len(captured)} queries")
+            profiler = Profiler(interval=0.0005)
+            profiler.start()
+            for _ in range(args.requests):
+                client.get(path)
+            profiler.stop()
+            if args.sql:
+                for query in captured:
+                    print("   ", query["sql"][:300])
+            if args.flat:
+                from pyinstrument.renderers import ConsoleRenderer
+
+                renderer = ConsoleRenderer(flat=True, flat_time="total", show_all=True)
+                print("\n".join(profiler.output(renderer).splitlines()[:130]))
+            else:
+                print(profiler.output_text(unicode=True, color=False, show_all=args.all))
+            if args.html:
+                Path(args.html).write_text(profiler.output_html())
+    finally:
+        stack.teardown()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

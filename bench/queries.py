@@ -1,0 +1,237 @@
+"""Queries benchmark: the query count of every main page at two content sizes; they must match.
+
+    .venv/bin/python bench/queries.py [--sql PAGE]
+
+Runs in-process (Django's test client) on a throwaway database: a temporary SQLite file, or a
+separate test database on the server named by DATABASE_URL. It builds a small world, counts the
+queries of each page, then builds a large one beside it and counts again:
+
+| content | small | large |
+| --- | --- | --- |
+| courses in the catalog | 1 | 5 |
+| modules x lessons of the course | 2 x 2 | 8 x 12 |
+| questions in the module quiz | 5 | 50 |
+| courses the trainee is enrolled in | 1 | 5 |
+| interview questions / the trainee's cards | 10 / 5 | 200 / 150 |
+| trainees of the HR user's organization | 3 | 100 |
+
+Each page is requested once to warm the per-process caches, then counted. The anonymous catalog
+is counted twice: right after a content change (rendered) and from the page cache. Exits
+non-zero if a page's counts differ between the sizes or a page does not answer 200.
+"""
+
+import argparse
+import os
+import sys
+import tempfile
+import time
+import warnings
+from datetime import timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+SIZES = {
+    "small": {"extra_courses": 0, "modules": 2, "lessons": 2, "questions": 5, "bank": 10, "cards": 5, "trainees": 3},
+    "large": {
+        "extra_courses": 4,
+        "modules": 8,
+        "lessons": 12,
+        "questions": 50,
+        "bank": 200,
+        "cards": 150,
+        "trainees": 100,
+    },
+}
+
+
+def build(size: str, spec: dict) -> dict:
+    """Create one world of `spec`'s size; return {page name: (client, method, url)}."""
+    from django.utils import timezone
+    from wagtail.models import Locale, Site
+
+    from accounts.models import Organization, User
+    from courses import services as course_services
+    from courses.models import LessonPage, ModulePage
+    from interviews.models import Card, InterviewQuestion
+    from quizzes import services as quiz_services
+    from quizzes.models import Quiz
+    from tests.certificates.factories import build_course, issued
+    from tests.factories import UserFactory
+    from tests.interviews.factories import make_bank
+    from tests.quizzes.factories import question_add, right_values
+
+    now = timezone.now()
+    course = build_course(slug=f"{size}-course", modules=spec["modules"], lessons=spec["lessons"])["en"]
+    site = Site.objects.get(is_default_site=True)
+    if site.root_page_id != course.get_parent().pk:  # serve the catalog at /en/, as load_content does
+        site.root_page = course.get_parent()
+        site.save()
+        course.refresh_from_db()
+    extras = [build_course(slug=f"{size}-extra-{i}")["en"] for i in range(spec["extra_courses"])]
+    en = Locale.objects.get(language_code="en")
+    quiz = Quiz.objects.create(title=f"{size} quiz", locale=en, pass_mark=50)
+    kinds = ["single", "multiple", "true_false"]
+    questions = [question_add(quiz, kinds[i % 3], i + 1) for i in range(spec["questions"])]
+    module = ModulePage.objects.child_of(course).order_by("path").first()
+    module.quiz = quiz
+    module.save_revision().publish()
+
+    organization = Organization.objects.create(name=f"{size} organization")
+    trainee = UserFactory(username=f"{size}-trainee", organization=organization, names_confirmed_at=now)
+    hr = UserFactory(username=f"{size}-hr", role=User.Role.HR, organization=organization)
+    lessons = list(LessonPage.objects.live().descendant_of(course).order_by("path"))
+    for other in [course, *extras]:
+        course_services.enrollment_create(user=trainee, course=other)
+    for lesson in lessons[: len(lessons) // 2]:
+        course_services.lesson_complete(user=trainee, lesson=lesson)
+
+    attempt = quiz_services.attempt_start(user=trainee, quiz=quiz)
+    quiz_services.responses_save(attempt=attempt, answers={q.pk: right_values(q) for q in questions})
+    quiz_services.attempt_submit(attempt=attempt)
+    open_attempt = quiz_services.attempt_start(user=trainee, quiz=quiz)
+
+    make_bank(spec["bank"], prefix=f"{size}-q")
+    bank = list(InterviewQuestion.objects.filter(locale=en, key__startswith=f"{size}-q").order_by("id"))
+    Card.objects.bulk_create(
+        Card(
+            user=trainee,
+            question_key=q.translation_key,
+            category=q.category,
+            level=q.level,
+            due=now - timedelta(hours=i + 1),
+            state=2,
+            stability=5.0,
+            difficulty=5.0,
+            last_review=now - timedelta(days=10),
+            reviews=3,
+            created_at=now - timedelta(days=30),
+        )
+        for i, q in enumerate(bank[: spec["cards"]])
+    )
+
+    colleagues = User.objects.bulk_create(
+        User(
+            username=f"{size}-colleague-{i}",
+            email=f"{size}-colleague-{i}@example.com",
+            name_latin=f"Colleague {i}",
+            name_arabic="زميل",
+            organization=organization,
+        )
+        for i in range(spec["trainees"] - 1)
+    )
+    for i, colleague in enumerate(colleagues):
+        course_services.enrollment_create(user=colleague, course=course)
+        if i % 3 == 0:
+            course_services.lesson_complete(user=colleague, lesson=lessons[0])
+    certificate = issued(trainee, course)
+
+    from django.test import Client
+
+    client = Client()
+    client.force_login(trainee)
+    practice = Client()
+    practice.force_login(trainee)
+    started = practice.post("/en/interviews/practice/start/")
+    assert started.status_code == 302, started.status_code
+    hr_client = Client()
+    hr_client.force_login(hr)
+    anonymous = Client()
+    return {
+        "catalog (anonymous, rendered)": (anonymous, "/en/"),
+        "catalog (anonymous, cached)": (anonymous, "/en/"),
+        "catalog (trainee)": (client, "/en/"),
+        "course": (client, course.url),
+        "module": (client, module.url),
+        "lesson": (client, lessons[-1].url),
+        "my learning": (client, "/en/learn/"),
+        "quiz detail": (client, f"/en/quizzes/{quiz.pk}/"),
+        "quiz take (question 1)": (client, f"/en/quizzes/attempts/{open_attempt.pk}/?q=1"),
+        "quiz result": (client, f"/en/quizzes/attempts/{attempt.pk}/result/"),
+        "drill home": (client, "/en/interviews/"),
+        "practice question": (practice, started.url),
+        "certificate": (client, f"/en/certificates/{certificate.code}/"),
+        "HR dashboard": (hr_client, "/en/hr/"),
+        "verify": (anonymous, f"/verify/{certificate.code}/"),
+    }
+
+
+def count(pages: dict) -> dict:
+    """Return {page name: (queries, ms, SQL)} for each page of one world."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from courses import page_cache
+
+    counts = {}
+    for name, (client, url) in pages.items():
+        response = client.get(url)  # warm per-process caches (content types, site root paths, ...)
+        assert response.status_code == 200, (name, url, response.status_code)
+        if name.endswith("rendered)"):
+            page_cache.content_changed()
+        with CaptureQueriesContext(connection) as queries:
+            start = time.perf_counter()
+            response = client.get(url)
+            elapsed = time.perf_counter() - start
+        assert response.status_code == 200, (name, url, response.status_code)
+        counts[name] = (len(queries), elapsed * 1000, [q["sql"] for q in queries.captured_queries])
+    return counts
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sql", action="append", default=[], help="print the queries of this page (repeatable)")
+    args = parser.parse_args()
+
+    sys.path.insert(0, str(ROOT))
+    os.environ["DJANGO_SETTINGS_MODULE"] = "lms.settings.test"
+    tmp = tempfile.TemporaryDirectory(prefix="masar-bench-queries-")
+    if not os.environ.get("DATABASE_URL"):
+        os.environ["MASAR_VAR_DIR"] = tmp.name  # the SQLite test database goes under a temporary folder
+    os.environ.setdefault("PRIVATE_MEDIA_ROOT", str(Path(tmp.name) / "private"))
+    warnings.filterwarnings("ignore", message="No directory at")  # WhiteNoise: STATIC_ROOT is not collected
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.db import connection
+    from django.test.utils import setup_databases, teardown_databases
+
+    vendor = connection.vendor
+    if vendor != "sqlite":
+        settings.DATABASES["default"].setdefault("TEST", {})["NAME"] = f"test_masar_bench_queries_{os.getpid()}"
+    old_config = setup_databases(verbosity=0, interactive=False)
+    try:
+        results = {}
+        for size, spec in SIZES.items():
+            started = time.perf_counter()
+            pages = build(size, spec)
+            built = time.perf_counter() - started
+            results[size] = count(pages)
+            print(f"{size} world built in {built:.1f}s")
+    finally:
+        teardown_databases(old_config, verbosity=0)
+        tmp.cleanup()
+
+    print()
+    print(f"Queries per page ({vendor}), small vs large content")
+    print()
+    print(f"{'page':<32}{'small':>7}{'large':>7}  {'same':<5}{'small ms':>10}{'large ms':>10}")
+    failed = False
+    for name in results["small"]:
+        small, large = results["small"][name], results["large"][name]
+        same = small[0] == large[0]
+        failed |= not same
+        print(f"{name:<32}{small[0]:>7}{large[0]:>7}  {'yes' if same else 'NO':<5}{small[1]:>10.1f}{large[1]:>10.1f}")
+        if name in args.sql:
+            for size in ("small", "large"):
+                print(f"  -- {size}:")
+                for sql in results[size][name][2]:
+                    print("    ", sql[:200])
+    if failed:
+        print("FAIL: some pages issue more queries with more content")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

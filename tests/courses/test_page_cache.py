@@ -1,0 +1,157 @@
+"""The page cache (courses/page_cache.py): fast pages that never show stale or someone else's content."""
+
+import re
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from wagtail.models import PageViewRestriction
+
+from courses import page_cache, selectors, services
+from courses.models import Enrollment, LessonPage
+from tests.certificates.factories import build_course
+from tests.conftest import write_course_tree
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def lessons(course):
+    return list(LessonPage.objects.descendant_of(course).live().order_by("path"))
+
+
+def queries(client, url, status=200) -> tuple[int, str]:
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+    assert response.status_code == status, (url, response.status_code)
+    return len(ctx.captured_queries), response.content.decode()
+
+
+def test_anonymous_catalog_and_course_come_from_the_cache(client, demo_course):
+    for url in ("/en/", demo_course["en"].url, lessons(demo_course["en"])[0].get_parent().url):
+        first_count, first = queries(client, url)
+        count, again = queries(client, url)
+        assert first_count > 0 and count == 0
+        assert again == first
+
+
+def test_publishing_a_change_shows_at_once(client, demo_course):
+    course = demo_course["en"]
+    queries(client, "/en/")
+    queries(client, course.url)
+    course.title = "A brand new title"
+    course.save_revision().publish()
+    assert "A brand new title" in client.get("/en/").text
+    assert "A brand new title" in client.get(course.url).text
+
+
+def test_unpublished_and_deleted_pages_are_gone_at_once(client, demo_course):
+    course = demo_course["en"]
+    module = lessons(course)[0].get_parent()
+    queries(client, module.url)
+    assert course.title in client.get("/en/").text
+    module.specific.unpublish()
+    assert client.get(module.url).status_code == 404
+    course.specific.delete()
+    assert client.get(course.url).status_code == 404
+    assert course.title not in client.get("/en/").text
+
+
+def test_each_language_has_its_own_page_and_switcher(client, demo_course):
+    english = client.get(demo_course["en"].url).text
+    arabic = client.get(demo_course["ar"].url).text
+    assert '<html lang="en" dir="ltr">' in english and '<html lang="ar" dir="rtl">' in arabic
+    link = re.search(r'<a href="([^"]+)" lang="ar" hreflang="ar"', english)
+    assert link and link.group(1) == demo_course["ar"].url
+    assert re.search(rf'<a href="{re.escape(demo_course["en"].url)}" lang="en"', arabic)
+
+
+def test_logged_in_trainees_never_get_the_anonymous_page(client, demo_course):
+    course = demo_course["en"]
+    assert "Enroll in this course" not in client.get(course.url).text  # cached for anonymous visitors
+    user = UserFactory(name_latin="Rania Saleh")
+    client.force_login(user)
+    page = client.get(course.url).text
+    assert "Enroll in this course" in page and "Rania Saleh" in page and "csrfmiddlewaretoken" in page
+    services.enrollment_create(user=user, course=course)
+    assert "Continue where you left off" in client.get(course.url).text
+
+
+def test_cached_pages_hold_no_csrf_token_and_restricted_pages_are_not_cached(client, demo_course):
+    course = demo_course["en"]
+    _count, page = queries(client, course.url)
+    assert "csrfmiddlewaretoken" not in page
+    PageViewRestriction.objects.create(page=course, restriction_type=PageViewRestriction.PASSWORD, password="x")
+    first_count, form = queries(client, course.url)
+    assert "csrfmiddlewaretoken" in form and course.title not in form.split("<main", 1)[-1]
+    count, _form = queries(client, course.url)
+    assert count > 0  # rendered each time: the form carries this visitor's CSRF token
+
+
+def test_visitors_with_pending_messages_get_a_rendered_page(client, demo_course):
+    queries(client, "/en/")
+    client.cookies["messages"] = "anything"
+    count, _page = queries(client, "/en/")
+    assert count > 0
+
+
+def test_lesson_page_query_count_is_fixed(client, tmp_path, load_course_pages, django_assert_max_num_queries):
+    courses, _ = load_course_pages(write_course_tree(tmp_path / "content", modules=3, lessons=4))
+    user = UserFactory()
+    client.force_login(user)
+    course = courses["en"]
+    services.enrollment_create(user=user, course=course)
+    lesson = lessons(course)[5]
+    client.get(lesson.url)
+    # Session, user, enrollment, completed lessons, passed quizzes, and the two permission
+    # queries of the menu: the route, the course outline, the body and the language links
+    # come from the page cache.
+    with django_assert_max_num_queries(7):
+        assert client.get(lesson.url).status_code == 200
+
+
+def test_reading_a_lesson_again_writes_nothing(client, demo_course):
+    user = UserFactory()
+    client.force_login(user)
+    course = demo_course["en"]
+    services.enrollment_create(user=user, course=course)
+    first, second = lessons(course)[:2]
+
+    def updates(url) -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(url).status_code == 200
+        return sum(1 for q in ctx.captured_queries if q["sql"].startswith("UPDATE"))
+
+    assert updates(first.url) == 1
+    assert updates(first.url) == 0
+    assert updates(second.url) == 1
+    enrollment = Enrollment.objects.get(user=user)
+    assert enrollment.last_lesson_key == second.translation_key
+
+
+def test_my_learning_query_count_does_not_grow_with_courses(client, django_assert_max_num_queries):
+    user = UserFactory()
+    client.force_login(user)
+    first = build_course(slug="first")["en"]
+    services.enrollment_create(user=user, course=first)
+    client.get("/en/learn/")
+    count, _page = queries(client, "/en/learn/")
+    for n in range(3):
+        services.enrollment_create(user=user, course=build_course(slug=f"more-{n}")["en"])
+    client.get("/en/learn/")
+    with django_assert_max_num_queries(count):
+        page = client.get("/en/learn/").text
+    assert page.count('class="progress"') == 4
+
+
+def test_outline_reads_the_course_structure_from_the_cache(demo_course, django_assert_num_queries):
+    user = UserFactory()
+    course = demo_course["en"]
+    selectors.course_outline(course=course, user=user)
+    # enrollment, completed lessons (no quiz in this course: no attempt query)
+    with django_assert_num_queries(2):
+        outline = selectors.course_outline(course=course, user=user)
+    assert outline.total_lessons == 4
+    page_cache.content_changed()
+    with django_assert_num_queries(5):  # the course, its modules, its lessons, then the trainee's rows
+        assert selectors.course_outline(course=course, user=user).total_lessons == 4
