@@ -140,7 +140,9 @@ def course_outlines(*, courses: list[CoursePage], user, structures: dict | None 
     outlines = []
     for course in courses:
         structure = structures[course.path]
-        modules = [ModuleOutline(page=m, lessons=lessons) for m, lessons in (structure.modules if structure else [])]
+        modules = [
+            ModuleOutline(page=m, lessons=list(lessons)) for m, lessons in (structure.modules if structure else [])
+        ]
         outlines.append(CourseOutline(course=course, modules=modules))
     if user.is_authenticated and outlines:
         keys = [course.translation_key for course in courses]

@@ -23,6 +23,10 @@ def _refused(request, error: QuizError):
     )
 
 
+MAX_ID = 2**63 - 1
+MAX_POSITION = 32767  # Response.position is a small integer
+
+
 def _posted_answers(post) -> dict[int, list[str]]:
     """Return {question id: posted values} for the questions the form declares in `question`."""
     answers = {}
@@ -30,6 +34,9 @@ def _posted_answers(post) -> dict[int, list[str]]:
         try:
             question_id = int(raw)
         except ValueError:
+            question_id = 0
+        # Ids the database cannot hold (SQLite raises OverflowError past 64 bits) are simply unknown.
+        if not 0 < question_id < MAX_ID:
             raise QuizError(_("This question is not part of this attempt."), status=400)
         answers[question_id] = post.getlist(f"q-{question_id}")
     return answers
@@ -39,9 +46,12 @@ def _position(raw, *, default=None) -> int | None:
     if raw in (None, ""):
         return default
     try:
-        return int(raw)
+        position = int(raw)
     except (TypeError, ValueError):
         raise Http404
+    if not -MAX_POSITION < position < MAX_POSITION:
+        raise Http404
+    return position
 
 
 @login_required

@@ -186,7 +186,7 @@ if env.str("CACHE_URL", default=""):
     # A cache shared by every process: sessions are read from it and written through to the
     # database. (A per-process cache would keep a session alive in one process after logout.)
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
-# bench/pages.py mounts a constant view at /bench/bare to compare pages with; never in production.
+# Only bench/pages.py sets MASAR_BENCH: it mounts a constant view at /bench/bare to compare pages with.
 MASAR_BENCH = env.bool("MASAR_BENCH", default=False)
 
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")

@@ -155,3 +155,8 @@ def test_outline_reads_the_course_structure_from_the_cache(demo_course, django_a
     page_cache.content_changed()
     with django_assert_num_queries(5):  # the course, its modules, its lessons, then the trainee's rows
         assert selectors.course_outline(course=course, user=user).total_lessons == 4
+
+
+def test_wagtails_own_views_are_still_reached(client, demo_course):
+    assert client.get("/en/_util/login/").status_code == 200
+    assert client.get("/en/no-such-page/").status_code == 404

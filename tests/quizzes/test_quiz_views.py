@@ -448,3 +448,14 @@ def test_query_counts_do_not_grow_with_the_quiz(make_quiz, client, django_assert
         assert client.post(url("submit", attempt.pk)).status_code == 302
     with django_assert_max_num_queries(small["result"]):
         assert client.get(url("result", attempt.pk)).status_code == 200
+
+
+def test_ids_and_positions_too_large_for_the_database_are_refused(started):
+    """Found by the fuzz test: SQLite raised OverflowError (a 500) past 64-bit integers."""
+    client, attempt = started["client"], started["attempt"]
+    huge = "9" * 30
+    response = client.post(url("take", attempt.pk, lang="ar"), {"question": [huge], f"q-{huge}": ["1"]})
+    assert_refused(response, 400)
+    assert client.get(url("take", attempt.pk), {"q": huge}).status_code == 404
+    assert client.post(url("take", attempt.pk), {"go": huge}).status_code == 404
+    assert_first_answer_kept(started)

@@ -1,6 +1,6 @@
 """Profile the pages of bench/pages.py in-process with pyinstrument (pip install -r requirements-bench.txt).
 
-    .venv/bin/python bench/profile.py [--requests 200] [--page lesson] [--html out.html]
+    .venv/bin/python bench/profile_pages.py [--requests 200] [--page lesson] [--html out.html]
 
 Builds the same stack as bench/pages.py (production settings, PostgreSQL, Redis cache) without
 gunicorn, sends the requests through Django's test client and prints, per page, the queries of
