@@ -30,27 +30,24 @@ def localize_digits(value, language: str | None = None) -> str:
     return text
 
 
-def format_short_date(value: date | datetime | None, language: str | None = None) -> str:
-    """Return a day and month: «٢٦ نوفمبر» in Arabic, "26 Nov" in English."""
+def _date_text(value: date | datetime | None, language: str | None, *, with_year: bool) -> str:
     if value is None:
         return ""
     if isinstance(value, datetime):
         value = value.date()
     language = language or translation.get_language()
     if language == "ar":
-        return localize_digits(f"{value.day} {ARABIC_MONTHS[value.month - 1]}", "ar")
+        text = f"{value.day} {ARABIC_MONTHS[value.month - 1]}" + (f" {value.year}" if with_year else "")
+        return localize_digits(text, "ar")
     with translation.override(language):
-        return formats.date_format(value, "j M")
+        return formats.date_format(value, "j F Y" if with_year else "j M")
+
+
+def format_short_date(value: date | datetime | None, language: str | None = None) -> str:
+    """Return a day and month: «٢٦ نوفمبر» in Arabic, "26 Nov" in English."""
+    return _date_text(value, language, with_year=False)
 
 
 def format_date(value: date | datetime | None, language: str | None = None) -> str:
     """Return a long date: «٢٦ نوفمبر ٢٠٢٦» in Arabic, "26 November 2026" in English."""
-    if value is None:
-        return ""
-    if isinstance(value, datetime):
-        value = value.date()
-    language = language or translation.get_language()
-    if language == "ar":
-        return localize_digits(f"{value.day} {ARABIC_MONTHS[value.month - 1]} {value.year}", "ar")
-    with translation.override(language):
-        return formats.date_format(value, "j F Y")
+    return _date_text(value, language, with_year=True)
