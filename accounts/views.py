@@ -34,7 +34,7 @@ class SignupView(FormView):
             preferred_language=data["preferred_language"],
             organization=data["organization_code"],
         )
-        login(self.request, user, backend="django.contrib.auth.backends.ModelBackend")
+        login(self.request, user, backend="accounts.backends.CachedUserBackend")
         with translation.override(user.preferred_language):
             messages.success(self.request, _("Welcome to Masar! Pick a course to start."))
         return redirect(_home_for(user))

@@ -262,7 +262,7 @@ def session_cookie(user) -> dict:
 
     session = import_module(settings.SESSION_ENGINE).SessionStore()
     session[SESSION_KEY] = str(user.pk)
-    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[-1]  # the one that reads users
     session[HASH_SESSION_KEY] = user.get_session_auth_hash()
     session.save()
     return {settings.SESSION_COOKIE_NAME: session.session_key}

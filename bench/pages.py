@@ -1,6 +1,6 @@
 """Pages benchmark: requests per second and latency of the main pages, as ratios to a bare view.
 
-    .venv/bin/python bench/pages.py [--rounds 3] [--seconds 5] [--connections 4]
+    .venv/bin/python bench/pages.py [--rounds 3] [--seconds 5] [--connections 4] [--page lesson]
 
 Starts gunicorn (lms.settings.production, 2 worker processes) on PostgreSQL (a database of its
 own, created and dropped here) with the Redis cache, loads the course content, then drives it
@@ -10,7 +10,9 @@ with wrk (Debian package `wrk`) on loopback. Each round measures, one after the 
   MASAR_BENCH is set), the ceiling of this stack on this machine;
 - catalog: the anonymous course catalog (/en/);
 - course: a course page for a logged-in, enrolled trainee;
-- lesson: a lesson page for that trainee;
+- lesson: a lesson page for that trainee, read again (their progress comes from the cache);
+- lessons in turn: the course's lessons one after the other, as a trainee moving on reads them
+  (each view records the visit, so the next one reads the progress from the database);
 - quiz question: the question page of the trainee's open quiz attempt;
 - my certificates: the trainee's (empty) certificate list, for reference: the layout of a
   logged-in page (session, user, menu permissions) with almost nothing else.
@@ -67,6 +69,7 @@ def prepare():
         ("catalog", "/en/", None, course.title),
         ("course", course.url, cookies, "Continue where you left off"),
         ("lesson", lesson.url, cookies, lesson.title),
+        ("lessons in turn", [page.url for page in lessons], cookies, "lessons done"),
         ("quiz question", f"/en/quizzes/attempts/{attempt.pk}/?q=1", cookies, "Question 1"),
         # The layout of a logged-in page and one small list: the floor of any logged-in page.
         ("my certificates", "/en/certificates/", cookies, "My certificates"),
@@ -74,18 +77,23 @@ def prepare():
 
 
 def check(port: int, pages) -> None:
-    for name, path, cookies, expected in pages:
-        status, _headers, body = request("GET", port, path, cookies=cookies)
-        text = body.decode("utf-8", "replace")
-        if status != 200 or expected not in text:
-            raise SystemExit(f"{name} ({path}) answered {status} without {expected!r}:\n{text[:500]}")
+    for name, paths, cookies, expected in pages:
+        for path in [paths] if isinstance(paths, str) else paths:
+            status, _headers, body = request("GET", port, path, cookies=cookies)
+            text = body.decode("utf-8", "replace")
+            if status != 200 or expected not in text:
+                raise SystemExit(f"{name} ({path}) answered {status} without {expected!r}:\n{text[:500]}")
 
 
-def wrk(port: int, path: str, cookies, *, seconds: float, connections: int) -> dict:
+def wrk(port: int, paths: str | list[str], cookies, *, seconds: float, connections: int) -> dict:
+    """Run wrk on one path, or on several requested in turn."""
     argv = ["wrk", "-t1", f"-c{connections}", f"-d{seconds:g}s", "--timeout", "10s", "-s", str(LUA)]
     if cookies:
         argv += ["-H", "Cookie: " + "; ".join(f"{k}={v}" for k, v in cookies.items())]
-    argv.append(f"http://127.0.0.1:{port}{path}")
+    if isinstance(paths, str):
+        argv.append(f"http://127.0.0.1:{port}{paths}")
+    else:
+        argv += [f"http://127.0.0.1:{port}/", "--", *paths]
     out = subprocess.run(argv, capture_output=True, text=True, check=True).stdout
     line = next(line for line in out.splitlines() if line.startswith("WRK-JSON "))
     result = json.loads(line.removeprefix("WRK-JSON "))
@@ -99,13 +107,14 @@ def main() -> int:
     parser.add_argument("--seconds", type=int, default=5, help="seconds per page per round (default 5)")
     parser.add_argument("--connections", type=int, default=4, help="wrk connections (default 4)")
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder (logs)")
+    parser.add_argument("--page", action="append", help="only this page and the bare view (repeatable)")
     args = parser.parse_args()
     if not shutil.which("wrk"):
         print("wrk is not installed: apt-get install -y wrk")
         return 2
 
     with Stack("pages", keep=args.keep) as stack:
-        pages = prepare()
+        pages = [page for page in prepare() if not args.page or page[0] in ("bare", *args.page)]
         check(stack.port, pages)
         for _name, path, cookies, _expected in pages:  # warm every worker's caches
             wrk(stack.port, path, cookies, seconds=1, connections=args.connections)
@@ -125,7 +134,7 @@ def main() -> int:
         f"wrk {args.connections} connections, {args.rounds} rounds x {args.seconds:g} s per page"
     )
     print()
-    print(f"{'page':<15}{'req/s':>9}{'p50 ms':>9}{'p95 ms':>9}{'ratio to bare':>15}{'target':>9}  result")
+    print(f"{'page':<17}{'req/s':>9}{'p50 ms':>9}{'p95 ms':>9}{'ratio to bare':>15}{'target':>9}  result")
     failed = False
     for name in names:
         rps = statistics.median(r[name]["rps"] for r in rounds)
@@ -142,7 +151,7 @@ def main() -> int:
             verdict += f" {errors} errors"
             failed = True
         shown_target = f">= {target:.2f}" if target is not None else ""
-        print(f"{name:<15}{rps:>9.0f}{p50:>9.1f}{p95:>9.1f}{ratio:>15.2f}{shown_target:>9}  {verdict}")
+        print(f"{name:<17}{rps:>9.0f}{p50:>9.1f}{p95:>9.1f}{ratio:>15.2f}{shown_target:>9}  {verdict}")
     return 1 if failed else 0
 
 

@@ -1,4 +1,18 @@
 -- Used by bench/pages.py: print wrk's figures as one JSON line (latencies in microseconds).
+-- Paths given after "--" are requested in turn instead of the URL's own path.
+local paths = {}
+local next_path = 0
+
+init = function(args)
+  for _, path in ipairs(args) do table.insert(paths, path) end
+end
+
+request = function()
+  if #paths == 0 then return wrk.format() end
+  next_path = next_path % #paths + 1
+  return wrk.format(nil, paths[next_path])
+end
+
 done = function(summary, latency, requests)
   local errors = summary.errors
   io.write(string.format(

@@ -1,11 +1,11 @@
+import functools
 import uuid
 from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.db import models
-from django.utils import timezone, translation
-from django.utils.safestring import mark_safe
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
@@ -15,6 +15,15 @@ from wagtail.search import index
 
 from . import page_cache
 from .blocks import RICH_TEXT_FEATURES, LessonStreamBlock
+
+
+@functools.cache
+def _no_view_restrictions():
+    """An empty queryset evaluated once: Wagtail iterates it on every request, and iterating an
+    unevaluated one compiles its SQL each time."""
+    restrictions = PageViewRestriction.objects.none()
+    list(restrictions)
+    return restrictions
 
 
 class CachedPageMixin:
@@ -27,7 +36,7 @@ class CachedPageMixin:
         # Wagtail reads the page's ancestors and their restrictions on every request; most
         # sites have none at all, which the cache knows.
         if not page_cache.any_view_restrictions():
-            return PageViewRestriction.objects.none()
+            return _no_view_restrictions()
         return super().get_view_restrictions()
 
     def translation_urls(self, request) -> dict[str, str]:
@@ -214,16 +223,7 @@ class LessonPage(CachedPageMixin, Page):
 
         context = super().get_context(request, *args, **kwargs)
         context.update(selectors.lesson_context(lesson=self, user=request.user))
-        context["body_html"] = self.body_html()
         return context
-
-    def body_html(self) -> str:
-        """Return the rendered body: the same for every reader, so it is cached per language."""
-
-        def render():
-            return mark_safe("".join(block.render_as_block() for block in self.body))
-
-        return page_cache.remember(f"lesson-body:{translation.get_language()}:{self.pk}", render)
 
 
 class Enrollment(models.Model):

@@ -3,75 +3,77 @@
 Wagtail finds a page from its URL one level at a time and reads the site, the locale and
 the view restrictions on every request: about ten queries before a lesson is even
 rendered. Course content changes rarely (an editor publishes), trainees read it all day.
-So this module keeps, in the "pages" cache:
+So this module keeps, in the cache shared by every process (lms/cache.py):
 
 - the route of each URL (the site and the specific page), see `courses.views.serve`;
 - the structure of each course (its modules with their quizzes, and its lessons);
-- the rendered body of each lesson, and each page's links to its translations;
+- template fragments (`{% pagecache %}`, courses/templatetags/pagecache.py): a lesson's body,
+  its pager, its outline at each point of the course; and each page's links to its translations;
 - whether any view restriction exists at all;
-- the whole response of catalog, course and module pages for anonymous visitors.
+- the whole response of catalog, course and module pages for anonymous visitors;
+- each trainee's progress (enrollments, lessons done, quizzes passed).
 
-Every entry is stored with the *content version*, a random token that `content_changed`
+Every content entry is stored with the *content version*, a random token that `content_changed`
 replaces whenever a page, a quiz, an image, a site or a view restriction is saved, deleted,
 published, unpublished or moved (courses/signals.py). An entry of another version is a miss.
-The "pages" cache is shared by every process (a folder under var/ by default, Redis in
-production), so publishing in the admin invalidates every web process at once. Keys carry the
-database name, so two databases (a test run and `make run`) never read each other's entries.
+The cache is shared by every process, so publishing in the admin invalidates every web process
+(within VERSION_TRUST, one second).
+
+A trainee's progress does not depend on the content version: it is cleared when one of their
+enrollments, completions or quiz attempts is written (courses/signals.py).
 """
 
 import threading
+import time
 import uuid
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
 
 from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
-from django.core.cache import caches
-from django.db import connection
+from django.db import transaction
 from django.http import HttpResponse
 
-CACHE_ALIAS = "pages"
-
-
-def _cache():
-    return caches[CACHE_ALIAS]
-
-
-def _timeout() -> int:
-    return getattr(settings, "MASAR_PAGE_CACHE_SECONDS", 600)
-
-
-def _key(name: str) -> str:
-    return f"masar:{connection.settings_dict['NAME']}:{name}"
+from lms.cache import shared_cache as _cache
+from lms.cache import shared_key as _key
+from lms.cache import shared_timeout as _timeout
 
 
 def _version_key() -> str:
     return _key("content-version")
 
 
-# Per thread: the content version read for the current request, and the entries already
-# unpickled (name -> (version, value)), so that a page asks the shared cache for the version
-# once per request and for an entry once per version. Entries are read-only once cached.
+# Per thread: the content version last read and when, and the entries already unpickled
+# (name -> (version, value)), so that a page asks the shared cache for an entry once per version.
+# Entries are read-only once cached. A request trusts a version read less than VERSION_TRUST
+# seconds before (a change made in another process shows within that time; one made in this
+# thread at once); outside requests (commands, tasks) the version is read on every use.
 _local = threading.local()
 LOCAL_ENTRIES = 1000
+VERSION_TRUST = 1.0
 
 
 def request_started(**kwargs) -> None:
-    """Read the version afresh in this request (connected to Django's request_started)."""
-    _local.version = None
+    """Connected to Django's request_started: forget a version read too long ago."""
+    if time.monotonic() - getattr(_local, "version_read_at", 0.0) > VERSION_TRUST:
+        _local.version = None
     _local.in_request = True
 
 
 def request_finished(**kwargs) -> None:
-    """Outside requests (commands, tasks) the version is read on every use."""
-    _local.version = None
     _local.in_request = False
 
 
 def content_changed() -> None:
     """Invalidate every entry: called by the signal handlers when content changes."""
-    _cache().set(_version_key(), uuid.uuid4().hex, None)
-    _local.version = None
+    version = uuid.uuid4().hex
+    _cache().set(_version_key(), version, None)
+    _remember_version(version)
+
+
+def _remember_version(version: str) -> None:
+    _local.version = version
+    _local.version_read_at = time.monotonic()
 
 
 def _entries() -> OrderedDict:
@@ -81,15 +83,14 @@ def _entries() -> OrderedDict:
 
 
 def _current_version() -> str:
-    version = getattr(_local, "version", None)
+    version = getattr(_local, "version", None) if getattr(_local, "in_request", False) else None
     if version is None:
         cache = _cache()
         version = cache.get(_version_key())
         if version is None:  # first use, or evicted: start a new version
             cache.add(_version_key(), uuid.uuid4().hex, None)
             version = cache.get(_version_key())
-        if getattr(_local, "in_request", False):
-            _local.version = version
+        _remember_version(version)
     return version
 
 
@@ -154,6 +155,33 @@ def any_view_restrictions() -> bool:
     from wagtail.models import PageViewRestriction
 
     return remember("view-restrictions", lambda: PageViewRestriction.objects.exists())
+
+
+# --- each trainee's progress -------------------------------------------------------------
+
+
+def _progress_key(user_id: int) -> str:
+    return _key(f"progress:{user_id}")
+
+
+def progress_remember(user, compute: Callable):
+    """Return `user`'s progress from the cache, computing and storing it on a miss."""
+    # An id comes back after a rollback (tests) or a restored backup: the entry carries the
+    # user's join time, and an entry of another user of the same id is a miss.
+    entry = _cache().get(_progress_key(user.pk))
+    if entry is not None and entry[0] == user.date_joined:
+        return entry[1]
+    value = compute()
+    _cache().set(_progress_key(user.pk), (user.date_joined, value), _timeout())
+    return value
+
+
+def progress_forget(user_id: int) -> None:
+    """Clear a trainee's progress, now and once the current transaction commits: a request that
+    read the database before the commit may have stored the old state in between."""
+    key = _progress_key(user_id)
+    _cache().delete(key)
+    transaction.on_commit(lambda: _cache().delete(key), robust=True)
 
 
 # --- whole responses for anonymous visitors ---------------------------------------------

@@ -11,13 +11,39 @@ from . import page_cache
 from .models import CoursePage, Enrollment, LessonCompletion, LessonPage, ModulePage
 
 
-def passed_quiz_keys(*, user, quiz_keys: set[UUID]) -> set[UUID]:
-    """Return the quiz keys among `quiz_keys` that `user` has passed, in any language."""
-    if not user.is_authenticated or not quiz_keys:
-        return set()
+@dataclass(frozen=True)
+class Progress:
+    """What one trainee has done, in every language: the same whichever page shows it."""
+
+    enrollments: dict[UUID, Enrollment] = field(default_factory=dict)  # by course key
+    done: dict[UUID, frozenset[UUID]] = field(default_factory=dict)  # lesson keys by course key
+    passed_quiz_keys: frozenset[UUID] = frozenset()
+
+
+def progress_read(*, user) -> Progress:
+    """Return `user`'s progress from the database: three queries, however much they have done."""
     from quizzes.selectors import quiz_keys_passed
 
-    return quiz_keys_passed(user=user, quiz_keys=quiz_keys)
+    done: dict[UUID, set] = {}
+    for course_key, lesson_key in LessonCompletion.objects.filter(user=user).values_list("course_key", "lesson_key"):
+        done.setdefault(course_key, set()).add(lesson_key)
+    return Progress(
+        enrollments={e.course_key: e for e in Enrollment.objects.filter(user=user)},
+        done={key: frozenset(keys) for key, keys in done.items()},
+        passed_quiz_keys=frozenset(quiz_keys_passed(user=user)),
+    )
+
+
+def progress(*, user, fresh: bool = False) -> Progress:
+    """Return `user`'s progress, from the page cache unless `fresh` (decisions that write read it fresh).
+
+    The entry is cleared whenever the trainee's enrollments, completions or quiz attempts change
+    (courses/signals.py)."""
+    if not user.is_authenticated:
+        return Progress()
+    if fresh:
+        return progress_read(user=user)
+    return page_cache.progress_remember(user, lambda: progress_read(user=user))
 
 
 @dataclass
@@ -66,6 +92,13 @@ class CourseOutline:
     def complete(self) -> bool:
         required = [m for m in self.modules if m.page.required]
         return bool(required) and all(m.complete for m in required)
+
+    @property
+    def point(self) -> str:
+        """Where the trainee stands, as a short text: a digit per lesson and per module quiz, 1 when
+        done. Two trainees at the same point see the same outline (a cache key)."""
+        lessons = "".join("1" if lesson.translation_key in self.done_keys else "0" for lesson in self.lessons)
+        return lessons + "-" + "".join("1" if module.quiz_passed else "0" for module in self.modules)
 
     @property
     def next_lesson(self) -> LessonPage | None:
@@ -133,41 +166,37 @@ def course_structures(*, paths: list[str]) -> dict[str, CourseStructure | None]:
     return {path: found[name] for name, path in names.items()}
 
 
-def course_outlines(*, courses: list[CoursePage], user, structures: dict | None = None) -> list[CourseOutline]:
+def course_outlines(
+    *, courses: list[CoursePage], user, structures: dict | None = None, fresh: bool = False
+) -> list[CourseOutline]:
     """Return the outline of each course with `user`'s progress, in a fixed number of queries
-    however many courses, modules and lessons there are."""
+    however many courses, modules and lessons there are (none when both are cached)."""
     structures = structures or course_structures(paths=[course.path for course in courses])
+    done = progress(user=user, fresh=fresh) if courses else Progress()
     outlines = []
     for course in courses:
         structure = structures[course.path]
-        modules = [
-            ModuleOutline(page=m, lessons=list(lessons)) for m, lessons in (structure.modules if structure else [])
-        ]
-        outlines.append(CourseOutline(course=course, modules=modules))
-    if user.is_authenticated and outlines:
-        keys = [course.translation_key for course in courses]
-        enrollments = {e.course_key: e for e in Enrollment.objects.filter(user=user, course_key__in=keys)}
-        done: dict[UUID, set] = {key: set() for key in keys}
-        for course_key, lesson_key in LessonCompletion.objects.filter(user=user, course_key__in=keys).values_list(
-            "course_key", "lesson_key"
-        ):
-            done[course_key].add(lesson_key)
-        passed = passed_quiz_keys(
-            user=user,
-            quiz_keys={m.page.quiz.translation_key for o in outlines for m in o.modules if m.page.quiz},
+        key = course.translation_key
+        outline = CourseOutline(
+            course=course, modules=[], enrollment=done.enrollments.get(key), done_keys=done.done.get(key, frozenset())
         )
-        for outline in outlines:
-            outline.enrollment = enrollments.get(outline.course.translation_key)
-            outline.done_keys = done[outline.course.translation_key]
-            for module in outline.modules:
-                module.done_keys = outline.done_keys
-                module.quiz_passed = bool(module.page.quiz and module.page.quiz.translation_key in passed)
+        for module, lessons in structure.modules if structure else []:
+            quiz = module.quiz
+            outline.modules.append(
+                ModuleOutline(
+                    page=module,
+                    lessons=list(lessons),
+                    done_keys=outline.done_keys,
+                    quiz_passed=bool(quiz and quiz.translation_key in done.passed_quiz_keys),
+                )
+            )
+        outlines.append(outline)
     return outlines
 
 
-def course_outline(*, course: CoursePage, user) -> CourseOutline:
+def course_outline(*, course: CoursePage, user, fresh: bool = False) -> CourseOutline:
     """Return the course's live modules and lessons in order, with `user`'s progress."""
-    return course_outlines(courses=[course], user=user)[0]
+    return course_outlines(courses=[course], user=user, fresh=fresh)[0]
 
 
 def outline_above(*, page, levels: int, user) -> CourseOutline | None:
@@ -209,12 +238,7 @@ class CatalogEntry:
 def catalog(*, home, user) -> list[CatalogEntry]:
     """Return the live courses under `home`, each with `user`'s enrollment if any."""
     courses = list(CoursePage.objects.child_of(home).live().order_by("path").select_related("cover"))
-    enrollments = {}
-    if user.is_authenticated:
-        enrollments = {
-            e.course_key: e
-            for e in Enrollment.objects.filter(user=user, course_key__in=[c.translation_key for c in courses])
-        }
+    enrollments = progress(user=user).enrollments
     return [CatalogEntry(course=c, enrollment=enrollments.get(c.translation_key)) for c in courses]
 
 

@@ -5,6 +5,7 @@ from datetime import timedelta
 from django.db import transaction
 from django.utils import timezone
 
+from . import page_cache
 from .models import CoursePage, Enrollment, LessonCompletion, LessonPage
 
 
@@ -33,6 +34,7 @@ def lesson_visit(*, user, lesson: LessonPage, course_key, enrollment: Enrollment
     Enrollment.objects.filter(user=user, course_key=course_key).update(
         last_lesson_key=lesson.translation_key, last_activity_at=now
     )
+    page_cache.progress_forget(user.pk)  # an update() sends no signal
 
 
 @transaction.atomic
@@ -61,7 +63,7 @@ def course_completion_check(*, user, course: CoursePage) -> Enrollment | None:
             return None
         if enrollment.completed_at:
             return enrollment
-        if not course_outline(course=course, user=user).complete:
+        if not course_outline(course=course, user=user, fresh=True).complete:
             return None
         enrollment.completed_at = timezone.now()
         enrollment.save(update_fields=["completed_at"])

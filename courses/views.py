@@ -17,20 +17,23 @@ def serve(request, path: str):
 
     An anonymous visitor's catalog, course or module page comes whole from the cache. Every
     other page skips Wagtail's routing (the site, the locale and one lookup per URL level) once
-    its route is cached: Wagtail's view takes the route we put on the request."""
+    its route is cached: Wagtail's view takes the route we put on the request, and `pageurl`
+    the sites' root paths."""
     response_name = page_cache.anonymous_response_key(request)
     route_name = f"route:{request.get_host()}:{translation.get_language()}:{path}"
     version, found = page_cache.get_many([route_name, response_name] if response_name else [route_name])
     if response_name in found:
         return page_cache.response_thaw(found[response_name])
     if route_name in found:
-        site, page, args, kwargs = found[route_name]
+        site, root_paths, page, args, kwargs = found[route_name]
         request._wagtail_site = site
+        request._wagtail_cached_site_root_paths = root_paths  # read by pageurl
         request._wagtail_route_for_request = RouteResult(page, args, kwargs)
     else:
         route = Page.route_for_request(request, path)
         if route is not None:
-            page_cache.set_many(version, {route_name: (Site.find_for_request(request), *route)})
+            entry = (Site.find_for_request(request), Site.get_site_root_paths(), *route)
+            page_cache.set_many(version, {route_name: entry})
     response = wagtail_views.serve(request, path)
     route = getattr(request, "_wagtail_route_for_request", None)
     if response_name and route is not None and hasattr(response, "render"):

@@ -12,13 +12,12 @@ from .categories import category_label
 from .models import Attempt, Choice, Question, Quiz, Response
 
 
-def quiz_keys_passed(*, user, quiz_keys: set[UUID]) -> set[UUID]:
-    """Return the quiz keys among `quiz_keys` that `user` passed in some attempt, in any language."""
-    return set(
-        Attempt.objects.filter(user=user, passed=True, quiz_key__in=quiz_keys)
-        .values_list("quiz_key", flat=True)
-        .distinct()
-    )
+def quiz_keys_passed(*, user, quiz_keys: set[UUID] | None = None) -> set[UUID]:
+    """Return the quiz keys (among `quiz_keys`, if given) that `user` passed in some attempt, in any language."""
+    attempts = Attempt.objects.filter(user=user, passed=True)
+    if quiz_keys is not None:
+        attempts = attempts.filter(quiz_key__in=quiz_keys)
+    return set(attempts.values_list("quiz_key", flat=True).distinct())
 
 
 def quiz_get(*, user, pk: int) -> Quiz:

@@ -113,7 +113,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "accounts.backends.CachedUserBackend",  # ModelBackend with the signed-in user cached
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -171,9 +171,9 @@ WAGTAILADMIN_BASE_URL = SITE_URL
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "xlsx", "pptx", "txt"]
 
-# "pages" holds the page cache (courses/page_cache.py): it must be shared by every process that
-# serves or publishes pages, so it is a folder under var/ by default and CACHE_URL (Redis) in
-# production; PAGE_CACHE_SECONDS bounds the life of an entry.
+# "pages" is the cache shared by every process (lms/cache.py): the page cache, trainees' progress
+# and signed-in users. A folder under var/ by default, CACHE_URL (Redis) in production;
+# PAGE_CACHE_SECONDS bounds the life of an entry.
 CACHES = {
     "default": env.cache("CACHE_URL", default="locmemcache://masar"),
     "pages": env.cache("PAGE_CACHE_URL", default=env.str("CACHE_URL", default=f"filecache://{VAR_DIR / 'cache'}")),

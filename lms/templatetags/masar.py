@@ -1,6 +1,9 @@
+import functools
+
 from django import template
 from django.conf import settings
-from django.urls import translate_url
+from django.template.loader import get_template
+from django.urls import get_script_prefix, translate_url
 from django.utils import translation
 
 from lms import i18n
@@ -9,12 +12,40 @@ register = template.Library()
 
 
 @register.simple_tag(takes_context=True)
-def language_links(context):
+def site_header(context):
+    """Render the brand, the main navigation and the language switch (includes/site_header.html).
+
+    Visitors and trainees all get the same header for a page and language, so theirs is
+    rendered once per process; HR, editors and staff get theirs rendered each time, since their
+    menu depends on their rights. The account menu, with its name and CSRF token, is not part
+    of it."""
+    user = context["user"]
+    language = translation.get_language()
+    links = language_links(context)
+    if user.is_authenticated and (user.role != user.Role.TRAINEE or user.is_staff or user.is_superuser):
+        rights = {
+            "can_mark": user.has_perm("quizzes.mark_response"),
+            "is_hr": user.is_hr,
+            "can_edit": user.can_use_wagtail_admin,
+        }
+        return _render_header(language, links, signed_in=True, **rights)
+    return _shared_header(language, links, user.is_authenticated, get_script_prefix())
+
+
+@functools.lru_cache(maxsize=1000)
+def _shared_header(language: str, links: tuple, signed_in: bool, _script_prefix: str) -> str:
+    return _render_header(language, links, signed_in=signed_in)
+
+
+def _render_header(language: str, links: tuple, **values) -> str:
+    return get_template("includes/site_header.html").render({"LANG": language, "links": links, **values})
+
+
+def language_links(context) -> tuple[tuple[str, str, str, bool], ...]:
     """Return (code, name, url, active) for each language; a page links to its translation."""
     request = context.get("request")
     page = context.get("page") or context.get("self")
     current = translation.get_language()
-    links = []
     translations = {}
     if page is not None and hasattr(page, "translation_urls") and request is not None:
         translations = page.translation_urls(request)  # cached (courses/page_cache.py)
@@ -22,6 +53,7 @@ def language_links(context):
         translations = {
             p.locale.language_code: p.url for p in page.get_translations(inclusive=True).live().select_related("locale")
         }
+    links = []
     for code, name in settings.LANGUAGES:
         if code in translations:
             url = translations[code]
@@ -29,8 +61,8 @@ def language_links(context):
             url = translate_url(request.get_full_path(), code)
         else:
             url = f"/{code}/"
-        links.append({"code": code, "name": name, "url": url, "active": code == current})
-    return links
+        links.append((code, str(name), url, code == current))
+    return tuple(links)
 
 
 @register.filter
