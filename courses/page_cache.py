@@ -34,6 +34,7 @@ from django.contrib.messages.storage.cookie import CookieStorage
 from django.db import transaction
 from django.http import HttpResponse
 
+from lms import cache as lms_cache
 from lms.cache import shared_cache as _cache
 from lms.cache import shared_key as _key
 from lms.cache import shared_timeout as _timeout
@@ -160,28 +161,30 @@ def any_view_restrictions() -> bool:
 # --- each trainee's progress -------------------------------------------------------------
 
 
-def _progress_key(user_id: int) -> str:
-    return _key(f"progress:{user_id}")
+@lms_cache.user_entry
+def _progress_name(user_id: int) -> str:
+    return f"progress:{user_id}"
 
 
 def progress_remember(user, compute: Callable):
     """Return `user`'s progress from the cache, computing and storing it on a miss."""
     # An id comes back after a rollback (tests) or a restored backup: the entry carries the
     # user's join time, and an entry of another user of the same id is a miss.
-    entry = _cache().get(_progress_key(user.pk))
+    key = _key(_progress_name(user.pk))
+    entry = lms_cache.get(key)  # fetched with the signed-in user (lms/cache.py)
     if entry is not None and entry[0] == user.date_joined:
         return entry[1]
     value = compute()
-    _cache().set(_progress_key(user.pk), (user.date_joined, value), _timeout())
+    lms_cache.set(key, (user.date_joined, value))
     return value
 
 
 def progress_forget(user_id: int) -> None:
     """Clear a trainee's progress, now and once the current transaction commits: a request that
     read the database before the commit may have stored the old state in between."""
-    key = _progress_key(user_id)
-    _cache().delete(key)
-    transaction.on_commit(lambda: _cache().delete(key), robust=True)
+    key = _key(_progress_name(user_id))
+    lms_cache.delete(key)
+    transaction.on_commit(lambda: lms_cache.delete(key), robust=True)
 
 
 # --- whole responses for anonymous visitors ---------------------------------------------

@@ -5,12 +5,19 @@ default, Redis in production. It holds the page cache (courses/page_cache.py) an
 users (accounts/backends.py). Keys carry the database name, so two databases (a test run and
 `make run`) never read each other's entries.
 
+A signed-in user's own entries (a trainee's progress) are read in the same round trip as the
+user: an app names them with `user_entry`, `user_read` fetches them all, and `get`, `set` and
+`delete` see the fetched values until the request ends.
+
 The backend:
 
 Django's RedisCacheClient builds a new `redis.Redis` object for every cache operation, and
 redis-py fills a table of several hundred response callbacks in each: that costs more than
 the round trip to Redis itself. The client is thread-safe (its pool hands out connections),
 so one per pool is enough."""
+
+import threading
+from collections.abc import Callable
 
 from django.conf import settings
 from django.core.cache import caches
@@ -33,6 +40,58 @@ def shared_key(name: str) -> str:
 def shared_timeout() -> int:
     """Seconds an entry lives at most (PAGE_CACHE_SECONDS)."""
     return getattr(settings, "MASAR_PAGE_CACHE_SECONDS", 600)
+
+
+# --- a signed-in user's own entries, read with the user -----------------------------------
+
+_user_entry_names: list[Callable[[int], str]] = []
+_read = threading.local()  # entries fetched by user_read for the current request: {key: value}
+
+
+def user_entry(name_for: Callable[[int], str]) -> Callable[[int], str]:
+    """Register `name_for` (user id -> entry name) as one of the entries read with a user."""
+    _user_entry_names.append(name_for)
+    return name_for
+
+
+def user_read(user_id: int):
+    """Return the cached user `user_id` (None on a miss), fetching their entries with it."""
+    keys = [shared_key(f"user:{user_id}")] + [shared_key(name_for(user_id)) for name_for in _user_entry_names]
+    found = shared_cache().get_many(keys)
+    _read.entries = {key: found.get(key) for key in keys[1:]}
+    return found.get(keys[0])
+
+
+def user_forget(user_id: int) -> None:
+    delete(shared_key(f"user:{user_id}"))
+
+
+def get(key: str):
+    entries = getattr(_read, "entries", None)
+    if entries and key in entries:
+        return entries[key]
+    return shared_cache().get(key)
+
+
+def set(key: str, value) -> None:  # noqa: A001 - the cache's own word
+    _fetched_forget(key)
+    shared_cache().set(key, value, shared_timeout())
+
+
+def delete(key: str) -> None:
+    _fetched_forget(key)
+    shared_cache().delete(key)
+
+
+def _fetched_forget(key: str) -> None:
+    entries = getattr(_read, "entries", None)
+    if entries:
+        entries.pop(key, None)
+
+
+def request_finished(**kwargs) -> None:
+    """Connected to request_started and request_finished: entries fetched belong to one request."""
+    _read.entries = None
 
 
 class RedisCacheClient(DjangoRedisCacheClient):

@@ -1,6 +1,7 @@
 """The page cache (courses/page_cache.py): fast pages that never show stale or someone else's content."""
 
 import re
+import time
 
 import pytest
 from django.db import connection
@@ -162,3 +163,38 @@ def test_outline_reads_the_course_structure_from_the_cache(demo_course, django_a
 def test_wagtails_own_views_are_still_reached(client, demo_course):
     assert client.get("/en/_util/login/").status_code == 200
     assert client.get("/en/no-such-page/").status_code == 404
+
+
+def test_a_fragment_is_kept_per_language_and_values_and_dropped_with_the_content(demo_course):
+    from django.template import Context, Template, TemplateSyntaxError
+    from django.utils import translation
+
+    template = Template('{% load pagecache %}{% pagecache "test" value %}{{ value }} {{ shown }}{% endpagecache %}')
+
+    def render(value, shown, lang="en"):
+        with translation.override(lang):
+            return template.render(Context({"value": value, "shown": shown}))
+
+    assert render(1, "first") == "1 first"
+    assert render(1, "second") == "1 first"  # kept
+    assert render(2, "second") == "2 second"  # another value, another fragment
+    assert render(1, "third", lang="ar") == "1 third"  # another language too
+    page_cache.content_changed()
+    assert render(1, "fourth") == "1 fourth"  # content changed: rendered again
+    with pytest.raises(TemplateSyntaxError):
+        Template("{% load pagecache %}{% pagecache %}x{% endpagecache %}")
+
+
+def test_a_change_made_by_another_process_shows_within_the_trust_time(client, demo_course, monkeypatch):
+    course = demo_course["en"]
+    assert course.title in client.get(course.url).text
+    # Another process renames the course and replaces the content version in the shared cache;
+    # this process hears of it through the cache only.
+    type(course).objects.filter(pk=course.pk).update(title="Renamed elsewhere")
+    from lms.cache import shared_cache, shared_key
+
+    monkeypatch.setattr(page_cache, "VERSION_TRUST", 0.2)
+    client.get(course.url)  # the version read now is trusted for 0.2 s
+    shared_cache().set(shared_key("content-version"), "set-by-another-process", None)
+    time.sleep(0.3)
+    assert "Renamed elsewhere" in client.get(course.url).text

@@ -107,3 +107,32 @@ def test_a_real_worker_runs_a_task(tmp_path):
             worker.wait(timeout=20)
         except subprocess.TimeoutExpired:
             worker.kill()
+
+
+def menu(client, lang="en") -> set[str]:
+    html = client.get(f"/{lang}/").text
+    nav = re.search(r'<nav class="main-nav"[^>]*>(.*?)</nav>', html, re.S).group(1)
+    return {label.strip() for label in re.findall(r">([^<>]+)</a>", nav)}
+
+
+def test_each_visitor_gets_the_menu_of_their_rights(client, demo_course):
+    from django.contrib.auth.models import Permission
+
+    from tests.factories import HRFactory, UserFactory
+
+    everyone = {"Courses", "Search"}
+    signed_in = everyone | {"My learning", "My results", "Interview practice", "Certificates"}
+    assert menu(client) == everyone
+    client.force_login(UserFactory())
+    assert menu(client) == signed_in
+    client.force_login(HRFactory())
+    assert menu(client) == signed_in | {"HR dashboard"}
+    marker = UserFactory(role="editor")
+    marker.user_permissions.add(Permission.objects.get(codename="mark_response"))
+    client.force_login(marker)
+    assert menu(client) == signed_in | {"Marking"}
+    client.force_login(UserFactory(is_superuser=True, is_staff=True))
+    assert menu(client) == signed_in | {"Marking", "Editor"}
+    client.force_login(UserFactory())  # the trainee's menu, shared, never holds someone else's links
+    assert menu(client) == signed_in
+    assert menu(client, "ar") == {"الدورات", "بحث", "تعلّمي", "نتائجي", "التدريب على المقابلات", "الشهادات"}

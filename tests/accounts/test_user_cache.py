@@ -1,0 +1,109 @@
+"""The signed-in user comes from the shared cache (accounts/backends.py), never stale."""
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from courses.models import LessonPage
+from lms import cache
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def user_queries(client, url) -> int:
+    with CaptureQueriesContext(connection) as ctx:
+        client.get(url)
+    return sum(1 for query in ctx.captured_queries if 'FROM "accounts_user"' in query["sql"])
+
+
+def signed_in(client) -> bool:
+    return client.get("/en/learn/").status_code == 200
+
+
+def test_the_signed_in_user_is_read_once_then_from_the_cache(client, demo_course):
+    client.force_login(UserFactory())
+    assert user_queries(client, "/en/learn/") == 1
+    assert user_queries(client, "/en/learn/") == 0
+    assert user_queries(client, "/en/certificates/") == 0
+
+
+def test_a_profile_change_shows_at_once(client, demo_course):
+    user = UserFactory(name_latin="Old Name")
+    client.force_login(user)
+    assert "Old Name" in client.get("/en/learn/").text
+    response = client.post(
+        "/en/accounts/profile/", {"name_latin": "New Name", "name_arabic": "اسم جديد", "preferred_language": "en"}
+    )
+    assert response.status_code == 302
+    page = client.get("/en/learn/").text
+    assert "New Name" in page and "Old Name" not in page
+
+
+def test_a_deactivated_or_deleted_user_is_signed_out_at_once(client, demo_course):
+    user = UserFactory()
+    client.force_login(user)
+    assert signed_in(client)
+    user.is_active = False
+    user.save()
+    assert not signed_in(client)
+    other = UserFactory()
+    client.force_login(other)
+    assert signed_in(client)
+    other.delete()
+    assert not signed_in(client)
+
+
+def test_a_password_change_signs_the_other_sessions_out(demo_course):
+    user = UserFactory()
+    here, elsewhere = Client(), Client()
+    for client in (here, elsewhere):
+        assert client.post("/en/accounts/login/", {"username": user.username, "password": "correct-horse-battery"})
+        assert signed_in(client)
+    user.set_password("another-Secret-88")
+    user.save()
+    assert not signed_in(elsewhere) and not signed_in(here)
+    assert here.post("/en/accounts/login/", {"username": user.username, "password": "another-Secret-88"})
+    assert signed_in(here)
+
+
+def test_the_users_own_entries_come_in_the_same_round_trip(client, demo_course, monkeypatch):
+    user = UserFactory()
+    client.force_login(user)
+    lesson = LessonPage.objects.live().filter(locale__language_code="en").order_by("path").first()
+    client.get(lesson.url)
+    client.get(lesson.url)  # the visit is recorded: from here on the progress stays cached
+    shared = cache.shared_cache()
+    reads, inside = [], []
+    for name in ("get", "get_many"):
+        original = getattr(shared, name)
+
+        def spy(keys, *args, _name=name, _original=original, **kwargs):
+            if not inside:  # a backend without MGET (the file cache of tests) reads key by key
+                reads.append((_name, keys))
+            inside.append(_name)
+            try:
+                return _original(keys, *args, **kwargs)
+            finally:
+                inside.pop()
+
+        monkeypatch.setattr(shared, name, spy)
+    assert client.get(lesson.url).status_code == 200
+    user_reads = [(name, keys) for name, keys in reads if f"progress:{user.pk}" in str(keys)]
+    assert len(user_reads) == 1
+    name, keys = user_reads[0]
+    assert name == "get_many" and any(key.endswith(f":user:{user.pk}") for key in keys)
+
+
+def test_an_entry_written_during_the_request_is_not_read_from_the_fetch(demo_course):
+    user = UserFactory()
+    key = cache.shared_key(f"progress:{user.pk}")
+    cache.set(key, "before")
+    cache.user_read(user.pk)
+    assert cache.get(key) == "before"  # from the fetch
+    cache.set(key, "after")
+    assert cache.get(key) == "after"
+    cache.delete(key)
+    assert cache.get(key) is None
+    cache.request_finished()
