@@ -214,7 +214,9 @@ def live_stack(tmp_path_factory):
         SITE_URL=url,
         ALLOWED_HOSTS="127.0.0.1,localhost",
         CELERY_QUEUE=queue,
-        CACHE_URL="locmemcache://masar-e2e",  # never share a cache with other runs
+        # One cache for the server's processes and the worker (sessions, the shared cache), in
+        # this run's own folder: never shared with other runs.
+        CACHE_URL=f"filecache://{var / 'cache'}",
         PYTHONUNBUFFERED="1",
         LOG_LEVEL="WARNING",
     )

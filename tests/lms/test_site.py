@@ -136,3 +136,11 @@ def test_each_visitor_gets_the_menu_of_their_rights(client, demo_course):
     client.force_login(UserFactory())  # the trainee's menu, shared, never holds someone else's links
     assert menu(client) == signed_in
     assert menu(client, "ar") == {"الدورات", "بحث", "تعلّمي", "نتائجي", "التدريب على المقابلات", "الشهادات"}
+
+
+def test_a_cache_of_one_process_is_reported(settings):
+    from lms.checks import shared_cache_is_shared
+
+    assert shared_cache_is_shared(None) == []
+    settings.CACHES = {**settings.CACHES, "pages": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    assert [warning.id for warning in shared_cache_is_shared(None)] == ["masar.W001"]
