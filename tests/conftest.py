@@ -1,6 +1,18 @@
 import pytest
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _empty_shared_cache():
+    """Start every run with an empty shared cache, when it is the tests' own folder (see
+    lms/settings/test.py); a Redis given with CACHE_URL is left alone."""
+    from django.conf import settings
+
+    from lms.cache import SHARED, shared_cache
+
+    if settings.CACHES[SHARED]["LOCATION"].endswith("cache-test"):
+        shared_cache().clear()
+
+
 @pytest.fixture(autouse=True)
 def _media_in_tmp(settings, tmp_path):
     """Keep uploaded and private files of each test in a temporary folder."""

@@ -4,7 +4,7 @@ CELERY_BROKER_URL from the environment still apply (CI runs on PostgreSQL and Re
 import os
 
 from .base import *  # noqa: F403
-from .base import STORAGES
+from .base import CACHES, STORAGES
 
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -35,3 +35,9 @@ if CELERY_BROKER_URL.startswith("filesystem://"):  # noqa: F405
         "polling_interval": 0.1,
         "store_processed": False,
     }
+
+# The shared cache of tests lives in a folder of its own, emptied when a run starts
+# (tests/conftest.py): a new test database gives old ids to new users, and an entry left by an
+# earlier run must not answer for them. (With CACHE_URL, give the tests a Redis database of their own.)
+if CACHES["pages"]["BACKEND"] == "django.core.cache.backends.filebased.FileBasedCache":
+    CACHES = {**CACHES, "pages": {**CACHES["pages"], "LOCATION": str(VAR_DIR / "cache-test")}}  # noqa: F405
