@@ -171,11 +171,11 @@ def progress_remember(user, compute: Callable):
     # An id comes back after a rollback (tests) or a restored backup: the entry carries the
     # user's join time, and an entry of another user of the same id is a miss.
     key = _key(_progress_name(user.pk))
-    entry = lms_cache.get(key)  # fetched with the signed-in user (lms/cache.py)
+    entry = lms_cache.shared_get(key)  # fetched with the signed-in user (lms/cache.py)
     if entry is not None and entry[0] == user.date_joined:
         return entry[1]
     value = compute()
-    lms_cache.set(key, (user.date_joined, value))
+    lms_cache.shared_set(key, (user.date_joined, value))
     return value
 
 
@@ -183,8 +183,8 @@ def progress_forget(user_id: int) -> None:
     """Clear a trainee's progress, now and once the current transaction commits: a request that
     read the database before the commit may have stored the old state in between."""
     key = _key(_progress_name(user_id))
-    lms_cache.delete(key)
-    transaction.on_commit(lambda: lms_cache.delete(key), robust=True)
+    lms_cache.shared_delete(key)
+    transaction.on_commit(lambda: lms_cache.shared_delete(key), robust=True)
 
 
 # --- whole responses for anonymous visitors ---------------------------------------------

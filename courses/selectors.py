@@ -172,13 +172,13 @@ def course_outlines(
     """Return the outline of each course with `user`'s progress, in a fixed number of queries
     however many courses, modules and lessons there are (none when both are cached)."""
     structures = structures or course_structures(paths=[course.path for course in courses])
-    done = progress(user=user, fresh=fresh) if courses else Progress()
+    state = progress(user=user, fresh=fresh) if courses else Progress()
     outlines = []
     for course in courses:
         structure = structures[course.path]
         key = course.translation_key
         outline = CourseOutline(
-            course=course, modules=[], enrollment=done.enrollments.get(key), done_keys=done.done.get(key, frozenset())
+            course=course, modules=[], enrollment=state.enrollments.get(key), done_keys=state.done.get(key, frozenset())
         )
         for module, lessons in structure.modules if structure else []:
             quiz = module.quiz
@@ -187,7 +187,7 @@ def course_outlines(
                     page=module,
                     lessons=list(lessons),
                     done_keys=outline.done_keys,
-                    quiz_passed=bool(quiz and quiz.translation_key in done.passed_quiz_keys),
+                    quiz_passed=bool(quiz and quiz.translation_key in state.passed_quiz_keys),
                 )
             )
         outlines.append(outline)

@@ -6,10 +6,10 @@ users (accounts/backends.py). Keys carry the database name, so two databases (a 
 `make run`) never read each other's entries.
 
 A signed-in user's own entries (a trainee's progress) are read in the same round trip as the
-user: an app names them with `user_entry`, `user_read` fetches them all, and `get`, `set` and
-`delete` see the fetched values until the request ends.
+user: an app names them with `user_entry`, `user_read` fetches them all, and `shared_get`,
+`shared_set` and `shared_delete` see the fetched values until the request ends.
 
-The backend:
+The backend, RedisCache below:
 
 Django's RedisCacheClient builds a new `redis.Redis` object for every cache operation, and
 redis-py fills a table of several hundred response callbacks in each: that costs more than
@@ -63,22 +63,22 @@ def user_read(user_id: int):
 
 
 def user_forget(user_id: int) -> None:
-    delete(shared_key(f"user:{user_id}"))
+    shared_delete(shared_key(f"user:{user_id}"))
 
 
-def get(key: str):
+def shared_get(key: str):
     entries = getattr(_read, "entries", None)
     if entries and key in entries:
         return entries[key]
     return shared_cache().get(key)
 
 
-def set(key: str, value) -> None:  # noqa: A001 - the cache's own word
+def shared_set(key: str, value) -> None:
     _fetched_forget(key)
     shared_cache().set(key, value, shared_timeout())
 
 
-def delete(key: str) -> None:
+def shared_delete(key: str) -> None:
     _fetched_forget(key)
     shared_cache().delete(key)
 
