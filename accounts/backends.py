@@ -21,7 +21,7 @@ class CachedUserBackend(ModelBackend):
             user = super().get_user(user_id)
             if user is None:
                 return None
-            cache.shared_set(cache.shared_key(f"user:{user_id}"), user)
+            cache.user_write(user)
         return user if self.user_can_authenticate(user) else None
 
 

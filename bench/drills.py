@@ -43,28 +43,19 @@ def build(now):
     from wagtail.models import Locale
 
     from courses.models import content_uuid
-    from interviews.models import Card, InterviewQuestion, KeyPoint
+    from interviews.models import Category, InterviewQuestion, KeyPoint, Level
     from tests.factories import UserFactory
+    from tests.interviews.factories import card_deck
 
     locale, _ = Locale.objects.get_or_create(language_code="en")
-    categories = [
-        "background",
-        "tools-analytics",
-        "strategy-brand",
-        "content-community",
-        "crisis-reputation",
-        "platform-policies",
-        "seo",
-        "career-leadership",
-    ]
-    levels = ["specialist", "manager", "director"]
+    categories, levels = Category.values, Level.values
     questions = InterviewQuestion.objects.bulk_create(
         InterviewQuestion(
             key=f"bench-{i}",
             translation_key=content_uuid("interview", f"bench-{i}"),
             locale=locale,
-            category=categories[i % 8],
-            level=levels[i % 3],
+            category=categories[i % len(categories)],
+            level=levels[i % len(levels)],
             prompt=f"Bench question {i}?",
             model_answer="A model answer with Buffer, Hootsuite and KPIs.",
             suggested_seconds=120,
@@ -77,32 +68,9 @@ def build(now):
         for q in questions
     )
     small, large = UserFactory(username="bench-small"), UserFactory(username="bench-large")
-    past = now - timedelta(days=30)
-
-    def deck(user, count):
-        # Spread due dates from 60 days ago to 60 days ahead, in a scrambled order.
-        Card.objects.bulk_create(
-            (
-                Card(
-                    user=user,
-                    question_key=q.translation_key,
-                    category=q.category,
-                    level=q.level,
-                    due=now + timedelta(minutes=((i * 7919) % 172_800) - 86_400),
-                    state=2,
-                    stability=5.0,
-                    difficulty=5.0,
-                    last_review=past,
-                    reviews=3,
-                    created_at=past,
-                )
-                for i, q in enumerate(questions[:count])
-            ),
-            batch_size=2000,
-        )
-
-    deck(small, SMALL)
-    deck(large, LARGE)
+    # Due dates spread from 60 days ago to 60 days ahead, in a scrambled order.
+    card_deck(small, questions[:SMALL], now=now, spread_minutes=86_400)
+    card_deck(large, questions[:LARGE], now=now, spread_minutes=86_400)
     return small, large
 
 

@@ -54,16 +54,24 @@ def user_entry(name_for: Callable[[int], str]) -> Callable[[int], str]:
     return name_for
 
 
+def _user_key(user_id: int) -> str:
+    return shared_key(f"user:{user_id}")
+
+
 def user_read(user_id: int):
     """Return the cached user `user_id` (None on a miss), fetching their entries with it."""
-    keys = [shared_key(f"user:{user_id}")] + [shared_key(name_for(user_id)) for name_for in _user_entry_names]
+    keys = [_user_key(user_id)] + [shared_key(name_for(user_id)) for name_for in _user_entry_names]
     found = shared_cache().get_many(keys)
     _read.entries = {key: found.get(key) for key in keys[1:]}
     return found.get(keys[0])
 
 
+def user_write(user) -> None:
+    shared_set(_user_key(user.pk), user)
+
+
 def user_forget(user_id: int) -> None:
-    shared_delete(shared_key(f"user:{user_id}"))
+    shared_delete(_user_key(user_id))
 
 
 def shared_get(key: str):

@@ -13,6 +13,21 @@ def _empty_shared_cache():
         shared_cache().clear()
 
 
+@pytest.fixture
+def trainee(db):
+    """A trainee of no organization (tests/certificates has one of an organization)."""
+    from tests.factories import UserFactory
+
+    return UserFactory()
+
+
+@pytest.fixture
+def other_trainee(db):
+    from tests.factories import UserFactory
+
+    return UserFactory()
+
+
 @pytest.fixture(autouse=True)
 def _media_in_tmp(settings, tmp_path):
     """Keep uploaded and private files of each test in a temporary folder."""

@@ -1,23 +1,13 @@
 import pytest
 from django.utils import translation
 
-from tests.factories import HRFactory, UserFactory
+from tests.factories import HRFactory
 from tests.interviews.factories import locale
 
 
 @pytest.fixture
 def locales(db):
     return {"en": locale("en"), "ar": locale("ar")}
-
-
-@pytest.fixture
-def trainee(db):
-    return UserFactory()
-
-
-@pytest.fixture
-def other_trainee(db):
-    return UserFactory()
 
 
 @pytest.fixture

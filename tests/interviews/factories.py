@@ -1,9 +1,11 @@
 """Interview questions in both languages, linked by one translation key, as load_content makes them."""
 
+from datetime import timedelta
+
 from wagtail.models import Locale
 
 from courses.models import content_uuid
-from interviews.models import InterviewQuestion, KeyPoint
+from interviews.models import Card, InterviewQuestion, KeyPoint
 
 EN_POINTS = [
     {"key": "scheduling", "text": "Names a scheduling tool", "phrases": ["Hootsuite", "Buffer", "schedule"]},
@@ -61,3 +63,28 @@ def make_bank(
     languages=("en", "ar"),
 ) -> list[dict[str, InterviewQuestion]]:
     return [make_question(f"{prefix}-{i}", category=category, level=level, languages=languages) for i in range(count)]
+
+
+def card_deck(user, questions, *, now, spread_minutes: int) -> None:
+    """Give `user` a reviewed card per question, due from `spread_minutes` before `now` to as many
+    after, in a scrambled order (bench/drills.py and the drill tests)."""
+    past = now - timedelta(days=30)
+    Card.objects.bulk_create(
+        (
+            Card(
+                user=user,
+                question_key=question.translation_key,
+                category=question.category,
+                level=question.level,
+                due=now + timedelta(minutes=((i * 7919) % (2 * spread_minutes)) - spread_minutes),
+                state=2,
+                stability=5.0,
+                difficulty=5.0,
+                last_review=past,
+                reviews=3,
+                created_at=past,
+            )
+            for i, question in enumerate(questions)
+        ),
+        batch_size=2000,
+    )

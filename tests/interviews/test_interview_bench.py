@@ -1,7 +1,5 @@
 """Picking the next due card stays flat as a trainee's deck grows: same queries, and an index."""
 
-from datetime import timedelta
-
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -10,7 +8,7 @@ from django.utils import timezone, translation
 from interviews import selectors
 from interviews.models import Card, DrillAnswer
 from tests.factories import UserFactory
-from tests.interviews.factories import locale
+from tests.interviews.factories import card_deck, locale
 
 pytestmark = pytest.mark.django_db
 
@@ -38,23 +36,6 @@ def _bank(count):
     return questions
 
 
-def _deck(user, questions, now):
-    Card.objects.bulk_create(
-        Card(
-            user=user,
-            question_key=q.translation_key,
-            category=q.category,
-            level=q.level,
-            due=now + timedelta(minutes=((i * 7919) % 2000) - 1000),
-            state=2,
-            stability=3,
-            difficulty=5,
-            created_at=now - timedelta(days=10),
-        )
-        for i, q in enumerate(questions)
-    )
-
-
 def _practice_queries(client, user):
     client.force_login(user)
     with translation.override("en"):
@@ -73,8 +54,8 @@ def test_practice_page_query_count_is_equal_for_100_and_1000_cards(client):
     questions = _bank(1000)
     now = timezone.now()
     small, large = UserFactory(), UserFactory()
-    _deck(small, questions[:100], now)
-    _deck(large, questions, now)
+    card_deck(small, questions[:100], now=now, spread_minutes=1000)
+    card_deck(large, questions, now=now, spread_minutes=1000)
     assert _practice_queries(client, small) == _practice_queries(client, large)
 
 
@@ -82,7 +63,7 @@ def test_next_due_query_uses_the_user_due_index():
     questions = _bank(200)
     user = UserFactory()
     now = timezone.now()
-    _deck(user, questions, now)
+    card_deck(user, questions, now=now, spread_minutes=1000)
     queryset = selectors.next_due_queryset(user=user, until=now)[:1]
     if connection.vendor == "postgresql":
         # Small tables tempt the planner into a sequential scan; ask whether the index serves.

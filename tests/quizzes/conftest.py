@@ -29,16 +29,6 @@ def make_quiz(locales):
 
 
 @pytest.fixture
-def trainee(db):
-    return UserFactory()
-
-
-@pytest.fixture
-def other_trainee(db):
-    return UserFactory()
-
-
-@pytest.fixture
 def marker(db):
     user = UserFactory(is_staff=True)
     user.user_permissions.add(Permission.objects.get(codename="mark_response"))
