@@ -19,6 +19,10 @@ class Category(models.TextChoices):
     PLATFORM_POLICIES = "platform-policies", _("Platform policies")
     SEO = "seo", _("SEO")
     CAREER_LEADERSHIP = "career-leadership", _("Career and leadership")
+    AI = "ai", _("AI in the work")
+    REGIONAL_PLATFORMS = "regional-platforms", _("The region's channels")
+    PAID_SOCIAL = "paid-social", _("Paid social")
+    SOCIAL_LISTENING = "social-listening", _("Social listening")
 
 
 class Level(models.TextChoices):

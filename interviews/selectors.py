@@ -24,6 +24,10 @@ CATEGORY_MODULES: dict[str, list[str]] = {
     Category.PLATFORM_POLICIES: ["platform-policies"],
     Category.SEO: ["seo"],
     Category.CAREER_LEADERSHIP: ["career", "role-and-duties"],
+    Category.AI: ["ai-in-social-media"],
+    Category.REGIONAL_PLATFORMS: ["regional-platforms"],
+    Category.PAID_SOCIAL: ["paid-social"],
+    Category.SOCIAL_LISTENING: ["social-listening"],
 }
 
 LEVEL_ORDER = Case(
