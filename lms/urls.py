@@ -10,6 +10,8 @@ from courses import views as courses_views
 
 from . import views
 
+handler400 = "lms.views.bad_request"
+handler403 = "lms.views.permission_denied"
 handler404 = "lms.views.page_not_found"
 
 urlpatterns = [
@@ -37,7 +39,9 @@ urlpatterns += i18n_patterns(
 if settings.MASAR_BENCH:
     urlpatterns.append(path("bench/bare", views.bench_bare, name="bench_bare"))
 
-if settings.DEBUG:
-    from django.conf.urls.static import static
+if settings.DEBUG or getattr(settings, "MASAR_SERVE_MEDIA", False):
+    # Public media (images editors upload) on one machine; production serves MEDIA_ROOT from
+    # its web server or storage. Certificates are private storage and never under this URL.
+    from django.views.static import serve
 
-    urlpatterns = static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT) + urlpatterns
+    urlpatterns.insert(0, re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT}))

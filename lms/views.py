@@ -8,6 +8,16 @@ def page_not_found(request, exception=None):
     return render(request, "404.html", status=404)
 
 
+def bad_request(request, exception=None):
+    """A translated 400 in the layout: never a traceback or a file path, whatever DEBUG says."""
+    return render(request, "400.html", status=400)
+
+
+def permission_denied(request, exception=None):
+    """A translated 403 in the layout."""
+    return render(request, "403.html", status=403)
+
+
 def healthz(request):
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")

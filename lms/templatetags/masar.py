@@ -5,6 +5,7 @@ from django.conf import settings
 from django.template.loader import get_template
 from django.urls import get_script_prefix, translate_url
 from django.utils import translation
+from django.utils.http import url_has_allowed_host_and_scheme
 
 from lms import i18n
 
@@ -58,11 +59,19 @@ def language_links(context) -> tuple[tuple[str, str, str, bool], ...]:
         if code in translations:
             url = translations[code]
         elif request is not None:
-            url = translate_url(request.get_full_path(), code)
+            url = local_path(translate_url(request.get_full_path(), code), f"/{code}/")
         else:
             url = f"/{code}/"
         links.append((code, str(name), url, code == current))
     return tuple(links)
+
+
+def local_path(url: str, fallback: str) -> str:
+    """Return `url` if it is a path on this site, else `fallback`: a request path such as
+    `//evil.com/x` or `/\\evil.com` must never become a link to another host."""
+    if url.startswith("/") and url_has_allowed_host_and_scheme(url, allowed_hosts=set()):
+        return url
+    return fallback
 
 
 @register.filter
