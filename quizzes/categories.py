@@ -33,6 +33,13 @@ LABELS = {
     "star": _("The STAR method"),
     "questions": _("Interview questions"),
     "after": _("After the interview"),
+    "ai": _("AI in the work"),
+    "ai-drafting": _("Drafting with AI"),
+    "ai-labels": _("AI labels and disclosure"),
+    "ai-policy": _("Team AI policy"),
+    "regional-channels": _("The region's channels"),
+    "messaging": _("Messaging channels"),
+    "short-video": _("Short video"),
 }
 
 
