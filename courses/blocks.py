@@ -54,6 +54,17 @@ class ImageBlock(blocks.StructBlock):
         template = "courses/blocks/image.html"
 
 
+class SourceBlock(blocks.StructBlock):
+    """A source a lesson draws on, listed at its end: a title, and a web address when there is one."""
+
+    title = blocks.CharBlock(label=_("title"))
+    url = blocks.URLBlock(label=_("web address"), required=False)
+
+    class Meta:
+        icon = "link"
+        label = _("source")
+
+
 class LessonStreamBlock(blocks.StreamBlock):
     heading = HeadingBlock()
     rich_text = blocks.RichTextBlock(features=RICH_TEXT_FEATURES, template="courses/blocks/rich_text.html")

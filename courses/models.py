@@ -14,7 +14,7 @@ from wagtail.models import Page, PageViewRestriction
 from wagtail.search import index
 
 from . import page_cache
-from .blocks import RICH_TEXT_FEATURES, LessonStreamBlock
+from .blocks import RICH_TEXT_FEATURES, LessonStreamBlock, SourceBlock
 
 
 @functools.cache
@@ -178,10 +178,13 @@ class LessonPage(CachedPageMixin, Page):
         blank=True,
         help_text=_("For lessons on platform policies: how often the lesson must be checked again."),
     )
+    # Where the lesson's facts come from, shown at its end (the course itself speaks in its own voice).
+    sources = StreamField([("source", SourceBlock())], blank=True, default=list, verbose_name=_("sources"))
 
     content_panels = Page.content_panels + [
         FieldPanel("summary"),
         FieldPanel("body"),
+        FieldPanel("sources"),
         FieldPanel("estimated_minutes"),
         MultiFieldPanel([FieldPanel("last_reviewed"), FieldPanel("review_interval_days")], heading=_("Policy review")),
     ]

@@ -37,6 +37,7 @@ class Report:
 
     counts: dict = field(default_factory=dict)
     conflicts: list = field(default_factory=list)
+    warnings: list = field(default_factory=list)  # glossary hits, see courses/content/glossary.py
 
     def count(self, kind: str, outcome: str) -> None:
         by_kind = self.counts.setdefault(kind, {"created": 0, "updated": 0, "unchanged": 0, "conflict": 0})

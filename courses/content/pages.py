@@ -42,8 +42,11 @@ SCHEMAS = {
         "estimated_minutes": (int, True),
         "order": (int, True),
         "policy_review": (dict, False),
+        "sources": (list, False),
     },
 }
+SOURCE_FIELDS = {"title", "url"}
+WEB_ADDRESS = re.compile(r"^https?://[^\s/$.?#][^\s]*$")
 
 
 @dataclass
@@ -142,7 +145,48 @@ def _check_meta(spec: PageSpec, expected_key: str, problems: Problems) -> bool:
                 spec.path, where(spec.meta, "policy_review"), "policy_review.interval_days must be a positive number"
             )
             ok = False
+    if spec.kind == "lesson" and isinstance(spec.meta.get("sources"), list):
+        ok = _check_sources(spec, problems) and ok
     return ok
+
+
+def _check_sources(spec: PageSpec, problems: Problems) -> bool:
+    """A source is a text (its title) or a mapping with a title and an optional url."""
+    ok = True
+    for index, source in enumerate(spec.meta["sources"], start=1):
+        line = where(source, "title") if isinstance(source, dict) else where(spec.meta, "sources")
+        label = f"sources item {index}"
+        if isinstance(source, str):
+            if not source.strip():
+                problems.add(spec.path, line, f"{label} is empty")
+                ok = False
+            continue
+        if not isinstance(source, dict):
+            problems.add(spec.path, line, f"{label} must be a text or a mapping with title and url")
+            ok = False
+            continue
+        for name in sorted(set(source) - SOURCE_FIELDS):
+            problems.add(spec.path, where(source, name) or line, f"unknown field '{name}' in {label}")
+            ok = False
+        title, url = source.get("title"), source.get("url")
+        if not isinstance(title, str) or not title.strip():
+            problems.add(spec.path, line, f"{label} needs a title")
+            ok = False
+        if url is not None and not (isinstance(url, str) and WEB_ADDRESS.match(url.strip())):
+            problems.add(spec.path, where(source, "url") or line, f"{label}: url must be a web address (https://...)")
+            ok = False
+    return ok
+
+
+def sources_value(sources) -> list[tuple[str, dict]]:
+    """The lesson's `sources` StreamField value for its front matter's list."""
+    value = []
+    for source in sources or []:
+        if isinstance(source, str):
+            value.append(("source", {"title": source.strip(), "url": ""}))
+        else:
+            value.append(("source", {"title": source["title"].strip(), "url": (source.get("url") or "").strip()}))
+    return value
 
 
 def _read_spec(kind, path, expected_key, language, parent, problems) -> PageSpec | None:
@@ -332,6 +376,7 @@ def _fields(spec: PageSpec, resolve, quizzes) -> dict:
             body=[(b["type"], b["value"]) for b in body_blocks(spec.body, spec.body_line, resolve)],
             last_reviewed=review.get("last_reviewed"),
             review_interval_days=review.get("interval_days"),
+            sources=sources_value(meta.get("sources")),
         )
     return values
 
