@@ -40,6 +40,15 @@ LABELS = {
     "regional-channels": _("The region's channels"),
     "messaging": _("Messaging channels"),
     "short-video": _("Short video"),
+    "tracking": _("Tracking and conversions"),
+    "campaign-types": _("Automated campaign types"),
+    "creative-testing": _("Creative testing and fatigue"),
+    "attribution": _("Attribution and budgets"),
+    "ads-reports": _("Reading an ads report"),
+    "listening-queries": _("What to listen for"),
+    "sentiment": _("Sentiment analysis"),
+    "listening-tools": _("Listening tools"),
+    "listening-action": _("From listening to action"),
 }
 
 
