@@ -2,6 +2,8 @@
 
 Every function issues a fixed number of queries, whatever the size of the course."""
 
+import re
+import unicodedata
 from dataclasses import dataclass, field
 from uuid import UUID
 
@@ -261,6 +263,19 @@ def lessons_overdue_for_review():
     return [lesson for lesson in lessons if lesson.review_due_on and lesson.review_due_on < today]
 
 
+def search_terms(query: str) -> list[str]:
+    """Split what a visitor typed into plain words: runs of letters, marks and digits of any script.
+
+    Everything else (quotes, `*`, `:`, `-`, brackets, control characters) only separates words:
+    the search backends write the terms into an FTS5 or tsquery expression, where a stray `"`
+    is a syntax error. Search input is data, never syntax. A dot between two words stays (1.1,
+    example.com): PostgreSQL's parser indexes such a run as one word, SQLite as a phrase."""
+    kept = "".join(char if char == "." or unicodedata.category(char)[0] in "LMN" else " " for char in query)
+    return [term for chunk in kept.split() for term in re.findall(r"[^.]+(?:\.[^.]+)*", chunk)]
+
+
 def lesson_search(*, query: str, locale: Locale):
-    """Return live lessons in `locale` matching `query`."""
-    return LessonPage.objects.live().filter(locale=locale).search(query)
+    """Return live lessons in `locale` matching every word of `query` (none when it has no words)."""
+    terms = search_terms(query)
+    lessons = LessonPage.objects.live().filter(locale=locale)
+    return lessons.search(" ".join(terms)) if terms else lessons.none()

@@ -7,6 +7,6 @@ app_name = "courses"
 urlpatterns = [
     path("", views.my_learning, name="my_learning"),
     path("search/", views.search, name="search"),
-    path("courses/<int:course_id>/enroll/", views.enroll, name="enroll"),
-    path("lessons/<int:lesson_id>/done/", views.lesson_done, name="lesson_done"),
+    path("courses/<id:course_id>/enroll/", views.enroll, name="enroll"),
+    path("lessons/<id:lesson_id>/done/", views.lesson_done, name="lesson_done"),
 ]

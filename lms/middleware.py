@@ -1,6 +1,7 @@
 """Project middleware: the content security policy per area, and a clear page when the database is away."""
 
 import logging
+import sqlite3
 
 from csp.middleware import CSPMiddleware, PolicyParts
 from django.db import InterfaceError, OperationalError
@@ -27,6 +28,19 @@ class ContentSecurityPolicyMiddleware(CSPMiddleware):
         return parts
 
 
+def database_unavailable(exception: BaseException) -> bool:
+    """Whether `exception` says the database is away or busy, rather than that a statement is wrong.
+
+    SQLite reports a bad statement (a syntax error, an FTS5 query it cannot parse, a missing
+    table) as an OperationalError too, with the generic code SQLITE_ERROR: that is a bug to
+    answer with a 500, never an outage anyone could fake by typing. Busy, locked, I/O and
+    cannot-open keep their own codes; PostgreSQL reports bad statements as ProgrammingError."""
+    if not isinstance(exception, OperationalError | InterfaceError):
+        return False
+    cause = exception.__cause__
+    return not (isinstance(cause, sqlite3.Error) and getattr(cause, "sqlite_errorcode", None) == sqlite3.SQLITE_ERROR)
+
+
 class DatabaseUnavailableMiddleware:
     """Answer a lost or refused database connection with a translated 503 instead of a 500.
 
@@ -41,7 +55,7 @@ class DatabaseUnavailableMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request, exception):
-        if not isinstance(exception, OperationalError | InterfaceError):
+        if not database_unavailable(exception):
             return None
         logger.error("database unavailable on %s %s", request.method, request.path, exc_info=exception)
         if request.accepts("application/json") and not request.accepts("text/html"):

@@ -11,6 +11,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from lms.converters import database_id_valid
+
 from . import selectors, services
 from .forms import MarkForm
 from .models import Quiz, user_is_editor
@@ -23,7 +25,6 @@ def _refused(request, error: QuizError):
     )
 
 
-MAX_ID = 2**63 - 1
 MAX_POSITION = 32767  # Response.position is a small integer
 
 
@@ -35,8 +36,9 @@ def _posted_answers(post) -> dict[int, list[str]]:
             question_id = int(raw)
         except ValueError:
             question_id = 0
-        # Ids the database cannot hold (SQLite raises OverflowError past 64 bits) are simply unknown.
-        if not 0 < question_id < MAX_ID:
+        # Ids the database cannot hold (SQLite raises OverflowError past 64 bits) are simply unknown;
+        # the same bound as `<id:...>` in the URLs (lms/converters.py), here a 400 on a posted form.
+        if not database_id_valid(question_id):
             raise QuizError(_("This question is not part of this attempt."), status=400)
         answers[question_id] = post.getlist(f"q-{question_id}")
     return answers

@@ -165,11 +165,11 @@ def test_every_url_with_an_object_id_is_in_the_matrix():
     }
     covered = {row.url.split("?")[0] for row in ROWS}
     placeholder = {
-        "<int:pk>": ("{quiz}", "{draft_quiz}", "{attempt_open}", "{attempt_done}", "{essay_response}", "{export}"),
-        "<int:course_id>": ("{course}", "{unpublished_course}"),
-        "<int:lesson_id>": ("{lesson}",),
-        "<int:session_id>": ("{drill_open_session}", "{drill_answered_session}", "{mock_session}"),
-        "<int:answer_id>": ("{drill_open_answer}", "{drill_answered}"),
+        "<id:pk>": ("{quiz}", "{draft_quiz}", "{attempt_open}", "{attempt_done}", "{essay_response}", "{export}"),
+        "<id:course_id>": ("{course}", "{unpublished_course}"),
+        "<id:lesson_id>": ("{lesson}",),
+        "<id:session_id>": ("{drill_open_session}", "{drill_answered_session}", "{mock_session}"),
+        "<id:answer_id>": ("{drill_open_answer}", "{drill_answered}"),
         "<str:code>": ("{code}", "{names_code}", "{pdf_code}"),
         "<str:language>": ("ar", "en", "fr"),
     }
