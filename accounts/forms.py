@@ -5,6 +5,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model, password_validation
 from django.utils.translation import gettext_lazy as _
 
+from . import throttles
 from .models import Organization
 
 User = get_user_model()
@@ -68,6 +69,11 @@ class SignupForm(NamesMixin, forms.Form):
     password1 = forms.CharField(label=_("Password"), strip=False, widget=forms.PasswordInput)
     password2 = forms.CharField(label=_("Password again"), strip=False, widget=forms.PasswordInput)
 
+    def __init__(self, *args, client_ip: str | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.client_ip = client_ip  # wrong organization codes are throttled per client IP
+        self.throttled = False
+
     def clean_username(self):
         username = self.cleaned_data["username"]
         if User.objects.filter(username__iexact=username).exists():
@@ -84,9 +90,17 @@ class SignupForm(NamesMixin, forms.Form):
         code = self.cleaned_data["organization_code"].strip()
         if not code:
             return None
+        # No guessing of codes: once an IP has typed too many wrong ones, no code is looked up.
+        if throttles.blocked("join_code_ip", self.client_ip):
+            self.throttled = True
+            raise forms.ValidationError(
+                _("Too many wrong organization codes. Try again in %(minutes)s minutes.")
+                % {"minutes": throttles.minutes("join_code_ip")}
+            )
         try:
             return Organization.objects.get(join_code=code)
         except Organization.DoesNotExist:
+            throttles.hit("join_code_ip", self.client_ip)
             raise forms.ValidationError(_("No organization has this code. Check it with your HR team.")) from None
 
     def clean(self):

@@ -2,7 +2,11 @@ import secrets
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import UserManager as DjangoUserManager
 from django.db import models
+from django.db.models import Value
+from django.db.models.functions import Lower
+from django.db.models.lookups import Exact
 from django.utils.translation import gettext_lazy as _
 
 
@@ -30,6 +34,25 @@ class Organization(models.Model):
 
     def __str__(self):
         return self.name
+
+
+USERNAME_TAKEN = _("This username is taken. Choose another one.")
+EMAIL_TAKEN = _("An account with this email already exists. Log in or reset your password.")
+
+
+class UserManager(DjangoUserManager):
+    """Usernames and emails are unique without regard to case (the constraints on User), and a
+    username is found the same way: LOWER() on both sides, which the unique index answers."""
+
+    def with_username(self, username: str):
+        return self.filter(Exact(Lower("username"), Lower(Value(username))))
+
+    def with_email(self, email: str):
+        return self.filter(Exact(Lower("email"), Lower(Value(email))))
+
+    def get_by_natural_key(self, username):
+        """The user who logs in as "Omar", "omar" or "OMAR" (ModelBackend, createsuperuser)."""
+        return self.with_username(username).get()
 
 
 class User(AbstractUser):
@@ -66,9 +89,19 @@ class User(AbstractUser):
         help_text=_("Set when the trainee confirms the names printed on certificates; they cannot change after."),
     )
 
+    objects = UserManager()
+
     class Meta:
         verbose_name = _("user")
         verbose_name_plural = _("users")
+        constraints = [
+            models.UniqueConstraint(
+                Lower("username"), name="accounts_user_username_ci_unique", violation_error_message=USERNAME_TAKEN
+            ),
+            models.UniqueConstraint(
+                Lower("email"), name="accounts_user_email_ci_unique", violation_error_message=EMAIL_TAKEN
+            ),
+        ]
 
     @property
     def is_hr(self) -> bool:

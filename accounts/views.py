@@ -2,13 +2,16 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import ValidationError
+from django.http import HttpResponseRedirect
 from django.shortcuts import redirect
 from django.urls import reverse_lazy
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.generic import FormView
 
-from . import services
+from . import services, throttles
+from .client_ip import client_ip
 from .forms import ProfileForm, SignupForm
 
 
@@ -23,21 +26,34 @@ class SignupView(FormView):
     def get_initial(self):
         return {"preferred_language": translation.get_language()}
 
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "client_ip": client_ip(self.request)}
+
     def form_valid(self, form):
         data = form.cleaned_data
-        user = services.user_signup(
-            username=data["username"],
-            email=data["email"],
-            password=data["password1"],
-            name_latin=data["name_latin"],
-            name_arabic=data["name_arabic"],
-            preferred_language=data["preferred_language"],
-            organization=data["organization_code"],
-        )
+        try:
+            user = services.user_signup(
+                username=data["username"],
+                email=data["email"],
+                password=data["password1"],
+                name_latin=data["name_latin"],
+                name_arabic=data["name_arabic"],
+                preferred_language=data["preferred_language"],
+                organization=data["organization_code"],
+            )
+        except ValidationError as error:  # taken meanwhile by another sign-up
+            form.add_error(None, error)
+            return self.form_invalid(form)
         login(self.request, user, backend="accounts.backends.CachedUserBackend")
         with translation.override(user.preferred_language):
             messages.success(self.request, _("Welcome to Masar! Pick a course to start."))
         return redirect(_home_for(user))
+
+    def form_invalid(self, form):
+        response = super().form_invalid(form)
+        if getattr(form, "throttled", False):
+            response.status_code = 429
+        return response
 
 
 class LoginView(auth_views.LoginView):
@@ -75,3 +91,29 @@ class ProfileView(LoginRequiredMixin, FormView):
         services.user_profile_update(user=self.request.user, **form.cleaned_data)
         messages.success(self.request, _("Your profile is saved."))
         return super().form_valid(form)
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """The same answer and the same work for an email with an account and one without: the
+    lookup and the mail happen in a Celery task. Throttled per address (no mail-bombing) and
+    per client IP."""
+
+    template_name = "accounts/password_reset.html"
+    success_url = reverse_lazy("accounts:password_reset_done")
+
+    def form_valid(self, form):
+        email = form.cleaned_data["email"]
+        for scope, value in (("password_reset_ip", client_ip(self.request)), ("password_reset_email", email)):
+            if not throttles.allow(scope, value):
+                message = _("Too many password reset requests. Try again in %(minutes)s minutes.")
+                form.add_error("email", message % {"minutes": throttles.minutes(scope)})
+                response = self.form_invalid(form)
+                response.status_code = 429
+                return response
+        services.password_reset_request(
+            email=email,
+            domain=self.request.get_host(),
+            use_https=self.request.is_secure(),
+            language=translation.get_language(),
+        )
+        return HttpResponseRedirect(self.get_success_url())

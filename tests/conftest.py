@@ -13,6 +13,15 @@ def _empty_shared_cache():
         shared_cache().clear()
 
 
+@pytest.fixture(autouse=True)
+def _throttles_of_their_own(monkeypatch):
+    """Each test counts its own throttled requests (accounts/throttles.py): the shared cache
+    outlives a test, and every test client comes from 127.0.0.1."""
+    import uuid
+
+    monkeypatch.setattr("accounts.throttles.NAMESPACE", f"throttle-{uuid.uuid4().hex}")
+
+
 @pytest.fixture
 def trainee(db):
     """A trainee of no organization (tests/certificates has one of an organization)."""

@@ -127,13 +127,29 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/"
 
-# Failed logins are throttled per username and per IP address, with a cool-off.
+# Log-in lockout (accounts/lockout.py): a (username, client IP) pair is locked after
+# AXES_FAILURE_LIMIT failures, and a success resets that pair only; a client IP is locked after
+# LOGIN_IP_FAILURE_LIMIT failures of any usernames (credential stuffing), never reset by a success.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+LOGIN_IP_FAILURE_LIMIT = env.int("LOGIN_IP_FAILURE_LIMIT", default=50)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
-AXES_LOCKOUT_TEMPLATE = "accounts/lockout.html"
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
-AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
+AXES_HANDLER = "accounts.lockout.LockoutHandler"
+AXES_USERNAME_CALLABLE = "accounts.lockout.lockout_username"
+AXES_LOCKOUT_TEMPLATE = "accounts/lockout.html"
+# The client IP (accounts/client_ip.py, for the lockout and the throttles) is REMOTE_ADDR unless
+# TRUSTED_PROXY_HEADER names the header our own proxies set (e.g. HTTP_X_FORWARDED_FOR), with
+# TRUSTED_PROXY_COUNT proxies in front of Django. Never trusted by default: clients forge headers.
+TRUSTED_PROXY_HEADER = env.str("TRUSTED_PROXY_HEADER", default="")
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=1)
+AXES_CLIENT_IP_CALLABLE = "accounts.client_ip.client_ip"
+# Throttles (accounts/throttles.py), counted in the shared cache: (events, seconds) per value.
+MASAR_THROTTLES = {
+    "password_reset_email": (env.int("PASSWORD_RESET_PER_EMAIL", default=3), 3600),  # mails to one address
+    "password_reset_ip": (env.int("PASSWORD_RESET_PER_IP", default=20), 3600),  # requests from one client IP
+    "join_code_ip": (env.int("JOIN_CODE_FAILURES_PER_IP", default=10), 900),  # wrong organization codes
+}
 
 # Languages: Arabic and English are peers.
 LANGUAGE_CODE = "en"
