@@ -57,25 +57,45 @@ def user_signup(
     return user
 
 
+NAME_FIELDS = ["name_latin", "name_arabic", "names_confirmed_at", "preferred_language"]
+
+
+def _user_locked(user: "User") -> "User":
+    """Lock `user`'s row until the transaction ends and return it as stored: whether the names are
+    frozen is decided on the row, never on a copy read earlier in the request."""
+    return User.objects.select_for_update().get(pk=user.pk)
+
+
+def _copy_names(source: "User", target: "User") -> "User":
+    for field in NAME_FIELDS:
+        setattr(target, field, getattr(source, field))
+    return target
+
+
 def user_profile_update(*, user: "User", name_latin: str, name_arabic: str, preferred_language: str) -> "User":
-    """Update a user's names and language; names stay as they are once confirmed for certificates."""
-    if not user.names_locked:
-        user.name_latin = name_latin.strip()
-        user.name_arabic = name_arabic.strip()
-    user.preferred_language = preferred_language
-    user.save(update_fields=["name_latin", "name_arabic", "preferred_language"])
-    return user
+    """Update a user's names and language; names stay as they are once confirmed for certificates,
+    also when the confirmation commits while this request runs."""
+    with transaction.atomic():
+        locked = _user_locked(user)
+        if not locked.names_locked:
+            locked.name_latin = name_latin.strip()
+            locked.name_arabic = name_arabic.strip()
+        locked.preferred_language = preferred_language
+        locked.save(update_fields=["name_latin", "name_arabic", "preferred_language"])
+    return _copy_names(locked, user)
 
 
 def user_names_confirm(*, user: "User", name_latin: str, name_arabic: str) -> "User":
-    """Set the names printed on certificates and freeze them."""
-    if user.names_locked:
-        return user
-    user.name_latin = name_latin.strip()
-    user.name_arabic = name_arabic.strip()
-    user.names_confirmed_at = timezone.now()
-    user.save(update_fields=["name_latin", "name_arabic", "names_confirmed_at"])
-    return user
+    """Set the names printed on certificates and freeze them (once: a second confirmation, or one
+    racing with a profile change, keeps the names frozen first). Call inside a transaction that
+    snapshots the names on the certificates, so that both hold the same names."""
+    locked = _user_locked(user)
+    if not locked.names_locked:
+        locked.name_latin = name_latin.strip()
+        locked.name_arabic = name_arabic.strip()
+        locked.names_confirmed_at = timezone.now()
+        locked.save(update_fields=["name_latin", "name_arabic", "names_confirmed_at"])
+    return _copy_names(locked, user)
 
 
 PASSWORD_RESET_EMAIL_TEMPLATE = "accounts/password_reset_email.txt"

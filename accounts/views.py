@@ -44,7 +44,7 @@ class SignupView(FormView):
         except ValidationError as error:  # taken meanwhile by another sign-up
             form.add_error(None, error)
             return self.form_invalid(form)
-        login(self.request, user, backend="accounts.backends.CachedUserBackend")
+        login(self.request, user, backend="accounts.backends.UserBackend")
         with translation.override(user.preferred_language):
             messages.success(self.request, _("Welcome to Masar! Pick a course to start."))
         return redirect(_home_for(user))

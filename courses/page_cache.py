@@ -13,19 +13,17 @@ So this module keeps, in the cache shared by every process (lms/cache.py):
 - the whole response of catalog, course and module pages for anonymous visitors;
 - each trainee's progress (enrollments, lessons done, quizzes passed).
 
-Every content entry is stored with the *content version*, a random token that `content_changed`
-replaces whenever a page, a quiz, an image, a site or a view restriction is saved, deleted,
-published, unpublished or moved (courses/signals.py). An entry of another version is a miss.
-The cache is shared by every process, so publishing in the admin invalidates every web process
-(within VERSION_TRUST, one second).
+Every content entry is stored with the *content version* (courses/content_version.py), a token
+the database replaces on every write to a content table, whatever wrote it; a request reads it
+once. An entry of another version is a miss, so a change shows on the next request in every
+process, and a page rendered from rows that a transaction is still changing is never served
+after the commit.
 
 A trainee's progress does not depend on the content version: it is cleared when one of their
 enrollments, completions or quiz attempts is written (courses/signals.py).
 """
 
 import threading
-import time
-import uuid
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
 
@@ -39,42 +37,31 @@ from lms.cache import shared_cache as _cache
 from lms.cache import shared_key as _key
 from lms.cache import shared_timeout as _timeout
 
+from . import content_version
 
-def _version_key() -> str:
-    return _key("content-version")
-
-
-# Per thread: the content version last read and when, and the entries already unpickled
+# Per thread: the content version read by the current request, and the entries already unpickled
 # (name -> (version, value)), so that a page asks the shared cache for an entry once per version.
-# Entries are read-only once cached. A request trusts a version read less than VERSION_TRUST
-# seconds before (a change made in another process shows within that time; one made in this
-# thread at once); outside requests (commands, tasks) the version is read on every use.
+# Entries are read-only once cached. Outside requests (commands, tasks) the version is read on
+# every use.
 _local = threading.local()
 LOCAL_ENTRIES = 1000
-VERSION_TRUST = 1.0
 
 
 def request_started(**kwargs) -> None:
-    """Connected to Django's request_started: forget a version read too long ago."""
-    if time.monotonic() - getattr(_local, "version_read_at", 0.0) > VERSION_TRUST:
-        _local.version = None
+    """Connected to Django's request_started: each request reads the version again."""
+    _local.version = None
     _local.in_request = True
 
 
 def request_finished(**kwargs) -> None:
     _local.in_request = False
+    _local.version = None
 
 
 def content_changed() -> None:
-    """Invalidate every entry: called by the signal handlers when content changes."""
-    version = uuid.uuid4().hex
-    _cache().set(_version_key(), version, None)
-    _remember_version(version)
-
-
-def _remember_version(version: str) -> None:
-    _local.version = version
-    _local.version_read_at = time.monotonic()
+    """Invalidate every entry by hand, for a change the database triggers cannot see."""
+    content_version.replace()
+    _local.version = None
 
 
 def _entries() -> OrderedDict:
@@ -86,12 +73,7 @@ def _entries() -> OrderedDict:
 def _current_version() -> str:
     version = getattr(_local, "version", None) if getattr(_local, "in_request", False) else None
     if version is None:
-        cache = _cache()
-        version = cache.get(_version_key())
-        if version is None:  # first use, or evicted: start a new version
-            cache.add(_version_key(), uuid.uuid4().hex, None)
-            version = cache.get(_version_key())
-        _remember_version(version)
+        version = _local.version = content_version.read()
     return version
 
 

@@ -71,12 +71,39 @@ def course_completion_check(*, user, course: CoursePage) -> Enrollment | None:
         return enrollment
 
 
-def quiz_passed(*, user, quiz) -> None:
-    """Called when `user` passes `quiz`: check the courses whose modules use it."""
+def course_completion_recheck(*, user, course: CoursePage) -> None:
+    """Withdraw a completion the results no longer support (a passed essay marked again as a
+    fail), and the certificate with it; completing the course again issues a new one."""
+    from certificates.services import certificate_withdraw
+
+    from .selectors import course_outline
+
+    with transaction.atomic():
+        enrollment = Enrollment.objects.select_for_update().filter(user=user, course_key=course.translation_key).first()
+        if enrollment is None or enrollment.completed_at is None:
+            return
+        if course_outline(course=course, user=user, fresh=True).complete:
+            return
+        enrollment.completed_at = None
+        enrollment.save(update_fields=["completed_at"])
+        certificate_withdraw(user=user, course_key=course.translation_key)
+
+
+def _courses_using(quiz) -> list[CoursePage]:
     from .models import ModulePage
 
     modules = ModulePage.objects.live().filter(quiz__translation_key=quiz.translation_key, locale_id=quiz.locale_id)
-    for module in modules:
-        course = module.get_parent().specific
+    return [module.get_parent().specific for module in modules]
+
+
+def quiz_pass_withdrawn(*, user, quiz) -> None:
+    """Called when a passed attempt of `quiz` is marked again as a fail."""
+    for course in _courses_using(quiz):
+        course_completion_recheck(user=user, course=course)
+
+
+def quiz_passed(*, user, quiz) -> None:
+    """Called when `user` passes `quiz`: check the courses whose modules use it."""
+    for course in _courses_using(quiz):
         enrollment_create(user=user, course=course)
         course_completion_check(user=user, course=course)

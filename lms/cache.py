@@ -1,13 +1,14 @@
 """The cache shared by every process, and Django's Redis cache backend with one client per pool.
 
 SHARED ("pages" in CACHES) must be seen by every web process and worker: a folder under var/ by
-default, Redis in production. It holds the page cache (courses/page_cache.py) and the signed-in
-users (accounts/backends.py). Keys carry the database name, so two databases (a test run and
-`make run`) never read each other's entries.
+default, Redis in production. It holds the page cache (courses/page_cache.py) and each trainee's
+progress. Keys carry the database name, so two databases (a test run and `make run`) never read
+each other's entries.
 
-A signed-in user's own entries (a trainee's progress) are read in the same round trip as the
-user: an app names them with `user_entry`, `user_read` fetches them all, and `shared_get`,
-`shared_set` and `shared_delete` see the fetched values until the request ends.
+A signed-in user's own entries (a trainee's progress) are read in one round trip as soon as the
+user is known (accounts/backends.py): an app names them with `user_entry`, `user_entries_fetch`
+fetches them all, and `shared_get`, `shared_set` and `shared_delete` see the fetched values
+until the request ends.
 
 The backend, RedisCache below:
 
@@ -45,7 +46,7 @@ def shared_timeout() -> int:
 # --- a signed-in user's own entries, read with the user -----------------------------------
 
 _user_entry_names: list[Callable[[int], str]] = []
-_read = threading.local()  # entries fetched by user_read for the current request: {key: value}
+_read = threading.local()  # entries fetched by user_entries_fetch for the current request: {key: value}
 
 
 def user_entry(name_for: Callable[[int], str]) -> Callable[[int], str]:
@@ -54,24 +55,11 @@ def user_entry(name_for: Callable[[int], str]) -> Callable[[int], str]:
     return name_for
 
 
-def _user_key(user_id: int) -> str:
-    return shared_key(f"user:{user_id}")
-
-
-def user_read(user_id: int):
-    """Return the cached user `user_id` (None on a miss), fetching their entries with it."""
-    keys = [_user_key(user_id)] + [shared_key(name_for(user_id)) for name_for in _user_entry_names]
-    found = shared_cache().get_many(keys)
-    _read.entries = {key: found.get(key) for key in keys[1:]}
-    return found.get(keys[0])
-
-
-def user_write(user) -> None:
-    shared_set(_user_key(user.pk), user)
-
-
-def user_forget(user_id: int) -> None:
-    shared_delete(_user_key(user_id))
+def user_entries_fetch(user_id: int) -> None:
+    """Fetch every entry of user `user_id` in one round trip, for the rest of the request."""
+    keys = [shared_key(name_for(user_id)) for name_for in _user_entry_names]
+    found = shared_cache().get_many(keys) if keys else {}
+    _read.entries = {key: found.get(key) for key in keys}
 
 
 def shared_get(key: str):

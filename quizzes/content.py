@@ -81,17 +81,7 @@ CHOICE_FIELDS = {
     "correct": ("bool", False, False, None),
 }
 # Settings that must be the same in every language: attempts are counted across languages.
-SHARED_SETTINGS = [
-    "pass_mark",
-    "random_order",
-    "max_questions",
-    "answers_at_end",
-    "exam_paper",
-    "single_attempt",
-    "attempts_allowed",
-    "time_limit_minutes",
-    "draft",
-]
+SHARED_SETTINGS = list(Quiz.SHARED_RULES)
 
 
 def _at(data, field: str, label: str) -> str:

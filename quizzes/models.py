@@ -55,6 +55,21 @@ class Quiz(TranslatableMixin, models.Model):
     """A quiz in one language; its Arabic and English versions share a translation key,
     and attempts are counted against that key so a language switch keeps the results."""
 
+    # The rules of a quiz are the same in every language, since attempts are counted across
+    # languages: the loader refuses files that differ, and saving one translation in an admin
+    # gives its rules to the others (services.quiz_rules_share).
+    SHARED_RULES = (
+        "pass_mark",
+        "random_order",
+        "max_questions",
+        "answers_at_end",
+        "exam_paper",
+        "single_attempt",
+        "attempts_allowed",
+        "time_limit_minutes",
+        "draft",
+    )
+
     title = models.CharField(_("title"), max_length=200)
     description = models.TextField(_("description"), blank=True)
     category = models.CharField(_("category"), max_length=60, blank=True)
@@ -92,7 +107,7 @@ class Quiz(TranslatableMixin, models.Model):
                 FieldPanel("single_attempt"),
                 FieldPanel("draft"),
             ],
-            heading=_("Rules"),
+            heading=_("Rules (the same in every language: saving them here changes every translation)"),
         ),
         FieldPanel("success_text"),
         FieldPanel("fail_text"),

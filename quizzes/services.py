@@ -217,7 +217,8 @@ def _attempt_close(attempt: Attempt, *, status: str) -> Attempt:
 
 
 def _attempt_score(attempt: Attempt, rows: list[Response], *, closing_status: str) -> None:
-    """Set score, status and passed from the graded rows; tell courses when the quiz is passed."""
+    """Set score, status and passed from the graded rows; tell courses when the quiz is passed, or
+    when a pass is withdrawn."""
     was_passed = attempt.passed is True
     attempt.score = sum((r.points for r in rows if r.points is not None), Decimal(0))
     attempt.max_score = sum((Decimal(r.question.points) for r in rows), Decimal(0))
@@ -232,6 +233,10 @@ def _attempt_score(attempt: Attempt, rows: list[Response], *, closing_status: st
         from courses.services import quiz_passed
 
         quiz_passed(user=attempt.user, quiz=attempt.quiz)
+    elif was_passed and attempt.passed is False:  # an essay marked again
+        from courses.services import quiz_pass_withdrawn
+
+        quiz_pass_withdrawn(user=attempt.user, quiz=attempt.quiz)
 
 
 def _passes(attempt: Attempt) -> bool:
@@ -275,3 +280,17 @@ def response_mark(*, marker, response: Response, points: Decimal, comment: str =
         _attempt_score(attempt, rows, closing_status=closing)
     response.attempt = attempt
     return response
+
+
+# Rules shared by the translations of a quiz ------------------------------------------------
+
+
+def quiz_rules_share(*, quiz: Quiz) -> int:
+    """Give `quiz`'s rules (Quiz.SHARED_RULES) to its other translations; return how many changed.
+
+    Attempts are counted across languages, so a limit set on one version holds for all: saving
+    the English quiz with two attempts allowed leaves no unlimited Arabic one."""
+    rules = {name: getattr(quiz, name) for name in Quiz.SHARED_RULES}
+    others = Quiz.objects.filter(translation_key=quiz.translation_key).exclude(pk=quiz.pk)
+    differing = others.exclude(**rules)
+    return differing.update(**rules)
