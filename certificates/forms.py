@@ -1,3 +1,5 @@
+import datetime
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -37,6 +39,21 @@ class RevokeForm(forms.Form):
     )
 
 
+# Completions happen between these dates; the weekly chart counts back 12 weeks from the
+# end date, which for a year-1 date would fall off the calendar (a 500). Anything outside is a typo.
+FIRST_DATE = datetime.date(2000, 1, 1)
+LAST_DATE = datetime.date(2099, 12, 31)
+
+
+def date_in_range(value: datetime.date) -> None:
+    if not FIRST_DATE <= value <= LAST_DATE:
+        raise forms.ValidationError(
+            _("Enter a date between %(first)s and %(last)s."),
+            code="date_out_of_range",
+            params={"first": FIRST_DATE.isoformat(), "last": LAST_DATE.isoformat()},
+        )
+
+
 class DashboardFilterForm(forms.Form):
     course = forms.ChoiceField(label=_("Course"), required=False)
     status = forms.ChoiceField(
@@ -53,10 +70,16 @@ class DashboardFilterForm(forms.Form):
         ],
     )
     date_from = forms.DateField(
-        label=_("Completed from"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Completed from"),
+        required=False,
+        validators=[date_in_range],
+        widget=forms.DateInput(attrs={"type": "date", "min": FIRST_DATE.isoformat(), "max": LAST_DATE.isoformat()}),
     )
     date_to = forms.DateField(
-        label=_("Completed until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Completed until"),
+        required=False,
+        validators=[date_in_range],
+        widget=forms.DateInput(attrs={"type": "date", "min": FIRST_DATE.isoformat(), "max": LAST_DATE.isoformat()}),
     )
     q = forms.CharField(
         label=_("Name"),

@@ -9,7 +9,6 @@ Rendering is safe to run twice, at once, or again after a crash in the middle:
 """
 
 import contextlib
-import csv
 import io
 import logging
 import os
@@ -30,7 +29,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from . import pdf, selectors
+from . import pdf, selectors, spreadsheet
 from .models import Certificate, Export
 
 logger = logging.getLogger("masar.certificates")
@@ -346,12 +345,6 @@ def export_create(*, user, filters: dict) -> Export:
     return export
 
 
-def csv_safe(value) -> str:
-    """Keep a spreadsheet from running a cell typed by a trainee as a formula."""
-    value = str(value or "")
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
-
-
 def _archive_name(certificate: Certificate, language: str) -> str:
     person = slugify(certificate.holder_name_latin) or f"trainee-{certificate.user_id}"
     course = slugify(certificate.course_title_en)[:60] or "course"
@@ -375,7 +368,7 @@ def export_build(*, export_id: int) -> Export | None:
     storage = private_storage()
     name = f"exports/{export.organization_id}/certificates-{export.pk}.zip"
     manifest = io.StringIO()
-    writer = csv.writer(manifest)
+    writer = spreadsheet.writer(manifest)  # every cell through csv_safe
     writer.writerow(
         [
             "code",
@@ -403,10 +396,10 @@ def export_build(*, export_id: int) -> Export | None:
                 writer.writerow(
                     [
                         certificate.code,
-                        csv_safe(certificate.holder_name_latin),
-                        csv_safe(certificate.holder_name_arabic),
-                        csv_safe(certificate.course_title_en),
-                        csv_safe(certificate.course_title_ar),
+                        certificate.holder_name_latin,
+                        certificate.holder_name_arabic,
+                        certificate.course_title_en,
+                        certificate.course_title_ar,
                         certificate.completed_on.isoformat(),
                         certificate.hours,
                         pdf.verification_url(certificate.code),
