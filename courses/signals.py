@@ -14,12 +14,26 @@ def progress_changed(instance, **kwargs) -> None:
 
 def connect(app_config) -> None:
     """Connect the handlers; called once from CoursesConfig.ready()."""
+    from django.apps import apps
+    from wagtail.models import get_page_models
+    from wagtail.signals import page_published, page_unpublished, post_page_move
+
     from quizzes.models import Attempt
 
     from .models import Enrollment, LessonCompletion
 
     uid = "courses.page_cache"
     post_migrate.connect(content_version.install, sender=app_config, dispatch_uid=f"{uid}.install")
+    # The database notices every content change; these only let the process that saved content
+    # see it at once, before PostgreSQL's notification of it arrives (content_version.changed_here).
+    models = [*get_page_models(), *(apps.get_model(label) for label in content_version.CONTENT_MODELS)]
+    for model in models:
+        for signal in (post_save, post_delete):
+            signal.connect(
+                content_version.changed_here, sender=model, dispatch_uid=f"{uid}.{id(signal)}.{model._meta.label}"
+            )
+    for signal in (page_published, page_unpublished, post_page_move):
+        signal.connect(content_version.changed_here, dispatch_uid=f"{uid}.{id(signal)}")
     # A trainee's progress: enrollments, lessons done and quiz attempts (a pass completes a module).
     for model in (Enrollment, LessonCompletion, Attempt):
         post_save.connect(progress_changed, sender=model, dispatch_uid=f"{uid}.progress.save.{model._meta.label}")
