@@ -1,7 +1,12 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
+from .forms import NamesMixin
 from .models import Organization, User
+
+
+class UserChangeForm(NamesMixin, BaseUserAdmin.form):
+    """The admin's user form, with the same names' allow-list as sign-up and the profile."""
 
 
 @admin.register(Organization)
@@ -12,6 +17,7 @@ class OrganizationAdmin(admin.ModelAdmin):
 
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
+    form = UserChangeForm
     list_display = ["username", "email", "name_latin", "name_arabic", "role", "organization", "is_staff"]
     list_filter = ["role", "organization", "is_staff"]
     search_fields = ["username", "email", "name_latin", "name_arabic"]

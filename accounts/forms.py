@@ -1,5 +1,3 @@
-import re
-
 from django import forms
 from django.conf import settings
 from django.contrib.auth import get_user_model, password_validation
@@ -7,42 +5,23 @@ from django.utils.translation import gettext_lazy as _
 
 from . import throttles
 from .models import Organization
+from .validators import clean_name_arabic, clean_name_latin
 
 User = get_user_model()
-ARABIC_LETTER = re.compile(r"[\u0600-\u06FF]")
-LATIN_LETTER = re.compile(r"[A-Za-z]")
-# Names are printed on certificates: letters, spaces and a few marks only, no markup.
-NAME_FORBIDDEN = re.compile(r"[<>{}\[\]\\/=;\"`@#$%^*|~]")
-
-
-def clean_name_arabic(value: str) -> str:
-    value = " ".join(value.split())
-    if not ARABIC_LETTER.search(value):
-        raise forms.ValidationError(
-            _("Write your name in Arabic letters, as it should appear on the Arabic certificate.")
-        )
-    if NAME_FORBIDDEN.search(value):
-        raise forms.ValidationError(_("A name may contain letters, spaces, hyphens, dots and apostrophes only."))
-    return value
-
-
-def clean_name_latin(value: str) -> str:
-    value = " ".join(value.split())
-    if not LATIN_LETTER.search(value):
-        raise forms.ValidationError(
-            _("Write your name in Latin letters, as it should appear on the English certificate.")
-        )
-    if NAME_FORBIDDEN.search(value):
-        raise forms.ValidationError(_("A name may contain letters, spaces, hyphens, dots and apostrophes only."))
-    return value
 
 
 class NamesMixin:
+    """Names are printed on certificates: the allow-list of accounts.validators (letters of any
+    script, a few marks on each, spaces, hyphens, apostrophes, dots). A name frozen for the
+    certificates is shown disabled and kept as it is."""
+
     def clean_name_arabic(self):
-        return clean_name_arabic(self.cleaned_data["name_arabic"])
+        value = self.cleaned_data["name_arabic"]
+        return value if self.fields["name_arabic"].disabled else clean_name_arabic(value)
 
     def clean_name_latin(self):
-        return clean_name_latin(self.cleaned_data["name_latin"])
+        value = self.cleaned_data["name_latin"]
+        return value if self.fields["name_latin"].disabled else clean_name_latin(value)
 
 
 class SignupForm(NamesMixin, forms.Form):

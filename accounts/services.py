@@ -7,6 +7,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 
 from .models import EMAIL_TAKEN, USERNAME_TAKEN, Organization
+from .validators import clean_names
 
 User = get_user_model()
 
@@ -34,11 +35,12 @@ def user_signup(
 ) -> "User":
     """Create a trainee account; a ValidationError of the form's fields if the username or the
     email is taken, also when another sign-up takes it at the same moment."""
+    name_latin, name_arabic = clean_names(name_latin=name_latin, name_arabic=name_arabic)
     user = User(
         username=username,
         email=email.lower(),
-        name_latin=name_latin.strip(),
-        name_arabic=name_arabic.strip(),
+        name_latin=name_latin,
+        name_arabic=name_arabic,
         preferred_language=preferred_language,
         organization=organization,
         role=User.Role.TRAINEE,
@@ -78,8 +80,7 @@ def user_profile_update(*, user: "User", name_latin: str, name_arabic: str, pref
     with transaction.atomic():
         locked = _user_locked(user)
         if not locked.names_locked:
-            locked.name_latin = name_latin.strip()
-            locked.name_arabic = name_arabic.strip()
+            locked.name_latin, locked.name_arabic = clean_names(name_latin=name_latin, name_arabic=name_arabic)
         locked.preferred_language = preferred_language
         locked.save(update_fields=["name_latin", "name_arabic", "preferred_language"])
     return _copy_names(locked, user)
@@ -91,8 +92,7 @@ def user_names_confirm(*, user: "User", name_latin: str, name_arabic: str) -> "U
     snapshots the names on the certificates, so that both hold the same names."""
     locked = _user_locked(user)
     if not locked.names_locked:
-        locked.name_latin = name_latin.strip()
-        locked.name_arabic = name_arabic.strip()
+        locked.name_latin, locked.name_arabic = clean_names(name_latin=name_latin, name_arabic=name_arabic)
         locked.names_confirmed_at = timezone.now()
         locked.save(update_fields=["name_latin", "name_arabic", "names_confirmed_at"])
     return _copy_names(locked, user)

@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.forms import NamesMixin
+from accounts.validators import clean_public_text
 
 from .selectors import STATUS_COMPLETED, STATUS_IN_PROGRESS, DashboardFilters
 
@@ -37,6 +38,9 @@ class RevokeForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Shown on the public verification page."),
     )
+
+    def clean_reason(self):
+        return clean_public_text(self.cleaned_data["reason"])
 
 
 # Completions happen between these dates; the weekly chart counts back 12 weeks from the

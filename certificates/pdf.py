@@ -3,6 +3,7 @@ and a WeasyPrint call whose URL fetcher reads nothing but the project's own font
 
 No database writes here: `services.certificate_render` decides when to call this."""
 
+import functools
 import hashlib
 from pathlib import Path
 from urllib.request import url2pathname
@@ -71,14 +72,52 @@ def fonts() -> dict:
     }
 
 
+# The holder's name is set as large as it fits: one line at 32pt, and the longest name (150
+# letters, the widest of them) in three or four lines at a smaller size, above the footer. The
+# width is measured with the advance widths of the font (Amiri Bold); a letter it lacks counts
+# as 1 em, Arabic letters by their isolated forms (wider than joined): both err on the wide side.
+NAME_SIZES_PT = (32, 26, 22, 18, 15, 12)
+NAME_LINE_HEIGHT = 1.45  # as in the template's .name rule
+NAME_WIDTH_PT = 578  # 204 mm: the frame's text width less the name's padding
+NAME_HEIGHT_PT = 72  # the room between the name's top and the course title, the footer staying clear
+ONE_LINE_SLACK, WRAP_SLACK = 0.95, 0.85  # kerning and joining; lines wrap at spaces, never quite full
+
+
+@functools.cache
+def _name_font_metrics() -> tuple[dict[int, int], float]:
+    from fontTools.ttLib import TTFont  # WeasyPrint's own dependency, which subsets the fonts
+
+    font = TTFont(AMIRI_DIR / "Amiri-Bold.ttf", lazy=True)
+    advances = font["hmtx"].metrics
+    widths = {code: advances[glyph][0] for code, glyph in font.getBestCmap().items()}
+    return widths, float(font["head"].unitsPerEm)
+
+
+def name_width_em(name: str) -> float:
+    widths, units_per_em = _name_font_metrics()
+    return sum(widths.get(ord(char), units_per_em) for char in name) / units_per_em
+
+
+def name_font_size(name: str) -> int:
+    """The size in points of `name` on the certificate: the largest of NAME_SIZES_PT it fits at."""
+    width = name_width_em(name)
+    for size in NAME_SIZES_PT:
+        lines = int(NAME_HEIGHT_PT // (size * NAME_LINE_HEIGHT))
+        if width * size <= NAME_WIDTH_PT * (ONE_LINE_SLACK if lines == 1 else WRAP_SLACK * lines):
+            return size
+    return NAME_SIZES_PT[-1]
+
+
 def certificate_html(certificate, language: str) -> str:
     """Return the final HTML of `certificate` in `language` ("ar" or "en"). Names are autoescaped."""
     url = verification_url(certificate.code)
+    holder_name = certificate.holder_name_arabic if language == "ar" else certificate.holder_name_latin
     with translation.override(language):
         context = {
             "certificate": certificate,
             "language": language,
-            "holder_name": certificate.holder_name_arabic if language == "ar" else certificate.holder_name_latin,
+            "holder_name": holder_name,
+            "name_font_size": name_font_size(holder_name),
             "course_title": certificate.course_title_ar if language == "ar" else certificate.course_title_en,
             "completed_on": format_date(certificate.completed_on, language),
             "hours": certificate.hours,

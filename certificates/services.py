@@ -29,6 +29,8 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from accounts.validators import clean_public_text
+
 from . import pdf, selectors, spreadsheet
 from .models import Certificate, Export
 
@@ -316,7 +318,7 @@ def certificate_revoke(*, certificate: Certificate, by, reason: str) -> Certific
     """Revoke a certificate with a reason (HR of the holder's organization or staff only)."""
     if not selectors.certificate_can_revoke(user=by, certificate=certificate):
         raise PermissionDenied
-    reason = (reason or "").strip()
+    reason = clean_public_text(reason or "")  # shown publicly: no bidi or zero-width characters
     if not reason:
         raise ValidationError(_("Give the reason for revoking the certificate."))
     with transaction.atomic():
