@@ -10,12 +10,23 @@ def certificate_code() -> str:
     return secrets.token_urlsafe(16)
 
 
+EVERY_ORGANIZATION = "certificates.view_every_organization"
+
+
+def sees_every_organization(user) -> bool:
+    """Return True if `user` may see and revoke the certificates and exports of every organization:
+    superusers, and staff given the permission (a support group). Editing content (staff, the
+    Wagtail admin) gives no right to people's data."""
+    return bool(user.is_authenticated and (user.is_superuser or (user.is_staff and user.has_perm(EVERY_ORGANIZATION))))
+
+
 class CertificateQuerySet(models.QuerySet):
     def visible_to(self, user):
-        """Return the certificates `user` may open: their own, their organization's (HR), or all (staff)."""
+        """Return the certificates `user` may open: their own, their organization's (HR), or all
+        (`sees_every_organization`)."""
         if not user.is_authenticated:
             return self.none()
-        if user.is_staff:
+        if sees_every_organization(user):
             return self
         if user.is_hr:
             return self.filter(models.Q(user=user) | models.Q(user__organization_id=user.organization_id))
@@ -92,8 +103,19 @@ class Certificate(models.Model):
         verbose_name = _("certificate")
         verbose_name_plural = _("certificates")
         ordering = ["-issued_at"]
-        constraints = [models.UniqueConstraint(fields=["user", "course_key"], name="one_certificate_per_course")]
+        # One live certificate per trainee and course; a revoked one stays (its code keeps
+        # verifying as revoked) beside the one issued after the course is completed again.
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "course_key"],
+                condition=~models.Q(status="revoked"),
+                name="one_live_certificate_per_course",
+            )
+        ]
         indexes = [models.Index(fields=["status", "queued_at"])]
+        permissions = [
+            ("view_every_organization", _("Can see and revoke the certificates and exports of every organization"))
+        ]
 
     def __str__(self):
         return f"{self.course_title_en} · {self.holder_name_latin or self.user_id} · {self.code}"
@@ -128,6 +150,8 @@ class Export(models.Model):
         RUNNING = "running", _("Building")
         READY = "ready", _("Ready")
         FAILED = "failed", _("Failed")
+        # A certificate in it was revoked after it was built: never served, HR makes a new one.
+        OUTDATED = "outdated", _("Out of date")
 
     organization = models.ForeignKey(
         "accounts.Organization", verbose_name=_("organization"), on_delete=models.CASCADE, related_name="exports"
@@ -140,6 +164,7 @@ class Export(models.Model):
     total = models.PositiveIntegerField(_("certificates"), default=0)
     done = models.PositiveIntegerField(_("certificates added"), default=0)
     file = models.CharField(_("file"), max_length=255, blank=True, help_text=_("Path in private storage."))
+    certificate_ids = models.JSONField(_("certificates in the file"), default=list, blank=True)
     size = models.PositiveBigIntegerField(_("size"), default=0)
     error = models.TextField(_("error"), blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
@@ -162,4 +187,4 @@ class Export(models.Model):
 
     @property
     def finished(self) -> bool:
-        return self.status in (self.Status.READY, self.Status.FAILED)
+        return self.status in (self.Status.READY, self.Status.FAILED, self.Status.OUTDATED)

@@ -13,7 +13,7 @@ from django.db.models.functions import TruncWeek
 from django.utils import timezone
 from wagtail.models import Locale
 
-from .models import Certificate, Export
+from .models import Certificate, Export, sees_every_organization
 
 CODE_RE = re.compile(r"[A-Za-z0-9_-]{8,64}")
 
@@ -34,10 +34,10 @@ def certificate_for_viewer(*, user, code: str) -> Certificate | None:
 
 
 def certificate_can_revoke(*, user, certificate: Certificate) -> bool:
-    """Staff, or HR of the holder's organization (not the holder themself)."""
+    """Support (`sees_every_organization`), or HR of the holder's organization (not the holder themself)."""
     if not user.is_authenticated:
         return False
-    if user.is_staff:
+    if sees_every_organization(user):
         return True
     return user.is_hr and user.pk != certificate.user_id and user.organization_id == certificate.user.organization_id
 
@@ -47,11 +47,11 @@ def certificate_can_download(*, certificate: Certificate) -> bool:
 
 
 def export_for_viewer(*, user, export_id: int) -> Export | None:
-    """Return the export if `user` is HR of its organization (or staff)."""
+    """Return the export if `user` is HR of its organization (or support, `sees_every_organization`)."""
     if not user.is_authenticated:
         return None
     exports = Export.objects.all()
-    if not user.is_staff:
+    if not sees_every_organization(user):
         if not user.is_hr:
             return None
         exports = exports.filter(organization_id=user.organization_id)

@@ -25,7 +25,7 @@ from django.core.files import File
 from django.core.files.storage import storages
 from django.db import transaction
 from django.db.models import F, Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
@@ -85,7 +85,7 @@ def certificate_issue(*, user, course, enrollment) -> Certificate:
     `certificate_names_confirm`)."""
     completed_at = enrollment.completed_at or timezone.now()
     with transaction.atomic():
-        certificate, created = Certificate.objects.get_or_create(
+        certificate, created = Certificate.objects.exclude(status=Certificate.Status.REVOKED).get_or_create(
             user=user,
             course_key=course.translation_key,
             defaults={
@@ -114,6 +114,7 @@ def certificate_names_confirm(*, user, name_latin: str, name_arabic: str) -> lis
     """Freeze the names printed on `user`'s certificates, then queue the certificates waiting for them."""
     from accounts.services import user_names_confirm
 
+    # The user's row stays locked (user_names_confirm) until the certificates hold its names.
     user = user_names_confirm(user=user, name_latin=name_latin, name_arabic=name_arabic)
     waiting = list(Certificate.objects.select_for_update().awaiting_names().filter(user=user))
     now = timezone.now()
@@ -315,21 +316,71 @@ def certificates_sweep(*, older_than: timedelta = SWEEP_AFTER) -> int:
 
 
 def certificate_revoke(*, certificate: Certificate, by, reason: str) -> Certificate:
-    """Revoke a certificate with a reason (HR of the holder's organization or staff only)."""
+    """Revoke a certificate with a reason (HR of the holder's organization, or support)."""
     if not selectors.certificate_can_revoke(user=by, certificate=certificate):
         raise PermissionDenied
     reason = clean_public_text(reason or "")  # shown publicly: no bidi or zero-width characters
     if not reason:
         raise ValidationError(_("Give the reason for revoking the certificate."))
     with transaction.atomic():
-        locked = Certificate.objects.select_for_update().get(pk=certificate.pk)
-        if locked.status != Certificate.Status.REVOKED:
-            locked.status = Certificate.Status.REVOKED
-            locked.revoked_at = timezone.now()
-            locked.revoked_reason = reason
-            locked.revoked_by = by
-            locked.save(update_fields=["status", "revoked_at", "revoked_reason", "revoked_by"])
+        return _revoke(Certificate.objects.select_for_update().get(pk=certificate.pk), by=by, reason=reason)
+
+
+def certificate_withdraw(*, user, course_key) -> Certificate | None:
+    """Revoke `user`'s certificate of the course whose completion was withdrawn (a passed result
+    was marked again as a fail): a certificate never claims more than the results show. When the
+    course is completed again, a new certificate is issued under a new code."""
+    with transaction.atomic():
+        certificate = (
+            Certificate.objects.select_for_update()
+            .exclude(status=Certificate.Status.REVOKED)
+            .filter(user=user, course_key=course_key)
+            .first()
+        )
+        if certificate is None:
+            return None
+        # The enrollment's next completion gets a certificate of its own.
+        certificate.enrollment = None
+        certificate.save(update_fields=["enrollment"])
+        reason = " — ".join(_withdrawn_reason(language) for language in ("ar", "en"))  # shown to anyone
+        return _revoke(certificate, by=None, reason=reason)
+
+
+def _withdrawn_reason(language: str) -> str:
+    with translation.override(language):
+        return _("A result it was based on was marked again and is no longer a pass.")
+
+
+def _revoke(locked: Certificate, *, by, reason: str) -> Certificate:
+    """Revoke the locked certificate and make every export holding it out of date."""
+    if locked.status != Certificate.Status.REVOKED:
+        locked.status = Certificate.Status.REVOKED
+        locked.revoked_at = timezone.now()
+        locked.revoked_reason = reason
+        locked.revoked_by = by
+        locked.save(update_fields=["status", "revoked_at", "revoked_reason", "revoked_by"])
+        _exports_outdate(certificate=locked)
     return locked
+
+
+def _exports_outdate(*, certificate: Certificate) -> None:
+    """Exports built with `certificate` are never served again; one being built finds out when it
+    ends (export_build). Locks the exports, so a build that ends now is seen as ready."""
+    live = [Export.Status.READY, Export.Status.RUNNING]
+    exports = Export.objects.select_for_update().filter(
+        organization_id=certificate.user.organization_id, status__in=live
+    )
+    outdated = [e.pk for e in exports if e.status == Export.Status.READY and certificate.pk in e.certificate_ids]
+    if outdated:
+        Export.objects.filter(pk__in=outdated).update(status=Export.Status.OUTDATED)
+        names = list(Export.objects.filter(pk__in=outdated).exclude(file="").values_list("file", flat=True))
+        transaction.on_commit(lambda: _files_delete(names), robust=True)
+
+
+def _files_delete(names: list[str]) -> None:
+    storage = private_storage()
+    for name in names:
+        storage.delete(name)
 
 
 # --- exports ---------------------------------------------------------------------------
@@ -410,9 +461,20 @@ def export_build(*, export_id: int) -> Export | None:
                 Export.objects.filter(pk=export.pk).update(done=index)
             archive.writestr("certificates.csv", "\ufeff" + manifest.getvalue())
         size = fh.tell()
-    Export.objects.filter(pk=export.pk).update(
-        status=Export.Status.READY, file=name, size=size, finished_at=timezone.now(), done=len(certificates)
-    )
+    ids = [certificate.pk for certificate in certificates]
+    with transaction.atomic():
+        Export.objects.select_for_update().filter(pk=export.pk).first()  # see certificates revoked meanwhile
+        revoked = Certificate.objects.filter(pk__in=ids, status=Certificate.Status.REVOKED).exists()
+        Export.objects.filter(pk=export.pk).update(
+            status=Export.Status.OUTDATED if revoked else Export.Status.READY,
+            file=name,
+            size=size,
+            certificate_ids=ids,
+            finished_at=timezone.now(),
+            done=len(certificates),
+        )
+    if revoked:
+        _files_delete([name])
     export.refresh_from_db()
     return export
 

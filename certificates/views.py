@@ -344,6 +344,8 @@ def export_status(request, pk: int):
 @login_required
 def export_download(request, pk: int):
     export = _export_or_404(request, pk)
+    if export.status == Export.Status.OUTDATED:  # a certificate in it was revoked since
+        return render(request, "certificates/hr/export.html", {"export": export}, status=410)
     if export.status != Export.Status.READY or not export.file:
         raise Http404
     try:

@@ -33,3 +33,34 @@ class UserFactory(factory.django.DjangoModelFactory):
 class HRFactory(UserFactory):
     role = "hr"
     organization = factory.SubFactory(OrganizationFactory)
+
+
+class SupportFactory(UserFactory):
+    """Staff in a support group: may see the certificates and exports of every organization."""
+
+    is_staff = True
+
+    @factory.post_generation
+    def _support(obj, create, extracted, **kwargs):
+        from django.contrib.auth.models import Group, Permission
+
+        if create:
+            group, _ = Group.objects.get_or_create(name="Support")
+            group.permissions.add(Permission.objects.get(codename="view_every_organization"))
+            obj.groups.add(group)
+
+
+class EditorFactory(UserFactory):
+    """An editor as seed_demo makes one: staff in Wagtail's Editors group, marks essays."""
+
+    is_staff = True
+    role = "editor"
+
+    @factory.post_generation
+    def _editor(obj, create, extracted, **kwargs):
+        from django.contrib.auth.models import Group, Permission
+
+        if create:
+            group, _ = Group.objects.get_or_create(name="Editors")
+            group.permissions.add(Permission.objects.get(codename="mark_response"))
+            obj.groups.add(group)

@@ -14,7 +14,7 @@ from certificates.models import Certificate, Export
 from courses.models import Enrollment, LessonCompletion, LessonPage, ModulePage
 from quizzes.models import Attempt, Quiz
 from tests.certificates.factories import build_course, issued
-from tests.factories import HRFactory, OrganizationFactory, UserFactory
+from tests.factories import HRFactory, OrganizationFactory, SupportFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -343,7 +343,8 @@ def test_an_unfinished_export_page_refreshes_itself(client, organization, django
     "who,expected",
     [
         ("hr of the organization", 200),
-        ("staff", 200),
+        ("support", 200),
+        ("staff without the support permission", 404),
         ("hr of another organization", 404),
         ("trainee of the organization", 404),
         ("hr without organization", 404),
@@ -360,7 +361,8 @@ def test_who_may_download_a_zip(
     export = Export.objects.get()
     user = {
         "hr of the organization": HRFactory(organization=organization),
-        "staff": UserFactory(is_staff=True),
+        "support": SupportFactory(),
+        "staff without the support permission": UserFactory(is_staff=True),
         "hr of another organization": HRFactory(organization=OrganizationFactory(name="Other")),
         "trainee of the organization": trainee,
         "hr without organization": UserFactory(role="hr"),

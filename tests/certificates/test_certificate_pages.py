@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from certificates.models import Certificate
 from tests.certificates.factories import issued
-from tests.factories import HRFactory, OrganizationFactory, UserFactory
+from tests.factories import EditorFactory, HRFactory, OrganizationFactory, SupportFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -89,7 +89,8 @@ def _viewers(trainee, organization):
     return {
         "owner": (trainee, 200),
         "hr of the organization": (HRFactory(organization=organization), 200),
-        "staff": (UserFactory(is_staff=True), 200),
+        "support": (SupportFactory(), 200),
+        "an editor (staff)": (EditorFactory(organization=organization), 404),
         "another trainee of the organization": (UserFactory(organization=organization), 404),
         "hr of another organization": (HRFactory(organization=other_org), 404),
         "a trainee of another organization": (UserFactory(organization=other_org), 404),
@@ -102,7 +103,8 @@ def _viewers(trainee, organization):
     [
         "owner",
         "hr of the organization",
-        "staff",
+        "support",
+        "an editor (staff)",
         "another trainee of the organization",
         "hr of another organization",
         "a trainee of another organization",
@@ -175,7 +177,9 @@ def test_hr_of_the_organization_revokes_with_a_reason_and_verification_says_so(c
     assert page.status_code == 200 and "Revoked certificate" in page.text and "Issued by mistake" in page.text
 
 
-@pytest.mark.parametrize("who", ["owner", "another trainee of the organization", "hr of another organization"])
+@pytest.mark.parametrize(
+    "who", ["owner", "another trainee of the organization", "hr of another organization", "an editor (staff)"]
+)
 def test_others_cannot_revoke(client, trainee, organization, ready, who):
     user, _expected = _viewers(trainee, organization)[who]
     client.force_login(user)
@@ -183,8 +187,8 @@ def test_others_cannot_revoke(client, trainee, organization, ready, who):
     assert Certificate.objects.get(pk=ready.pk).status == Certificate.Status.READY
 
 
-def test_staff_can_revoke(client, ready):
-    client.force_login(UserFactory(is_staff=True))
+def test_support_can_revoke(client, ready):
+    client.force_login(SupportFactory())
     assert client.post(f"/en/certificates/{ready.code}/revoke/", {"reason": "Fraud"}).status_code == 302
     assert Certificate.objects.get(pk=ready.pk).status == Certificate.Status.REVOKED
 

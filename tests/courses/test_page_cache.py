@@ -14,6 +14,7 @@ from courses.models import Enrollment, LessonPage
 from tests.certificates.factories import build_course
 from tests.conftest import write_course_tree
 from tests.factories import UserFactory
+from tests.security.world import ensure_page_root
 
 pytestmark = pytest.mark.django_db
 
@@ -228,6 +229,7 @@ def test_replacing_a_document_shows_on_the_next_request(client, demo_course):
 def test_a_page_read_during_a_publish_is_fresh_after_the_commit(client, tmp_path, load_course_pages):
     """A second thread renders the page while the first publishes inside atomic(): what it stored
     then belongs to the old version and is never served after the commit."""
+    ensure_page_root()  # an earlier transactional test may have flushed Wagtail's tree
     courses, _ = load_course_pages(write_course_tree(tmp_path / "content"))
     course = courses["en"]
     old_title = course.title

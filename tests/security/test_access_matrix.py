@@ -28,7 +28,7 @@ class Row:
     name: str
     method: str
     url: str
-    # anonymous, other trainee, HR of another org, HR of the same org, staff, superuser, owner
+    # anonymous, other trainee, HR of another org, HR of the same org, editor, staff, support, superuser, owner
     expected: tuple
     data: dict = field(default_factory=dict)
     owner: str = "trainee"  # the world's user who owns the row's object
@@ -36,65 +36,66 @@ class Row:
 
 # fmt: off
 ROWS = [
-    #   name                      method  url                                             anon other hr-oth hr-same staff super owner
+    #   name                      method  url                              anon other hr-oth hr-same editor staff support super owner
     # Quizzes: a quiz is open to every signed-in user; attempts are their taker's alone.
-    Row("quiz detail",            "GET",  "/en/quizzes/{quiz}/",                          (L,  200,  200,   200,    200,  200,  200)),
-    Row("draft quiz detail",      "GET",  "/en/quizzes/{draft_quiz}/",                    (L,  404,  404,   404,    200,  200,  404)),
-    Row("quiz start",             "POST", "/en/quizzes/{quiz}/start/",                    (L,  302,  302,   302,    302,  302,  302)),
-    Row("draft quiz start",       "POST", "/en/quizzes/{draft_quiz}/start/",              (L,  403,  403,   403,    302,  302,  403)),
-    Row("attempt take",           "GET",  "/en/quizzes/attempts/{attempt_open}/",         (L,  404,  404,   404,    404,  404,  200)),
-    Row("attempt answer",         "POST", "/en/quizzes/attempts/{attempt_open}/",         (L,  404,  404,   404,    404,  404,  302),
+    Row("quiz detail",            "GET",  "/en/quizzes/{quiz}/",                          (L, 200, 200, 200, 200, 200, 200, 200, 200)),
+    Row("draft quiz detail",      "GET",  "/en/quizzes/{draft_quiz}/",                    (L, 404, 404, 404, 200, 200, 200, 200, 404)),
+    Row("quiz start",             "POST", "/en/quizzes/{quiz}/start/",                    (L, 302, 302, 302, 302, 302, 302, 302, 302)),
+    Row("draft quiz start",       "POST", "/en/quizzes/{draft_quiz}/start/",              (L, 403, 403, 403, 302, 302, 302, 302, 403)),
+    Row("attempt take",           "GET",  "/en/quizzes/attempts/{attempt_open}/",         (L, 404, 404, 404, 404, 404, 404, 404, 200)),
+    Row("attempt answer",         "POST", "/en/quizzes/attempts/{attempt_open}/",         (L, 404, 404, 404, 404, 404, 404, 404, 302),
         data={"question": "{single_question}", "q-{single_question}": "{single_right}"}),
-    Row("attempt submit",         "POST", "/en/quizzes/attempts/{attempt_open}/submit/",  (L,  404,  404,   404,    404,  404,  302)),
-    Row("attempt result",         "GET",  "/en/quizzes/attempts/{attempt_done}/result/",  (L,  404,  404,   404,    404,  404,  200)),
-    Row("my results",             "GET",  "/en/quizzes/mine/",                            (L,  200,  200,   200,    200,  200,  200)),
+    Row("attempt submit",         "POST", "/en/quizzes/attempts/{attempt_open}/submit/",  (L, 404, 404, 404, 404, 404, 404, 404, 302)),
+    Row("attempt result",         "GET",  "/en/quizzes/attempts/{attempt_done}/result/",  (L, 404, 404, 404, 404, 404, 404, 404, 200)),
+    Row("my results",             "GET",  "/en/quizzes/mine/",                            (L, 200, 200, 200, 200, 200, 200, 200, 200)),
     # Marking: markers only (the superuser has every permission); the essay's writer is no marker.
-    Row("marking queue",          "GET",  "/en/quizzes/marking/",                         (L,  403,  403,   403,    403,  200,  403)),
-    Row("mark an essay",          "GET",  "/en/quizzes/marking/{essay_response}/",        (L,  403,  403,   403,    403,  200,  403)),
-    Row("mark an essay (post)",   "POST", "/en/quizzes/marking/{essay_response}/",        (L,  403,  403,   403,    403,  302,  403),
+    Row("marking queue",          "GET",  "/en/quizzes/marking/",                         (L, 403, 403, 403, 200, 403, 403, 200, 403)),
+    Row("mark an essay",          "GET",  "/en/quizzes/marking/{essay_response}/",        (L, 403, 403, 403, 200, 403, 403, 200, 403)),
+    Row("mark an essay (post)",   "POST", "/en/quizzes/marking/{essay_response}/",        (L, 403, 403, 403, 302, 403, 403, 302, 403),
         data={"points": "1", "comment": "Good."}),
     # Courses: enrolling and marking a lesson done act on the signed-in user's own progress.
-    Row("enroll",                 "POST", "/en/learn/courses/{course}/enroll/",           (L,  302,  302,   302,    302,  302,  302)),
-    Row("enroll (unpublished)",   "POST", "/en/learn/courses/{unpublished_course}/enroll/", (L, 404, 404,  404,    404,  404,  404)),
-    Row("lesson done",            "POST", "/en/learn/lessons/{lesson}/done/",             (L,  302,  302,   302,    302,  302,  302)),
-    Row("my learning",            "GET",  "/en/learn/",                                   (L,  200,  200,   200,    200,  200,  200)),
+    Row("enroll",                 "POST", "/en/learn/courses/{course}/enroll/",           (L, 302, 302, 302, 302, 302, 302, 302, 302)),
+    Row("enroll (unpublished)",   "POST", "/en/learn/courses/{unpublished_course}/enroll/", (L, 404, 404, 404, 404, 404, 404, 404, 404)),
+    Row("lesson done",            "POST", "/en/learn/lessons/{lesson}/done/",             (L, 302, 302, 302, 302, 302, 302, 302, 302)),
+    Row("my learning",            "GET",  "/en/learn/",                                   (L, 200, 200, 200, 200, 200, 200, 200, 200)),
     # Interview drills: sessions and answers are their trainee's alone, staff included.
-    Row("drill session",          "GET",  "/en/interviews/sessions/{drill_open_session}/",        (L, 404, 404, 404, 404, 404, 302)),
-    Row("drill next question",    "POST", "/en/interviews/sessions/{drill_open_session}/next/",   (L, 404, 404, 404, 404, 404, 302)),
-    Row("drill finish",           "POST", "/en/interviews/sessions/{drill_open_session}/finish/", (L, 404, 404, 404, 404, 404, 302)),
-    Row("drill practice report",  "GET",  "/en/interviews/sessions/{drill_answered_session}/report/", (L, 404, 404, 404, 404, 404, 200)),
-    Row("mock interview report",  "GET",  "/en/interviews/sessions/{mock_session}/report/",       (L, 404, 404, 404, 404, 404, 200)),
-    Row("drill question",         "GET",  "/en/interviews/answers/{drill_open_answer}/",          (L, 404, 404, 404, 404, 404, 200)),
-    Row("drill answer submit",    "POST", "/en/interviews/answers/{drill_open_answer}/submit/",   (L, 404, 404, 404, 404, 404, 302),
+    Row("drill session",          "GET",  "/en/interviews/sessions/{drill_open_session}/",        (L, 404, 404, 404, 404, 404, 404, 404, 302)),
+    Row("drill next question",    "POST", "/en/interviews/sessions/{drill_open_session}/next/",   (L, 404, 404, 404, 404, 404, 404, 404, 302)),
+    Row("drill finish",           "POST", "/en/interviews/sessions/{drill_open_session}/finish/", (L, 404, 404, 404, 404, 404, 404, 404, 302)),
+    Row("drill practice report",  "GET",  "/en/interviews/sessions/{drill_answered_session}/report/", (L, 404, 404, 404, 404, 404, 404, 404, 200)),
+    Row("mock interview report",  "GET",  "/en/interviews/sessions/{mock_session}/report/",       (L, 404, 404, 404, 404, 404, 404, 404, 200)),
+    Row("drill question",         "GET",  "/en/interviews/answers/{drill_open_answer}/",          (L, 404, 404, 404, 404, 404, 404, 404, 200)),
+    Row("drill answer submit",    "POST", "/en/interviews/answers/{drill_open_answer}/submit/",   (L, 404, 404, 404, 404, 404, 404, 404, 302),
         data={"answer": "I schedule with Buffer."}),
-    Row("drill reveal",           "GET",  "/en/interviews/answers/{drill_answered}/reveal/",      (L, 404, 404, 404, 404, 404, 200)),
-    Row("drill rate",             "POST", "/en/interviews/answers/{drill_answered}/rate/",        (L, 404, 404, 404, 404, 404, 302),
+    Row("drill reveal",           "GET",  "/en/interviews/answers/{drill_answered}/reveal/",      (L, 404, 404, 404, 404, 404, 404, 404, 200)),
+    Row("drill rate",             "POST", "/en/interviews/answers/{drill_answered}/rate/",        (L, 404, 404, 404, 404, 404, 404, 404, 302),
         data={"rating": "good"}),
-    # Certificates: the holder, HR of the holder's organization and staff; PDFs likewise.
-    Row("certificate page",       "GET",  "/en/certificates/{code}/",                     (L,  404,  404,   200,    200,  200,  200)),
-    Row("certificate page (ar)",  "GET",  "/ar/certificates/{code}/",                     (L,  404,  404,   200,    200,  200,  200)),
-    Row("certificate status",     "GET",  "/en/certificates/{code}/status/",              (L,  404,  404,   200,    200,  200,  200)),
-    Row("certificate PDF (ar)",   "GET",  "/en/certificates/{pdf_code}/ar.pdf",           (L,  404,  404,   200,    200,  200,  200)),
-    Row("certificate PDF (en)",   "GET",  "/en/certificates/{pdf_code}/en.pdf",           (L,  404,  404,   200,    200,  200,  200)),
-    Row("certificate PDF (fr)",   "GET",  "/en/certificates/{pdf_code}/fr.pdf",           (L,  404,  404,   404,    404,  404,  404)),
+    # Certificates: the holder, HR of the holder's organization and support; PDFs likewise. Editing
+    # content (an editor, staff) gives no right to people's data.
+    Row("certificate page",       "GET",  "/en/certificates/{code}/",                     (L, 404, 404, 200, 404, 404, 200, 200, 200)),
+    Row("certificate page (ar)",  "GET",  "/ar/certificates/{code}/",                     (L, 404, 404, 200, 404, 404, 200, 200, 200)),
+    Row("certificate status",     "GET",  "/en/certificates/{code}/status/",              (L, 404, 404, 200, 404, 404, 200, 200, 200)),
+    Row("certificate PDF (ar)",   "GET",  "/en/certificates/{pdf_code}/ar.pdf",           (L, 404, 404, 200, 404, 404, 200, 200, 200)),
+    Row("certificate PDF (en)",   "GET",  "/en/certificates/{pdf_code}/en.pdf",           (L, 404, 404, 200, 404, 404, 200, 200, 200)),
+    Row("certificate PDF (fr)",   "GET",  "/en/certificates/{pdf_code}/fr.pdf",           (L, 404, 404, 404, 404, 404, 404, 404, 404)),
     # Only the holder confirms the names printed on their certificate.
-    Row("confirm names",          "POST", "/en/certificates/{names_code}/names/",         (L,  404,  404,   404,    404,  404,  302),
+    Row("confirm names",          "POST", "/en/certificates/{names_code}/names/",         (L, 404, 404, 404, 404, 404, 404, 404, 302),
         data={"name_latin": "New Comer", "name_arabic": "متدرب جديد"}, owner="newcomer"),
-    # HR of the holder's organization and staff revoke; the holder cannot revoke their own.
-    Row("revoke",                 "POST", "/en/certificates/{code}/revoke/",              (L,  404,  404,   302,    302,  302,  404),
+    # HR of the holder's organization and support revoke; the holder cannot revoke their own.
+    Row("revoke",                 "POST", "/en/certificates/{code}/revoke/",              (L, 404, 404, 302, 404, 404, 302, 302, 404),
         data={"reason": "Issued by mistake."}),
-    Row("my certificates",        "GET",  "/en/certificates/",                            (L,  200,  200,   200,    200,  200,  200)),
+    Row("my certificates",        "GET",  "/en/certificates/",                            (L, 200, 200, 200, 200, 200, 200, 200, 200)),
     # Public verification: printed on the certificate, open to anyone.
-    Row("verify page",            "GET",  "/verify/{code}/",                              (200, 200, 200,   200,    200,  200,  200)),
-    Row("verify JSON",            "GET",  "/verify/{code}/?format=json",                  (200, 200, 200,   200,    200,  200,  200)),
+    Row("verify page",            "GET",  "/verify/{code}/",                              (200, 200, 200, 200, 200, 200, 200, 200, 200)),
+    Row("verify JSON",            "GET",  "/verify/{code}/?format=json",                  (200, 200, 200, 200, 200, 200, 200, 200, 200)),
     # HR pages: HR members of an organization only (each sees their own organization's).
-    Row("HR dashboard",           "GET",  "/en/hr/",                                      (L,  404,  200,   200,    404,  404,  200), owner="hr_creator"),
-    Row("HR CSV",                 "GET",  "/en/hr/trainees.csv",                          (L,  404,  200,   200,    404,  404,  200), owner="hr_creator"),
-    Row("HR export create",       "POST", "/en/hr/exports/",                              (L,  404,  302,   302,    404,  404,  302), owner="hr_creator"),
-    # An export belongs to its organization: any HR member of it, and staff.
-    Row("HR export page",         "GET",  "/en/hr/exports/{export}/",                     (L,  404,  404,   200,    200,  200,  200), owner="hr_creator"),
-    Row("HR export status",       "GET",  "/en/hr/exports/{export}/status/",              (L,  404,  404,   200,    200,  200,  200), owner="hr_creator"),
-    Row("HR export ZIP",          "GET",  "/en/hr/exports/{export}/download/",            (L,  404,  404,   200,    200,  200,  200), owner="hr_creator"),
+    Row("HR dashboard",           "GET",  "/en/hr/",                                      (L, 404, 200, 200, 404, 404, 404, 404, 200), owner="hr_creator"),
+    Row("HR CSV",                 "GET",  "/en/hr/trainees.csv",                          (L, 404, 200, 200, 404, 404, 404, 404, 200), owner="hr_creator"),
+    Row("HR export create",       "POST", "/en/hr/exports/",                              (L, 404, 302, 302, 404, 404, 404, 404, 302), owner="hr_creator"),
+    # An export belongs to its organization: any HR member of it, and support.
+    Row("HR export page",         "GET",  "/en/hr/exports/{export}/",                     (L, 404, 404, 200, 404, 404, 200, 200, 200), owner="hr_creator"),
+    Row("HR export status",       "GET",  "/en/hr/exports/{export}/status/",              (L, 404, 404, 200, 404, 404, 200, 200, 200), owner="hr_creator"),
+    Row("HR export ZIP",          "GET",  "/en/hr/exports/{export}/download/",            (L, 404, 404, 200, 404, 404, 200, 200, 200), owner="hr_creator"),
 ]
 # fmt: on
 

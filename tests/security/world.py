@@ -18,7 +18,7 @@ from interviews import services as drill_services
 from quizzes import services as quiz_services
 from quizzes.models import Quiz, Response
 from tests.certificates.factories import build_course, issued
-from tests.factories import HRFactory, OrganizationFactory, UserFactory
+from tests.factories import EditorFactory, HRFactory, OrganizationFactory, SupportFactory, UserFactory
 from tests.interviews.factories import make_question
 from tests.quizzes.factories import question_add
 
@@ -33,7 +33,19 @@ def ensure_page_root() -> None:
 
 
 # The people a request can come from; "owner" is whoever owns the object of the row.
-ROLES = ["anonymous", "other_trainee", "hr_other_org", "hr_same_org", "staff", "superuser", "owner"]
+# "editor" is one as seed_demo makes (staff, Wagtail's Editors group, marks essays, a member of the
+# owner's organization); "staff" has no permission at all; "support" is staff in the support group.
+ROLES = [
+    "anonymous",
+    "other_trainee",
+    "hr_other_org",
+    "hr_same_org",
+    "editor",
+    "staff",
+    "support",
+    "superuser",
+    "owner",
+]
 
 
 class World:
@@ -87,6 +99,14 @@ class World:
     def staff(self):
         """Staff without any permission (an editor account, say)."""
         return UserFactory(is_staff=True)
+
+    @cached_property
+    def editor(self):
+        return EditorFactory(organization=self.org)
+
+    @cached_property
+    def support(self):
+        return SupportFactory()
 
     @cached_property
     def superuser(self):

@@ -18,6 +18,9 @@ DEMO_USERS = [
 
 # Editors also mark essays: the permission lives in the quizzes app when it is installed.
 EDITOR_EXTRA_PERMISSIONS = [("quizzes", "mark_response")]
+# Support staff see the certificates and exports of every organization; editors do not.
+SUPPORT_GROUP = "Support"
+SUPPORT_PERMISSIONS = [("certificates", "view_every_organization")]
 
 
 class Command(BaseCommand):
@@ -32,6 +35,9 @@ class Command(BaseCommand):
             perm = Permission.objects.filter(content_type__app_label=app_label, codename=codename).first()
             if editors and perm:
                 editors.permissions.add(perm)
+        support, _ = Group.objects.get_or_create(name=SUPPORT_GROUP)
+        for app_label, codename in SUPPORT_PERMISSIONS:
+            support.permissions.add(Permission.objects.get(content_type__app_label=app_label, codename=codename))
         for username, role, latin, arabic, language, superuser in DEMO_USERS:
             user, created = User.objects.get_or_create(
                 username=username, defaults={"email": f"{username}@demo.masar.local"}
@@ -42,7 +48,7 @@ class Command(BaseCommand):
             user.name_arabic = arabic
             user.preferred_language = language
             user.organization = org
-            user.is_staff = superuser or role == User.Role.EDITOR
+            user.is_staff = superuser or role == User.Role.EDITOR  # the Wagtail admin; no right to people's data
             user.is_superuser = superuser
             user.set_password(password)
             user.save()

@@ -1,0 +1,144 @@
+"""What a revoked certificate or a result that is no longer a pass means downstream:
+
+- a ZIP export holding a certificate revoked after it was built is never served again (410, its
+  file deleted); a new export leaves the certificate out;
+- a passed essay marked again as a fail withdraws the course completion and revokes the
+  certificate (its code verifies as revoked); completing the course again issues a new one."""
+
+import uuid
+from decimal import Decimal
+
+import pytest
+
+from certificates import services
+from certificates.models import Certificate, Export
+from courses.models import Enrollment, ModulePage
+from quizzes import services as quiz_services
+from quizzes.models import Quiz, Response
+from tests.certificates.conftest import complete
+from tests.certificates.factories import issued
+from tests.factories import EditorFactory, HRFactory
+from tests.quizzes.factories import question_add, right_values
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_zip_built_before_a_revocation_is_never_served_again(
+    client, organization, course, trainee, eager_celery, django_capture_on_commit_callbacks
+):
+    certificate = issued(trainee, course, render=True)
+    hr = HRFactory(organization=organization)
+    client.force_login(hr)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/en/hr/exports/", {})
+    export = Export.objects.get()
+    assert export.status == Export.Status.READY and export.certificate_ids == [certificate.pk]
+    assert client.get(f"/en/hr/exports/{export.pk}/download/").status_code == 200
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.certificate_revoke(certificate=certificate, by=hr, reason="Issued by mistake")
+    export.refresh_from_db()
+    assert export.status == Export.Status.OUTDATED
+    download = client.get(f"/en/hr/exports/{export.pk}/download/")
+    assert download.status_code == 410 and "was revoked after it was built" in download.text
+    assert not services.private_storage().exists(export.file)
+    arabic = client.get(f"/ar/hr/exports/{export.pk}/download/")
+    assert arabic.status_code == 410 and "أُلغيت إحدى الشهادات" in arabic.text
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/en/hr/exports/", {})
+    fresh = Export.objects.order_by("-pk").first()
+    assert fresh.status == Export.Status.READY and fresh.total == 0 and fresh.certificate_ids == []
+
+
+def test_a_revocation_while_a_zip_is_built_makes_it_out_of_date(
+    organization, course, trainee, eager_celery, monkeypatch
+):
+    certificate = issued(trainee, course, render=True)
+    hr = HRFactory(organization=organization)
+    export = Export.objects.create(organization=organization, requested_by=hr, filters={})
+    real_archive_name = services._archive_name
+
+    def revoke_during_the_build(cert, language):
+        if language == "ar":  # the first file is in the ZIP: now HR revokes the certificate
+            services.certificate_revoke(certificate=certificate, by=hr, reason="Revoked mid-build")
+        return real_archive_name(cert, language)
+
+    monkeypatch.setattr(services, "_archive_name", revoke_during_the_build)
+    services.export_build(export_id=export.pk)
+    export.refresh_from_db()
+    assert export.status == Export.Status.OUTDATED
+    assert not services.private_storage().exists(export.file)
+
+
+def test_a_revocation_leaves_exports_without_the_certificate_alone(organization, course, trainee, eager_celery):
+    hr = HRFactory(organization=organization)
+    export = Export.objects.create(organization=organization, requested_by=hr, filters={})
+    services.export_build(export_id=export.pk)  # built before the trainee finished: empty
+    certificate = issued(trainee, course, render=True)
+    services.certificate_revoke(certificate=certificate, by=hr, reason="Issued by mistake")
+    export.refresh_from_db()
+    assert export.status == Export.Status.READY
+
+
+@pytest.fixture
+def essay_course(course, demo_course):
+    """The demo course with an essay quiz on its first module (both languages)."""
+    key = uuid.uuid4()
+    quizzes = {}
+    for language, page in demo_course.items():
+        quiz = Quiz.objects.create(
+            title=f"Essay quiz {language}", locale=page.locale, translation_key=key, pass_mark=50
+        )
+        question_add(quiz, "essay", 1)
+        quizzes[language] = quiz
+        module = ModulePage.objects.child_of(page).order_by("path").first()
+        module.quiz = quiz
+        module.save_revision().publish()
+    return quizzes["en"]
+
+
+def pass_the_essay(user, quiz, marker) -> Response:
+    attempt = quiz_services.attempt_start(user=user, quiz=quiz)
+    question = attempt.quiz.questions.get()
+    quiz_services.response_save(attempt=attempt, question_id=question.pk, values=right_values(question))
+    quiz_services.attempt_submit(attempt=attempt)
+    response = Response.objects.get(attempt=attempt)
+    quiz_services.response_mark(marker=marker, response=response, points=Decimal(1), comment="Good.")
+    return response
+
+
+def test_an_essay_marked_again_as_a_fail_withdraws_the_completion_and_the_certificate(
+    client, course, trainee, essay_course, django_capture_on_commit_callbacks
+):
+    marker = EditorFactory()
+    complete(trainee, course)
+    response = pass_the_essay(trainee, essay_course, marker)
+    enrollment = Enrollment.objects.get(user=trainee, course_key=course.translation_key)
+    assert enrollment.completed_at is not None
+    first = Certificate.objects.get(user=trainee)
+
+    quiz_services.response_mark(marker=marker, response=response, points=Decimal(0), comment="Copied text.")
+    enrollment.refresh_from_db()
+    first.refresh_from_db()
+    assert enrollment.completed_at is None
+    assert first.status == Certificate.Status.REVOKED and "no longer a pass" in first.revoked_reason
+    verification = client.get(f"/verify/{first.code}/?format=json").json()
+    assert verification["status"] == "revoked"
+
+    pass_the_essay(trainee, essay_course, marker)  # a new attempt, passed
+    enrollment.refresh_from_db()
+    assert enrollment.completed_at is not None
+    second = Certificate.objects.exclude(pk=first.pk).get(user=trainee)
+    assert second.code != first.code and second.status != Certificate.Status.REVOKED
+    assert client.get(f"/verify/{first.code}/?format=json").json()["status"] == "revoked"
+
+
+def test_an_essay_marked_again_with_another_passing_attempt_keeps_the_certificate(course, trainee, essay_course):
+    marker = EditorFactory()
+    complete(trainee, course)
+    first_pass = pass_the_essay(trainee, essay_course, marker)
+    pass_the_essay(trainee, essay_course, marker)
+    quiz_services.response_mark(marker=marker, response=first_pass, points=Decimal(0))
+    assert Enrollment.objects.get(user=trainee, course_key=course.translation_key).completed_at is not None
+    assert Certificate.objects.get(user=trainee).status != Certificate.Status.REVOKED
