@@ -83,11 +83,6 @@ class InterviewQuestion(TranslatableMixin, index.Indexed, ClusterableModel):
     def __str__(self):
         return self.prompt[:80]
 
-    @property
-    def minutes_label(self) -> str:
-        minutes, seconds = divmod(self.suggested_seconds, 60)
-        return f"{minutes}:{seconds:02d}"
-
 
 class KeyPoint(Orderable):
     """A point a good answer covers, with the words and phrases (in the question's language)

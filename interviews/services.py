@@ -291,8 +291,3 @@ def mock_start(*, user, level, count, locale: Locale, categories=None, now: date
         for i, q in enumerate(chosen)
     )
     return session
-
-
-def mock_finish(*, session: DrillSession, now: datetime | None = None) -> DrillSession:
-    """End a mock interview now; questions not reached count as skipped."""
-    return session_finish(session=session, now=now)
