@@ -285,5 +285,10 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="WARNING")},
-    "loggers": {"masar": {"level": "INFO", "handlers": ["console"], "propagate": False}},
+    "loggers": {
+        "masar": {"level": "INFO", "handlers": ["console"], "propagate": False},
+        # A request with a Host header not in ALLOWED_HOSTS gets the 400 page; anyone can send
+        # one, so it is not logged with a traceback (that would let strangers flood the logs).
+        "django.security.DisallowedHost": {"handlers": [], "propagate": False},
+    },
 }

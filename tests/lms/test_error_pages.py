@@ -2,6 +2,7 @@
 pages; links that stay on the site; addresses that use the port it serves on."""
 
 import json
+import logging
 import os
 import re
 import subprocess
@@ -27,12 +28,14 @@ def dev_settings(**env) -> dict:
     return dict(zip(["debug", "site_url", "serve_media"], json.loads(out.stdout.strip().splitlines()[-1]), strict=True))
 
 
+@pytest.mark.slow
 def test_make_run_serves_no_debug_pages_unless_asked():
     assert dev_settings()["debug"] is False
     assert dev_settings(DEBUG="1")["debug"] is True
     assert dev_settings()["serve_media"] is True
 
 
+@pytest.mark.slow
 def test_certificates_point_at_the_port_make_run_serves_on():
     assert dev_settings(PORT="9000")["site_url"] == "http://127.0.0.1:9000"
     assert dev_settings()["site_url"] == "http://127.0.0.1:8000"
@@ -63,3 +66,20 @@ def test_the_language_switch_of_a_404_links_to_this_site_only(client, path):
     assert hrefs, nav
     for href in hrefs:
         assert href.startswith("/") and not href.startswith("//") and "\\" not in href, href
+
+
+def test_a_bad_host_header_is_not_logged_with_a_traceback(client):
+    """What reaches the console (the root logger's handlers): no DisallowedHost traceback."""
+    seen = []
+
+    class Catch(logging.Handler):
+        def emit(self, record):
+            seen.append(record)
+
+    root, catch = logging.getLogger(), Catch()
+    root.addHandler(catch)
+    try:
+        assert client.get("/en/", HTTP_HOST="evil.example").status_code == 400
+    finally:
+        root.removeHandler(catch)
+    assert not [record for record in seen if record.name.startswith("django.security")]
