@@ -1,11 +1,12 @@
-# Masar: `make run` starts the platform on a fresh clone; `make test` runs the whole suite.
+# Masar: `make run` starts the platform on a fresh clone; `make test` runs the whole suite (CI);
+# `make test-fast` the quick loop; `make test-deps` installs the system packages tests need (apt-get).
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
 export DJANGO_SETTINGS_MODULE ?= lms.settings.dev
 
-.PHONY: run test setup venv system-deps test-deps lint messages
+.PHONY: run test test-fast setup venv system-deps test-deps lint messages
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -31,9 +32,19 @@ setup: system-deps venv
 run: setup
 	@PORT=$(PORT) bash scripts/run.sh
 
-test: test-deps venv
+# The tests install nothing: they say what is missing (`make test-deps` installs it).
+test: venv
+	@bash scripts/system-deps.sh --check test
 	$(PY) manage.py compilemessages --ignore=.venv -v0
 	DJANGO_SETTINGS_MODULE=lms.settings.test $(VENV)/bin/pytest $(PYTEST_ARGS)
+
+# No browser, worker, fault or slow test, on two processes (pytest-xdist): each has its own
+# test database and shared cache (lms/settings/test.py).
+FAST_TESTS := not e2e and not worker and not faults and not slow
+test-fast: venv
+	@bash scripts/system-deps.sh --check
+	$(PY) manage.py compilemessages --ignore=.venv -v0
+	DJANGO_SETTINGS_MODULE=lms.settings.test $(VENV)/bin/pytest -m "$(FAST_TESTS)" -n 2 $(PYTEST_ARGS)
 
 lint: venv
 	$(VENV)/bin/ruff check .

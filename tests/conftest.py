@@ -1,16 +1,129 @@
+import contextlib
+import os
+import shutil
+
 import pytest
+
+from tests.courses.factories import build_course
+from tests.factories import OrganizationFactory, UserFactory
+
+CHROMIUM_MISSING = (
+    "Debian's chromium is not installed: run `make test-deps` as root (it runs apt-get), "
+    "or `sudo apt-get install chromium`."
+)
+
+
+def chromium() -> str | None:
+    """The path of Debian's chromium, which the browser tests drive through Playwright; None without it."""
+    path = shutil.which("chromium") or "/usr/bin/chromium"
+    return path if os.access(path, os.X_OK) else None
+
+
+def pytest_collection_modifyitems(config, items):
+    """Without chromium the browser tests (marked e2e or browser) skip, saying how to install it;
+    on CI, which installs it (`make test-deps`), they run and fail instead."""
+    if os.environ.get("CI") or chromium() is not None:
+        return
+    skip = pytest.mark.skip(reason=CHROMIUM_MISSING)
+    for item in items:
+        if item.get_closest_marker("e2e") or item.get_closest_marker("browser"):
+            item.add_marker(skip)
+
+
+# --- the test database --------------------------------------------------------------------
+# Migrating a new SQLite test database costs about 15 s of CPU, in every process of every run.
+# The first run keeps a copy of its freshly migrated database (var/test-template-<hash of the
+# migrations and pinned requirements>.sqlite3); later runs start each process from a copy of it
+# and migrate only what is new. PostgreSQL (CI) is migrated as usual.
+
+
+def _sqlite_test_name() -> str | None:
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    return database["TEST"]["NAME"] if database["ENGINE"] == "django.db.backends.sqlite3" else None
+
+
+def _template_path():
+    import hashlib
+    from pathlib import Path
+
+    from django.conf import settings
+
+    base = Path(settings.BASE_DIR)
+    digest = hashlib.sha256()
+    sources = [base / "requirements.txt", *sorted(base.glob("*/migrations/*.py"))]
+    for path in sources:
+        digest.update(str(path.relative_to(base)).encode() + b"\0" + path.read_bytes())
+    return Path(settings.VAR_DIR) / f"test-template-{digest.hexdigest()[:16]}.sqlite3"
+
+
+@pytest.fixture(scope="session")
+def django_db_keepdb(django_db_keepdb, django_db_modify_db_settings):
+    """pytest-django keeps (and reuses) the test database of this process when this is True: it is
+    when the database starts as a copy of the template, and it is removed at the end all the same."""
+    name = _sqlite_test_name()
+    if django_db_keepdb or name is None or not _template_path().exists():
+        yield django_db_keepdb
+        return
+    try:
+        shutil.copyfile(_template_path(), name)
+    except FileNotFoundError:  # another run replaced the template meanwhile
+        yield False
+        return
+    yield True
+    for suffix in ("", "-wal", "-shm"):
+        with contextlib.suppress(FileNotFoundError):
+            os.remove(name + suffix)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_keepdb, django_db_blocker):
+    """pytest-django's test database; a freshly migrated SQLite one is kept as the template."""
+    template = _template_path()
+    if _sqlite_test_name() is not None and not django_db_keepdb and not template.exists():
+        import sqlite3
+
+        from django.db import connection
+
+        partial = template.with_name(f"{template.name}.{os.getpid()}")
+        with django_db_blocker.unblock():
+            connection.ensure_connection()
+            copy = sqlite3.connect(partial)
+            connection.connection.backup(copy)
+            copy.close()
+        for stale in template.parent.glob("test-template-*.sqlite3"):
+            stale.unlink(missing_ok=True)
+        os.replace(partial, template)
+    yield
+
+
+def _process_alive(pid: str) -> bool:
+    try:
+        os.kill(int(pid), 0)
+    except (ValueError, ProcessLookupError):
+        return False
+    except PermissionError:  # another user's
+        return True
+    return True
 
 
 @pytest.fixture(scope="session", autouse=True)
 def _empty_shared_cache():
-    """Start every run with an empty shared cache, when it is the tests' own folder (see
-    lms/settings/test.py); a Redis given with CACHE_URL is left alone."""
+    """Start every run with an empty shared cache, the run's own folder (lms/settings/test.py),
+    and remove the folder at the end; also the folders of processes that are gone."""
+    from pathlib import Path
+
     from django.conf import settings
 
-    from lms.cache import SHARED, shared_cache
+    from lms.cache import shared_cache
 
-    if settings.CACHES[SHARED]["LOCATION"].endswith("cache-test"):
-        shared_cache().clear()
+    for folder in Path(settings.VAR_DIR).glob("cache-test-*"):
+        if not _process_alive(folder.name.removeprefix("cache-test-")):
+            shutil.rmtree(folder, ignore_errors=True)
+    shared_cache().clear()
+    yield
+    shutil.rmtree(settings.CACHES["pages"]["LOCATION"], ignore_errors=True)
 
 
 @pytest.fixture(autouse=True)
@@ -23,17 +136,43 @@ def _throttles_of_their_own(monkeypatch):
 
 
 @pytest.fixture
-def trainee(db):
-    """A trainee of no organization (tests/certificates has one of an organization)."""
-    from tests.factories import UserFactory
+def eager_celery():
+    """Run tasks in the test process when they are queued (on commit)."""
+    from lms.celery import app as celery_app
 
-    return UserFactory()
+    old = celery_app.conf.task_always_eager, celery_app.conf.task_eager_propagates
+    celery_app.conf.task_always_eager = True
+    celery_app.conf.task_eager_propagates = True
+    yield celery_app
+    celery_app.conf.task_always_eager, celery_app.conf.task_eager_propagates = old
+
+
+@pytest.fixture
+def locales(db):
+    """Wagtail's locales of both languages: {"en": Locale, "ar": Locale}."""
+    from wagtail.models import Locale
+
+    return {code: Locale.objects.get_or_create(language_code=code)[0] for code in ("en", "ar")}
+
+
+@pytest.fixture
+def organization(db):
+    return OrganizationFactory(name="Acme Media")
+
+
+@pytest.fixture
+def trainee(organization):
+    """A trainee of `organization` whose names are confirmed: one a certificate can be issued to."""
+    from django.utils import timezone
+
+    return UserFactory(
+        organization=organization, name_latin="Layla Haddad", name_arabic="ليلى حداد", names_confirmed_at=timezone.now()
+    )
 
 
 @pytest.fixture
 def other_trainee(db):
-    from tests.factories import UserFactory
-
+    """Another trainee: of no organization, names not confirmed yet."""
     return UserFactory()
 
 
@@ -112,6 +251,17 @@ def load_course_pages():
 
 
 @pytest.fixture
-def demo_course(tmp_path, load_course_pages):
+def demo_course(db):
+    """A live course of two modules of two lessons in Arabic and English, built straight in the
+    database (tests/courses/factories.py): {language: CoursePage}. Slugs and titles as in
+    `loaded_course`; lesson bodies are one paragraph."""
+    return build_course()
+
+
+@pytest.fixture
+def loaded_course(tmp_path, load_course_pages):
+    """The same course written in Markdown and loaded by the content loader (about 1.5 s):
+    {language: CoursePage}. For tests of the loader, of lesson bodies made from Markdown
+    (examples, checklists, internal links), and of revisions and content records."""
     courses, _report = load_course_pages(write_course_tree(tmp_path / "content"))
     return courses

@@ -1,10 +1,15 @@
-"""Test settings: fast hashing, locmem email, plain static storage; DATABASE_URL and
-CELERY_BROKER_URL from the environment still apply (CI runs on PostgreSQL and Redis)."""
+"""Test settings: fast hashing, locmem email, plain static storage, and a database and caches of
+the test run's own, whatever the environment says.
+
+DATABASE_URL picks the database server (CI runs on PostgreSQL), where pytest-django makes a
+test database of its own; CELERY_BROKER_URL still applies (Redis in CI; tasks go to a queue of
+the tests' own). CACHE_URL and PAGE_CACHE_URL are ignored: a test never reads or clears the
+developer's Redis. A test that needs Redis starts its own (tests/faults)."""
 
 import os
 
 from .base import *  # noqa: F403
-from .base import CACHES, STORAGES
+from .base import STORAGES
 
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -36,8 +41,16 @@ if CELERY_BROKER_URL.startswith("filesystem://"):  # noqa: F405
         "store_processed": False,
     }
 
-# The shared cache of tests lives in a folder of its own, emptied when a run starts
-# (tests/conftest.py): a new test database gives old ids to new users, and an entry left by an
-# earlier run must not answer for them. (With CACHE_URL, give the tests a Redis database of their own.)
-if CACHES["pages"]["BACKEND"] == "django.core.cache.backends.filebased.FileBasedCache":
-    CACHES = {**CACHES, "pages": {**CACHES["pages"], "LOCATION": str(VAR_DIR / "cache-test")}}  # noqa: F405
+# The caches of a test run are its own. "default" is per process; the shared "pages" cache is a
+# folder of this run (emptied when the run starts, removed when it ends: tests/conftest.py), since
+# a new test database gives old ids to new users and an entry left by an earlier run must not
+# answer for them. A worker or web server that a test starts gets the folder through
+# MASAR_TEST_CACHE, as it gets the database through DATABASE_URL.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "masar-test"},
+    "pages": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": os.environ.get("MASAR_TEST_CACHE", str(VAR_DIR / f"cache-test-{os.getpid()}")),  # noqa: F405
+    },
+}
+SESSION_ENGINE = "django.contrib.sessions.backends.db"  # base.py caches sessions when CACHE_URL is set

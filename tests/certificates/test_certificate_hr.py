@@ -13,7 +13,8 @@ from accounts.models import User
 from certificates.models import Certificate, Export
 from courses.models import Enrollment, LessonCompletion, LessonPage, ModulePage
 from quizzes.models import Attempt, Quiz
-from tests.certificates.factories import build_course, issued
+from tests.certificates.factories import issued
+from tests.courses.factories import build_course
 from tests.factories import HRFactory, OrganizationFactory, SupportFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

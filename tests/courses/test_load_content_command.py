@@ -44,6 +44,7 @@ def test_the_flagship_course_covers_the_article(lesson_files):
             assert figure in text
 
 
+@pytest.mark.slow
 def test_load_content_loads_everything_and_a_second_run_changes_nothing(capsys):
     call_command("load_content")
     first = capsys.readouterr().out
@@ -62,6 +63,7 @@ def test_load_content_loads_everything_and_a_second_run_changes_nothing(capsys):
     assert "0 created, 0 updated" in second
 
 
+@pytest.mark.slow
 def test_a_bad_file_writes_nothing(tmp_path, capsys):
     import shutil
 
@@ -79,6 +81,7 @@ def test_a_bad_file_writes_nothing(tmp_path, capsys):
     assert not LessonPage.objects.exists() and not Quiz.objects.exists() and not InterviewQuestion.objects.exists()
 
 
+@pytest.mark.slow
 def test_check_validates_without_writing(capsys):
     call_command("load_content", check=True)
     assert "valid" in capsys.readouterr().out

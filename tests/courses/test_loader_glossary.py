@@ -148,6 +148,7 @@ def test_check_prints_warnings_and_still_succeeds(tree, capsys):
     assert "valid; 1 glossary warning(s)." in out
 
 
+@pytest.mark.slow
 def test_the_shipped_content_has_no_glossary_warning():
     problems = Problems()
     found = [str(w) for w in glossary.check(CONTENT, problems)]

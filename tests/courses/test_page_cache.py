@@ -11,8 +11,8 @@ from wagtail.models import Page, PageViewRestriction
 
 from courses import page_cache, selectors, services
 from courses.models import Enrollment, LessonPage
-from tests.certificates.factories import build_course
 from tests.conftest import write_course_tree
+from tests.courses.factories import build_course
 from tests.factories import UserFactory
 from tests.security.world import ensure_page_root
 

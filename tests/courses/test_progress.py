@@ -88,6 +88,7 @@ def _queries(client, url) -> int:
     return len(ctx.captured_queries)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("kind", ["course", "lesson", "module"])
 def test_query_counts_do_not_grow_with_the_course(
     client, tmp_path, load_course_pages, kind, django_assert_max_num_queries
@@ -146,7 +147,7 @@ def test_overdue_policy_reviews_are_listed_for_editors(client, demo_course, djan
     assert "Last reviewed on" in lesson_page.text
 
 
-def test_search_finds_lessons_in_the_active_language_only(client, demo_course):
+def test_search_finds_lessons_in_the_active_language_only(client, loaded_course):
     response = client.get("/ar/learn/search/", {"q": "تمهيدية"})
     assert response.status_code == 200 and "Lesson 1.1 ar" in response.text
     english = client.get("/en/learn/search/", {"q": "تمهيدية"})

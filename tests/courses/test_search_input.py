@@ -24,7 +24,7 @@ def test_a_search_with_an_unbalanced_quote_or_an_operator_answers_200(client, de
         assert not [record for record in caplog.records if record.levelno >= logging.ERROR], typed
 
 
-def test_words_around_the_syntax_are_still_found(client, demo_course):
+def test_words_around_the_syntax_are_still_found(client, loaded_course):
     response = client.get("/en/learn/search/", {"q": '"Lesson 1.1'})
     assert response.status_code == 200 and "Lesson 1.1 en" in response.text
     arabic = client.get("/ar/learn/search/", {"q": '(تمهيدية"'})

@@ -10,7 +10,6 @@ set (CI: Redis), the worker listens on a queue of its own, so other tests are no
 
 import contextlib
 import os
-import shutil
 import signal
 import socket
 import subprocess
@@ -24,6 +23,8 @@ from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 import pytest
+
+from tests.conftest import CHROMIUM_MISSING, chromium
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent  # .venv/bin: gunicorn and celery live beside the python running pytest
@@ -354,13 +355,9 @@ def _redis_forget(url: str, queue: str):
 
 
 def chromium_path() -> str:
-    path = shutil.which("chromium") or "/usr/bin/chromium"
-    if not os.access(path, os.X_OK):
-        pytest.fail(
-            "The browser tests need Debian's `chromium` package, and it is not installed. "
-            "Run `make test` as root (scripts/system-deps.sh installs it) or `sudo apt-get install chromium`.",
-            pytrace=False,
-        )
+    path = chromium()
+    if path is None:  # on CI only: elsewhere these tests skip (tests/conftest.py)
+        pytest.fail(f"The browser tests need chromium. {CHROMIUM_MISSING}", pytrace=False)
     return path
 
 

@@ -2,12 +2,6 @@ import pytest
 from django.utils import translation
 
 from tests.factories import HRFactory
-from tests.interviews.factories import locale
-
-
-@pytest.fixture
-def locales(db):
-    return {"en": locale("en"), "ar": locale("ar")}
 
 
 @pytest.fixture

@@ -2,17 +2,12 @@ import uuid
 
 import pytest
 from django.contrib.auth.models import Permission
-from wagtail.models import Locale, Page
+from wagtail.models import Page
 
 from courses.models import CoursePage, HomePage, LessonPage, ModulePage
 from quizzes.models import Quiz
 from tests.factories import UserFactory
 from tests.quizzes.factories import question_add
-
-
-@pytest.fixture
-def locales(db):
-    return {code: Locale.objects.get_or_create(language_code=code)[0] for code in ("en", "ar")}
 
 
 @pytest.fixture

@@ -2,8 +2,6 @@
 Playwright) opens Masar's pages and the Wagtail admin served by a live server, and reports
 no violation of the policy and no script error."""
 
-import shutil
-
 import pytest
 from django.conf import settings
 from django.test import Client
@@ -11,9 +9,10 @@ from django.urls import reverse
 
 from interviews.models import InterviewQuestion
 from quizzes.models import Quiz, SingleChoiceQuestion
+from tests.conftest import CHROMIUM_MISSING, chromium
 from tests.security.world import World
 
-pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.slow, pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def session_cookie(user) -> str:
@@ -30,8 +29,8 @@ def problems_on(live_server, visits: list[tuple[object, list[str]]]) -> dict[str
     from playwright.sync_api import sync_playwright
 
     visits = [(session_cookie(user), urls) for user, urls in visits]
-    executable = shutil.which("chromium") or shutil.which("chromium-browser")
-    assert executable, "Debian's chromium package is needed on the PATH (see scripts/system-deps.sh)"
+    executable = chromium()
+    assert executable, CHROMIUM_MISSING  # on CI only: elsewhere this test skips (tests/conftest.py)
     found = {}
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=executable, args=["--no-sandbox"])
@@ -68,7 +67,7 @@ def _visit(context, url: str) -> list[str]:
     return messages
 
 
-def test_the_wagtail_admin_runs_under_the_policy(live_server, request):
+def test_the_wagtail_admin_runs_under_the_policy(live_server, small_loaded_course, request):
     world = World(request)
     world.quiz  # noqa: B018
     world.drill_bank  # noqa: B018
@@ -85,7 +84,7 @@ def test_the_wagtail_admin_runs_under_the_policy(live_server, request):
     assert problems_on(live_server, [(world.superuser, urls)]) == {}
 
 
-def test_masar_pages_run_under_the_policy(live_server, request):
+def test_masar_pages_run_under_the_policy(live_server, small_loaded_course, request):
     world = World(request)
     urls = [
         world.course.url,

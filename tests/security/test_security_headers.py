@@ -126,7 +126,7 @@ def test_cookies_are_secure(production, small_course):
     assert session["samesite"] == "Lax"
 
 
-def test_the_admins_work_under_the_policy(production, request):
+def test_the_admins_work_under_the_policy(production, small_loaded_course, request):
     """The Wagtail admin (dashboard, a page edit view, snippet edit views with inline panels)
     and the Django admin load, and only they may run inline scripts."""
     world = World(request)
@@ -169,7 +169,7 @@ def test_our_templates_have_no_inline_scripts_or_handlers():
     assert not found, found
 
 
-def test_rendered_pages_run_no_inline_script(request):
+def test_rendered_pages_run_no_inline_script(small_loaded_course, request):
     world = World(request)
     pages = {
         "trainee": [

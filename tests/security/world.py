@@ -17,7 +17,8 @@ from courses.models import LessonPage
 from interviews import services as drill_services
 from quizzes import services as quiz_services
 from quizzes.models import Quiz, Response
-from tests.certificates.factories import build_course, issued
+from tests.certificates.factories import issued
+from tests.courses.factories import build_course
 from tests.factories import EditorFactory, HRFactory, OrganizationFactory, SupportFactory, UserFactory
 from tests.interviews.factories import make_question
 from tests.quizzes.factories import question_add
@@ -134,8 +135,10 @@ class World:
 
     @cached_property
     def courses(self):
-        """A live course in Arabic and English under the site's home pages."""
-        return self.request.getfixturevalue("small_course")
+        """A live course in Arabic and English under the site's home pages: `small_loaded_course`
+        for a test that asks for it, else `small_course` (tests/security/conftest.py)."""
+        loaded = "small_loaded_course" in self.request.fixturenames
+        return self.request.getfixturevalue("small_loaded_course" if loaded else "small_course")
 
     @cached_property
     def course(self):
