@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 export DJANGO_SETTINGS_MODULE ?= lms.settings.dev
 
-.PHONY: run test test-fast setup venv system-deps test-deps lint messages
+.PHONY: run test test-fast setup venv system-deps test-deps check-deps check-test-deps lint messages
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -32,18 +32,24 @@ setup: system-deps venv
 run: setup
 	@PORT=$(PORT) bash scripts/run.sh
 
+# The translations the tests read, compiled when their catalogue changed.
+MO_FILES := $(patsubst %.po,%.mo,$(shell find . -path ./.venv -prune -o -path '*/LC_MESSAGES/*.po' -print))
+%.mo: %.po
+	msgfmt --check-format -o $@ $<
+
 # The tests install nothing: they say what is missing (`make test-deps` installs it).
-test: venv
+check-test-deps:
 	@bash scripts/system-deps.sh --check test
-	$(PY) manage.py compilemessages --ignore=.venv -v0
+check-deps:
+	@bash scripts/system-deps.sh --check
+
+test: check-test-deps venv $(MO_FILES)
 	DJANGO_SETTINGS_MODULE=lms.settings.test $(VENV)/bin/pytest $(PYTEST_ARGS)
 
 # No browser, worker, fault or slow test, on two processes (pytest-xdist): each has its own
 # test database and shared cache (lms/settings/test.py).
 FAST_TESTS := not e2e and not worker and not faults and not slow
-test-fast: venv
-	@bash scripts/system-deps.sh --check
-	$(PY) manage.py compilemessages --ignore=.venv -v0
+test-fast: check-deps venv $(MO_FILES)
 	DJANGO_SETTINGS_MODULE=lms.settings.test $(VENV)/bin/pytest -m "$(FAST_TESTS)" -n 2 $(PYTEST_ARGS)
 
 lint: venv

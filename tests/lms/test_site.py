@@ -58,6 +58,7 @@ def test_makemigrations_is_clean():
     call_command("makemigrations", "--check", "--dry-run", verbosity=0)
 
 
+@pytest.mark.slow
 def test_deploy_checks_pass_with_production_settings():
     env = {
         "PATH": "/usr/bin:/bin",
