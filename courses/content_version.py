@@ -12,11 +12,11 @@ never served after the commit. A token is random, not a counter, so the version 
 transaction that rolled back never comes back. A request reads the version once, when it first
 uses the page cache: on SQLite with one primary-key query, on PostgreSQL from the listener below.
 
-On PostgreSQL the triggers also NOTIFY the new token once the transaction commits, and one
-thread per process LISTENs (`_Listener`): a request outside a transaction then knows the version
+On PostgreSQL the triggers also NOTIFY the new token once the transaction commits, and each
+process hears it (lms/notifications.py): a request outside a transaction then knows the version
 without a query. Inside a transaction (commands, tests, a view that writes) the version is read
 from the database, which also shows the transaction's own changes; so is it while the listener
-is not connected. The listener checks its connection every few seconds. Content saved by this
+is not connected. Content saved by this
 process (save() and Wagtail's signals) makes the next read ask the database, so the process that
 published sees its change at once, before its own notification arrives.
 
@@ -25,20 +25,15 @@ post_migrate), so a new page model gets its triggers with the migration that cre
 table is not a Django model, and flushing a test database keeps it.
 """
 
-import logging
-import os
 import threading
-import time
 
 from django.apps import apps
-from django.conf import settings
 from django.db import connections
 
-logger = logging.getLogger("masar.content_version")
+from lms import notifications
 
 TABLE = "masar_content_version"
 CHANNEL = "masar_content_version"
-CHECK_SECONDS = 5  # the listener's health check
 _NEW_TOKEN = {"sqlite": "lower(hex(randomblob(16)))", "postgresql": "md5(random()::text || clock_timestamp()::text)"}
 
 
@@ -113,10 +108,8 @@ def read(using: str = "default") -> str:
     if connection.vendor == "postgresql" and not connection.in_atomic_block:
         if _local_changes.seen:
             _local_changes.seen = False  # this once from the database: our own change shows at once
-        else:
-            token = _listener.token()
-            if token is not None:
-                return token
+        elif notifications.listening(using) and _Token.value is not None:
+            return _Token.value
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT token FROM {TABLE} WHERE id = 1")
         row = cursor.fetchone()
@@ -147,45 +140,23 @@ def changed_here(**kwargs) -> None:
     _local_changes.seen = True
 
 
-class _Listener:
-    """The version as PostgreSQL's notifications tell it, kept by one thread per process."""
+class _Token:
+    """The version as the database's notifications tell it (lms/notifications.py)."""
 
-    def __init__(self):
-        self._token = None
-        self._pid = None
-        self._lock = threading.Lock()
+    value: str | None = None
 
-    def token(self) -> str | None:
-        """Return the version, or None while not listening (the caller asks the database)."""
-        if not getattr(settings, "MASAR_CONTENT_VERSION_LISTEN", True):
-            return None
-        if self._pid != os.getpid():  # first use in this process (gunicorn forks its workers)
-            with self._lock:
-                if self._pid != os.getpid():
-                    self._pid, self._token = os.getpid(), None
-                    threading.Thread(target=self._run, args=(self._pid,), daemon=True, name=CHANNEL).start()
-        return self._token
+    @classmethod
+    def read(cls, conn) -> None:
+        row = conn.execute(f"SELECT token FROM {TABLE} WHERE id = 1").fetchone()
+        cls.value = row[0] if row else "none"
 
-    def _run(self, pid: int) -> None:
-        import psycopg
+    @classmethod
+    def heard(cls, payload: str) -> None:
+        cls.value = payload
 
-        params = connections["default"].get_connection_params()
-        keep = {"dbname", "user", "password", "host", "port", "sslmode", "sslrootcert", "sslcert", "sslkey", "options"}
-        params = {key: value for key, value in params.items() if key in keep and value}
-        while self._pid == pid:
-            try:
-                with psycopg.connect(**params, autocommit=True) as conn:
-                    conn.execute(f"LISTEN {CHANNEL}")
-                    while self._pid == pid:
-                        # Read after LISTEN: a change from now on arrives as a notification.
-                        row = conn.execute(f"SELECT token FROM {TABLE} WHERE id = 1").fetchone()
-                        self._token = row[0] if row else "none"
-                        for notify in conn.notifies(timeout=CHECK_SECONDS):
-                            self._token = notify.payload
-            except Exception:  # a lost connection: requests ask the database until it is back
-                logger.warning("content version listener disconnected; reconnecting", exc_info=True)
-            self._token = None
-            time.sleep(1)
+    @classmethod
+    def forget(cls) -> None:
+        cls.value = None
 
 
-_listener = _Listener()
+notifications.subscribe(CHANNEL, on_connect=_Token.read, on_message=_Token.heard, on_disconnect=_Token.forget)

@@ -151,3 +151,36 @@ def test_an_entry_written_during_the_request_is_not_read_from_the_fetch(demo_cou
     cache.shared_delete(key)
     assert cache.shared_get(key) is None
     cache.request_finished()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_on_postgresql_a_change_committed_elsewhere_signs_the_user_out_without_a_query_per_request(client):
+    """Each process keeps its signed-in users' rows and drops one when the database says it
+    changed (accounts/backends.py): no user query per request, and still never stale."""
+    import time
+
+    import psycopg
+
+    from accounts import backends
+    from lms import notifications
+
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL's LISTEN/NOTIFY; SQLite reads the user on every request")
+    backends.install()  # a flushed test database keeps its triggers; make sure they exist
+    deadline = time.monotonic() + 10
+    while not notifications.listening() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    user = UserFactory()
+    client.force_login(user)
+    assert client.get("/en/certificates/").status_code == 200
+    assert user_queries(client, "/en/certificates/") == 0  # the row is known to this process
+    params = {
+        k: v
+        for k, v in connection.get_connection_params().items()
+        if k in {"dbname", "user", "password", "host", "port"} and v
+    }
+    with psycopg.connect(**params, autocommit=True) as other:  # another process's write
+        other.execute(f"UPDATE {User._meta.db_table} SET is_active = false WHERE id = %s", [user.pk])
+    while backends._known._rows.get(user.pk) and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert not signed_in(client)
