@@ -35,6 +35,14 @@ class HRFactory(UserFactory):
     organization = factory.SubFactory(OrganizationFactory)
 
 
+def _join_group(user, group_name: str, codename: str) -> None:
+    from django.contrib.auth.models import Group, Permission
+
+    group, _ = Group.objects.get_or_create(name=group_name)
+    group.permissions.add(Permission.objects.get(codename=codename))
+    user.groups.add(group)
+
+
 class SupportFactory(UserFactory):
     """Staff in a support group: may see the certificates and exports of every organization."""
 
@@ -42,12 +50,8 @@ class SupportFactory(UserFactory):
 
     @factory.post_generation
     def _support(obj, create, extracted, **kwargs):
-        from django.contrib.auth.models import Group, Permission
-
         if create:
-            group, _ = Group.objects.get_or_create(name="Support")
-            group.permissions.add(Permission.objects.get(codename="view_every_organization"))
-            obj.groups.add(group)
+            _join_group(obj, "Support", "view_every_organization")
 
 
 class EditorFactory(UserFactory):
@@ -58,9 +62,5 @@ class EditorFactory(UserFactory):
 
     @factory.post_generation
     def _editor(obj, create, extracted, **kwargs):
-        from django.contrib.auth.models import Group, Permission
-
         if create:
-            group, _ = Group.objects.get_or_create(name="Editors")
-            group.permissions.add(Permission.objects.get(codename="mark_response"))
-            obj.groups.add(group)
+            _join_group(obj, "Editors", "mark_response")
