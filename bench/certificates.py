@@ -248,7 +248,7 @@ def main() -> None:
         from weasyprint import __version__ as weasyprint_version
 
         from accounts.models import Organization
-        from tests.certificates.factories import build_course
+        from tests.courses.factories import build_course
 
         subset = "harfbuzz" if _has_hb_subset() else "fontTools (install libharfbuzz-subset0 for speed)"
         print(f"WeasyPrint {weasyprint_version}, font subsetting with {subset}")

@@ -56,7 +56,8 @@ def build(size: str, spec: dict) -> dict:
     from interviews.models import Card, InterviewQuestion
     from quizzes import services as quiz_services
     from quizzes.models import Quiz
-    from tests.certificates.factories import build_course, issued
+    from tests.certificates.factories import issued
+    from tests.courses.factories import build_course
     from tests.factories import UserFactory
     from tests.interviews.factories import make_bank
     from tests.quizzes.factories import question_add, right_values

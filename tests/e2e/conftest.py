@@ -209,6 +209,9 @@ def live_stack(tmp_path_factory):
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "MASAR_", "PYTEST_"))}
     env.update(
         DJANGO_SETTINGS_MODULE="lms.settings.dev",
+        # DEBUG on, as `make run` had it when these tests were written: unhashed static URLs, so
+        # collectstatic below may skip the minute of hashing and compression.
+        DEBUG="1",
         MASAR_VAR_DIR=str(var),
         MEDIA_ROOT=str(var / "media"),
         PRIVATE_MEDIA_ROOT=str(var / "private"),
@@ -292,8 +295,8 @@ def live_stack(tmp_path_factory):
     _teardowns.append(teardown)
     try:
         # Static files do not touch the database: collect them while the database is prepared.
-        # The dev settings run with DEBUG on (unhashed URLs, WhiteNoise also reads the finders),
-        # so the copy is enough; the hashing and compression would cost a minute for nothing.
+        # With DEBUG on (unhashed URLs, WhiteNoise also reads the finders) the copy is enough;
+        # the hashing and compression would cost a minute for nothing.
         collect = subprocess.Popen(
             [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0", "--no-post-process"],
             cwd=ROOT,
