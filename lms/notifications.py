@@ -40,7 +40,7 @@ class Subscription:
 
 
 _subscriptions: dict[str, Subscription] = {}
-_state = {"pid": None, "listening": False}
+_state = {"pid": None, "listening": False, "thread": None}
 _lock = threading.Lock()
 
 
@@ -59,7 +59,9 @@ def listening(using: str = "default") -> bool:
                 _state.update(pid=os.getpid(), listening=False)
                 for subscription in _subscriptions.values():
                     subscription.on_disconnect()
-                threading.Thread(target=_run, args=(os.getpid(),), daemon=True, name="masar-notifications").start()
+                thread = threading.Thread(target=_run, args=(os.getpid(),), daemon=True, name="masar-notifications")
+                _state["thread"] = thread
+                thread.start()
     return _state["listening"]
 
 
@@ -87,8 +89,19 @@ def _run(pid: int) -> None:
                         if subscription is not None:
                             subscription.on_message(notify.payload)
         except Exception:  # a lost connection: callers read the database until it is back
-            logger.warning("database notifications: disconnected; reconnecting", exc_info=True)
+            if _state["pid"] == pid:
+                logger.warning("database notifications: disconnected; reconnecting", exc_info=True)
         _state["listening"] = False
         for subscription in _subscriptions.values():
             subscription.on_disconnect()
         time.sleep(1)
+
+
+def stop() -> None:
+    """Stop this process's listener; its connection closes within CHECK_SECONDS (before a test
+    database is dropped, say)."""
+    thread, _state["pid"], _state["listening"] = _state["thread"], None, False
+    for subscription in _subscriptions.values():
+        subscription.on_disconnect()
+    if thread is not None and thread.is_alive() and thread is not threading.current_thread():
+        thread.join(CHECK_SECONDS + 2)

@@ -96,6 +96,9 @@ def django_db_setup(django_db_setup, django_db_keepdb, django_db_blocker):
             stale.unlink(missing_ok=True)
         os.replace(partial, template)
     yield
+    from lms import notifications
+
+    notifications.stop()  # its connection would keep PostgreSQL from dropping the test database
 
 
 def _process_alive(pid: str) -> bool:

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pypdf
 import pytest
+import yaml
 from django.conf import settings
 from django.core.management import call_command
 from django.utils import timezone
@@ -199,21 +200,18 @@ def marked_up_content(tmp_path):
     lesson.write_text(text, encoding="utf-8")
     course = root / "en/courses/demo-course/course.md"
     course.write_text(course.read_text(encoding="utf-8").replace("summary: S en", f'summary: "S {quoted}"'))
+    # The shipped quiz and interview files, with markup in their texts (edited as data, so that
+    # rewording the shipped content never breaks this test).
     quiz = root / "en/quizzes/seo-quiz.yaml"
-    text = quiz.read_text(encoding="utf-8")
-    text = text.replace('title: "Quiz: SEO', f'title: "{quoted} Quiz: SEO', 1)
-    for line in (
-        "text: In what order does a search engine usually handle a web page?",
-        "text: It ranks the page, then crawls it, then indexes it",
-    ):
-        text = text.replace(line, line.replace("text: ", f'text: "{quoted} ') + '"', 1)
-    quiz.write_text(text, encoding="utf-8")
+    data = yaml.safe_load(quiz.read_text(encoding="utf-8"))
+    data["title"] = f"{XSS} {data['title']}"
+    data["questions"][0]["text"] = f"{XSS} {data['questions'][0]['text']}"
+    data["questions"][0]["choices"][0]["text"] = f"{XSS} {data['questions'][0]['choices'][0]['text']}"
+    quiz.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
     interviews = root / "en/interviews/seo.yaml"
-    text = interviews.read_text(encoding="utf-8")
-    text = text.replace("prompt: Why should", f'prompt: "{quoted} Why should', 1).replace(
-        "optimisation (SEO)?", 'optimisation (SEO)?"', 1
-    )
-    interviews.write_text(text, encoding="utf-8")
+    data = yaml.safe_load(interviews.read_text(encoding="utf-8"))
+    data["questions"][0]["prompt"] = f"{XSS} {data['questions'][0]['prompt']}"
+    interviews.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
     call_command("load_content", root=root)
     return root
 
