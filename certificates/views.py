@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, JsonResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -210,6 +211,14 @@ def _filter_form(request) -> DashboardFilterForm:
     return form
 
 
+def _back_to_fix_the_filters(request, data):
+    """Back to the dashboard, which shows what is wrong with the filters (nothing is exported)."""
+    messages.error(request, _("Correct the filters first: nothing was exported."))
+    query = data.copy()
+    query.pop("csrfmiddlewaretoken", None)
+    return redirect(f"{reverse('hr:dashboard')}?{query.urlencode()}")
+
+
 @hr_required
 def dashboard(request):
     form = _filter_form(request)
@@ -241,6 +250,8 @@ class _Echo:
 def dashboard_csv(request):
     """The filtered dashboard as CSV: UTF-8 with a byte order mark, so Excel shows Arabic right."""
     form = _filter_form(request)
+    if form.errors:  # never an unfiltered file for filters the trainer did not mean
+        return _back_to_fix_the_filters(request, request.GET)
     language = translation.get_language()
     enrollments = selectors.with_relations(
         selectors.hr_enrollments(organization_id=request.user.organization_id, filters=form.filters())
@@ -308,7 +319,8 @@ def export_create(request):
     form = DashboardFilterForm(
         request.POST, course_choices=selectors.course_choices(language=translation.get_language())
     )
-    form.is_valid()
+    if not form.is_valid():
+        return _back_to_fix_the_filters(request, request.POST)
     export = services.export_create(user=request.user, filters=form.filters().to_json())
     messages.success(request, _("The ZIP file is being prepared."))
     return redirect("hr:export", pk=export.pk)

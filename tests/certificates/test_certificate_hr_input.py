@@ -25,12 +25,26 @@ def test_a_date_off_the_calendar_is_a_form_error_not_a_500(client, organization,
     issued(trainee, course)
     client.force_login(HRFactory(organization=organization))
     client.raise_request_exception = False
-    response = client.get(url, dates)
+    response = client.get(url, dates, follow=True)
     assert response.status_code == 200
-    if url == "/en/hr/":
+    if url.endswith(".csv"):  # no unfiltered file: back to the dashboard, which says what is wrong
+        assert response.redirect_chain[0][0].startswith("/en/hr/?")
+        assert "Correct the filters first: nothing was exported." in response.text
+        assert "Enter a date between 2000-01-01 and 2099-12-31." in response.text
+    else:
         assert "Enter a date between 2000-01-01 and 2099-12-31." in response.text
         # The bad filter is ignored: the chart ends this week and the trainee is still listed.
         assert len(response.context["weeks"]) == 12 and len(response.context["rows"]) == 1
+
+
+def test_a_zip_export_with_a_bad_date_is_refused_with_the_filters_kept(client, organization):
+    from certificates.models import Export
+
+    client.force_login(HRFactory(organization=organization))
+    response = client.post("/en/hr/exports/", {"date_to": "0001-01-01", "q": "Layla"}, follow=True)
+    assert not Export.objects.exists()
+    assert "Correct the filters first: nothing was exported." in response.text
+    assert response.redirect_chain[0][0] == "/en/hr/?date_to=0001-01-01&q=Layla"
 
 
 def test_the_date_error_is_in_arabic_on_the_arabic_dashboard(client, organization):
