@@ -58,6 +58,14 @@ def date_in_range(value: datetime.date) -> None:
         )
 
 
+class SearchField(forms.CharField):
+    """A search box: a NUL character (no keyboard types one, PostgreSQL refuses it) is dropped,
+    not an error that would refuse the CSV or the ZIP."""
+
+    def to_python(self, value):
+        return super().to_python(value).replace("\x00", "")
+
+
 class DashboardFilterForm(forms.Form):
     course = forms.ChoiceField(label=_("Course"), required=False)
     status = forms.ChoiceField(
@@ -85,7 +93,7 @@ class DashboardFilterForm(forms.Form):
         validators=[date_in_range],
         widget=forms.DateInput(attrs={"type": "date", "min": FIRST_DATE.isoformat(), "max": LAST_DATE.isoformat()}),
     )
-    q = forms.CharField(
+    q = SearchField(
         label=_("Name"),
         required=False,
         max_length=100,
