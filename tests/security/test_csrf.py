@@ -79,7 +79,12 @@ FORMS = [
     Form("hr:export_create", "/en/hr/exports/", "hr_same_org"),
     # The admins: Django's CSRF middleware guards them too.
     Form("wagtailadmin_login", "/admin/login/", "anonymous", {"username": "x", "password": "y"}),
-    Form("wagtailadmin_pages:edit", "{lesson_edit_url}", "superuser", {"title": "Changed", "body-count": "0", "sources-count": "0"}),
+    Form(
+        "wagtailadmin_pages:edit",
+        "{lesson_edit_url}",
+        "superuser",
+        {"title": "Changed", "body-count": "0", "sources-count": "0"},
+    ),
     Form("wagtailsnippets_quizzes_singlechoicequestion:edit", "{question_edit_url}", "superuser", {"text": "Changed"}),
     Form("admin:login", "/django-admin/login/", "anonymous", {"username": "x", "password": "y"}),
 ]
