@@ -56,6 +56,26 @@ def _too_many_marks():
     )
 
 
+def _check_characters(text: str, *, bases: str, separators: set, message, code: str) -> None:
+    """Refuse invisible characters and anything but a base character (its Unicode category's
+    first letter in `bases`), marks on a base (at most MARKS_PER_LETTER in a row) and `separators`."""
+    on_base, marks = False, 0
+    for char in text:
+        category = unicodedata.category(char)
+        if ord(char) in INVISIBLE:
+            _refuse(message, char, code)
+        elif category[0] in bases:
+            on_base, marks = True, 0
+        elif category[0] == "M" and on_base:
+            marks += 1
+            if marks > MARKS_PER_LETTER:
+                _too_many_marks()
+        elif char in separators:
+            on_base, marks = False, 0
+        else:
+            _refuse(message, char, code)
+
+
 def clean_person_name(value: str) -> str:
     """Return `value` as a name (NFC, single spaces, trimmed); raise ValidationError unless it is
     letters of any script with at most MARKS_PER_LETTER marks each, spaces, hyphens, apostrophes and dots."""
@@ -64,21 +84,7 @@ def clean_person_name(value: str) -> str:
         "A name may contain only letters (of any alphabet), spaces, hyphens (-), apostrophes (') and dots (.): "
         "%(character)s is not allowed."
     )
-    on_letter, marks = False, 0
-    for char in text:
-        category = unicodedata.category(char)
-        if ord(char) in INVISIBLE:
-            _refuse(message, char, "name_character")
-        elif category[0] == "L":
-            on_letter, marks = True, 0
-        elif category[0] == "M" and on_letter:
-            marks += 1
-            if marks > MARKS_PER_LETTER:
-                _too_many_marks()
-        elif char == " " or char in NAME_PUNCTUATION:
-            on_letter, marks = False, 0
-        else:
-            _refuse(message, char, "name_character")
+    _check_characters(text, bases="L", separators={" ", *NAME_PUNCTUATION}, message=message, code="name_character")
     return text
 
 
@@ -133,19 +139,5 @@ def clean_public_text(value: str) -> str:
         "The text may contain letters, digits, punctuation, symbols, spaces and line breaks: "
         "%(character)s is not allowed."
     )
-    on_base, marks = False, 0
-    for char in text:
-        category = unicodedata.category(char)
-        if ord(char) in INVISIBLE:
-            _refuse(message, char, "text_character")
-        elif category[0] in "LNPS":
-            on_base, marks = True, 0
-        elif category[0] == "M" and on_base:
-            marks += 1
-            if marks > MARKS_PER_LETTER:
-                _too_many_marks()
-        elif char in " \n":
-            on_base, marks = False, 0
-        else:
-            _refuse(message, char, "text_character")
+    _check_characters(text, bases="LNPS", separators={" ", "\n"}, message=message, code="text_character")
     return text
