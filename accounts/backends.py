@@ -7,12 +7,12 @@ whatever wrote them (a save, `QuerySet.update()`, Wagtail's bulk actions, raw SQ
   (one primary-key query).
 - On PostgreSQL, each process keeps the rows of its signed-in users as plain values
   (`_KnownUsers`), and a trigger on the user table NOTIFYs the id of every row updated or
-  deleted once the writer commits (lms/notifications.py): the process drops that row, so the
+  deleted once the writer commits (core/notifications.py): the process drops that row, so the
   next request reads it again. A row read while a notification for it arrived is not kept; while
   the listener is not connected, nothing is kept and every request reads the database.
 
 The user's own entries in the shared cache (a trainee's progress) are fetched in one round trip as
-soon as the user is known (lms/cache.py)."""
+soon as the user is known (core/cache.py)."""
 
 import threading
 import time
@@ -22,7 +22,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 from django.db import connections, transaction
 
-from lms import cache, notifications
+from core import cache, notifications
 
 CHANNEL = "masar_user"
 KEEP = 10_000  # users per process
@@ -66,7 +66,7 @@ class _KnownUsers:
                 self._changed.clear()
                 self._all_changed = time.monotonic()
 
-    # lms.notifications handlers
+    # core.notifications handlers
 
     def connected(self, conn) -> None:
         with self._lock:

@@ -18,7 +18,7 @@ from django.utils import translation
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher
 
-from lms.i18n import format_date, localize_digits
+from core.i18n import format_date, localize_digits
 
 LANGUAGES = ("ar", "en")
 

@@ -18,7 +18,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from lms.i18n import format_date
+from core.i18n import format_date
 
 from . import pdf, selectors, services, spreadsheet
 from .forms import DashboardFilterForm, NamesConfirmForm, RevokeForm, VerifyForm

@@ -13,7 +13,7 @@ transaction that rolled back never comes back. A request reads the version once,
 uses the page cache: on SQLite with one primary-key query, on PostgreSQL from the listener below.
 
 On PostgreSQL the triggers also NOTIFY the new token once the transaction commits, and each
-process hears it (lms/notifications.py): a request outside a transaction then knows the version
+process hears it (core/notifications.py): a request outside a transaction then knows the version
 without a query. Inside a transaction (commands, tests, a view that writes) the version is read
 from the database, which also shows the transaction's own changes; so is it while the listener
 is not connected. Content saved by this
@@ -30,7 +30,7 @@ import threading
 from django.apps import apps
 from django.db import connections
 
-from lms import notifications
+from core import notifications
 
 TABLE = "masar_content_version"
 CHANNEL = "masar_content_version"
@@ -141,7 +141,7 @@ def changed_here(**kwargs) -> None:
 
 
 class _Token:
-    """The version as the database's notifications tell it (lms/notifications.py)."""
+    """The version as the database's notifications tell it (core/notifications.py)."""
 
     value: str | None = None
 

@@ -3,7 +3,7 @@
 Wagtail finds a page from its URL one level at a time and reads the site, the locale and
 the view restrictions on every request: about ten queries before a lesson is even
 rendered. Course content changes rarely (an editor publishes), trainees read it all day.
-So this module keeps, in the cache shared by every process (lms/cache.py):
+So this module keeps, in the cache shared by every process (core/cache.py):
 
 - the route of each URL (the site and the specific page), see `courses.views.serve`;
 - the structure of each course (its modules with their quizzes, and its lessons);
@@ -32,10 +32,10 @@ from django.contrib.messages.storage.cookie import CookieStorage
 from django.db import transaction
 from django.http import HttpResponse
 
-from lms import cache as lms_cache
-from lms.cache import shared_cache as _cache
-from lms.cache import shared_key as _key
-from lms.cache import shared_timeout as _timeout
+from core import cache as lms_cache
+from core.cache import shared_cache as _cache
+from core.cache import shared_key as _key
+from core.cache import shared_timeout as _timeout
 
 from . import content_version
 
@@ -153,7 +153,7 @@ def progress_remember(user, compute: Callable):
     # An id comes back after a rollback (tests) or a restored backup: the entry carries the
     # user's join time, and an entry of another user of the same id is a miss.
     key = _key(_progress_name(user.pk))
-    entry = lms_cache.shared_get(key)  # fetched with the signed-in user (lms/cache.py)
+    entry = lms_cache.shared_get(key)  # fetched with the signed-in user (core/cache.py)
     if entry is not None and entry[0] == user.date_joined:
         return entry[1]
     value = compute()

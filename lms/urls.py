@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
-from django.urls import include, path, re_path, register_converter
+from django.urls import include, path, re_path
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
@@ -9,10 +9,6 @@ from wagtail.documents import urls as wagtaildocs_urls
 from courses import views as courses_views
 
 from . import views
-from .converters import DatabaseIdConverter
-
-# `<id:pk>` in every app's URLs: a number too large for an id column is a 404, not a 500.
-register_converter(DatabaseIdConverter, "id")
 
 handler400 = "lms.views.bad_request"
 handler403 = "lms.views.permission_denied"

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from lms.converters import database_id_valid
+from core.converters import database_id_valid
 
 from . import selectors, services
 from .forms import MarkForm
@@ -37,7 +37,7 @@ def _posted_answers(post) -> dict[int, list[str]]:
         except ValueError:
             question_id = 0
         # Ids the database cannot hold (SQLite raises OverflowError past 64 bits) are simply unknown;
-        # the same bound as `<id:...>` in the URLs (lms/converters.py), here a 400 on a posted form.
+        # the same bound as `<id:...>` in the URLs (core/converters.py), here a 400 on a posted form.
         if not database_id_valid(question_id):
             raise QuizError(_("This question is not part of this attempt."), status=400)
         answers[question_id] = post.getlist(f"q-{question_id}")

@@ -96,7 +96,7 @@ def django_db_setup(django_db_setup, django_db_keepdb, django_db_blocker):
             stale.unlink(missing_ok=True)
         os.replace(partial, template)
     yield
-    from lms import notifications
+    from core import notifications
 
     notifications.stop()  # its connection would keep PostgreSQL from dropping the test database
 
@@ -119,7 +119,7 @@ def _empty_shared_cache():
 
     from django.conf import settings
 
-    from lms.cache import shared_cache
+    from core.cache import shared_cache
 
     for folder in Path(settings.VAR_DIR).glob("cache-test-*"):
         if not _process_alive(folder.name.removeprefix("cache-test-")):

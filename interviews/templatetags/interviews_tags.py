@@ -1,6 +1,6 @@
 from django import template
 
-from lms.i18n import localize_digits
+from core.i18n import localize_digits
 
 register = template.Library()
 

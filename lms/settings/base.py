@@ -23,6 +23,7 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 SITE_URL = env.str("SITE_URL", default=f"http://127.0.0.1:{env.int('PORT', default=8000)}").rstrip("/")
 
 INSTALLED_APPS = [
+    "core",
     "accounts",
     "courses",
     "quizzes",
@@ -67,10 +68,10 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    # django-csp's middleware; the admins alone may run inline scripts (see lms/middleware.py).
-    "lms.middleware.ContentSecurityPolicyMiddleware",
+    # django-csp's middleware; the admins alone may run inline scripts (see core/middleware.py).
+    "core.middleware.ContentSecurityPolicyMiddleware",
     # A lost database connection gets a translated 503 page, not a 500.
-    "lms.middleware.DatabaseUnavailableMiddleware",
+    "core.middleware.DatabaseUnavailableMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     # Last, as django-axes asks: it turns a lockout into the lockout page.
     "axes.middleware.AxesMiddleware",
@@ -189,7 +190,7 @@ WAGTAILADMIN_BASE_URL = SITE_URL
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "xlsx", "pptx", "txt"]
 
-# "pages" is the cache shared by every process (lms/cache.py): the page cache, trainees' progress
+# "pages" is the cache shared by every process (core/cache.py): the page cache, trainees' progress
 # and signed-in users. A folder under var/ by default, CACHE_URL (Redis) in production;
 # PAGE_CACHE_SECONDS bounds the life of an entry.
 CACHES = {
@@ -198,7 +199,7 @@ CACHES = {
 }
 for _cache in CACHES.values():
     if _cache["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
-        _cache["BACKEND"] = "lms.cache.RedisCache"  # one Redis client per pool, not one per operation
+        _cache["BACKEND"] = "core.cache.RedisCache"  # one Redis client per pool, not one per operation
 MASAR_PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=600)
 if env.str("CACHE_URL", default=""):
     # A cache shared by every process: sessions are read from it and written through to the
@@ -245,7 +246,7 @@ CELERY_BEAT_SCHEDULE = {
 # Content security policy (django-csp): same origin only, nothing from a CDN (pages work offline).
 # - script-src 'self': Masar's templates have no inline <script> and no on* handlers (their JS is
 #   in static files). The Wagtail and Django admins still write a few inline scripts (InlinePanel,
-#   date widgets): lms.middleware.ContentSecurityPolicyMiddleware adds 'unsafe-inline' under
+#   date widgets): core.middleware.ContentSecurityPolicyMiddleware adds 'unsafe-inline' under
 #   /admin/ and /django-admin/ only.
 # - style-src 'unsafe-inline': style="" attributes carry the widths of progress bars and charts,
 #   and the Wagtail admin sets inline styles from its JS.

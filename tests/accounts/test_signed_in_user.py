@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from accounts.models import Organization, User
 from courses.models import LessonPage
 from courses.services import enrollment_create
-from lms import cache
+from core import cache
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -162,7 +162,7 @@ def test_on_postgresql_a_change_committed_elsewhere_signs_the_user_out_without_a
     import psycopg
 
     from accounts import backends
-    from lms import notifications
+    from core import notifications
 
     if connection.vendor != "postgresql":
         pytest.skip("PostgreSQL's LISTEN/NOTIFY; SQLite reads the user on every request")

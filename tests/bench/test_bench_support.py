@@ -5,7 +5,7 @@ import uuid
 import pytest
 from django.core.cache.backends.redis import RedisCacheClient as DjangoRedisCacheClient
 
-from lms.cache import RedisCache
+from core.cache import RedisCache
 
 pytestmark = pytest.mark.django_db
 

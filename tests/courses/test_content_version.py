@@ -13,7 +13,7 @@ from wagtail.documents.models import Document
 from wagtail.models import Page
 
 from courses import content_version
-from lms import notifications
+from core import notifications
 from quizzes.models import Quiz
 
 pytestmark = pytest.mark.django_db

@@ -7,7 +7,7 @@ import pytest
 from django.db import OperationalError
 
 from courses.selectors import search_terms
-from lms.middleware import database_unavailable
+from core.middleware import database_unavailable
 
 pytestmark = pytest.mark.django_db
 

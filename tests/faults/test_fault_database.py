@@ -3,7 +3,7 @@
 On PostgreSQL the test's own connection is really killed (pg_terminate_backend from a second
 connection) just before the submission writes the attempt's grade; on SQLite, which has no
 server to lose, the same statement raises the OperationalError a lost connection gives.
-The trainee gets a translated 503 page (lms.middleware.DatabaseUnavailableMiddleware), the
+The trainee gets a translated 503 page (core.middleware.DatabaseUnavailableMiddleware), the
 attempt is intact with every answer saved before, and submitting again works.
 
 A content file with an error writing nothing is tested in

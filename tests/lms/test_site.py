@@ -140,7 +140,7 @@ def test_each_visitor_gets_the_menu_of_their_rights(client, demo_course):
 
 
 def test_a_cache_of_one_process_is_reported(settings):
-    from lms.checks import shared_cache_is_shared
+    from core.checks import shared_cache_is_shared
 
     assert shared_cache_is_shared(None) == []
     settings.CACHES = {**settings.CACHES, "pages": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

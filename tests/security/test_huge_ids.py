@@ -1,14 +1,14 @@
 """Ids the database cannot hold are a 404 on every URL that takes one (issue 12, item 8).
 
 SQLite raised OverflowError (a 500) for a page id of 2^63 on the lesson-done and enroll URLs.
-Every id in a URL goes through one path converter, `<id:...>` (lms/converters.py)."""
+Every id in a URL goes through one path converter, `<id:...>` (core/converters.py)."""
 
 import re
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from lms.converters import DATABASE_ID_MAX, DatabaseIdConverter
+from core.converters import DATABASE_ID_MAX, DatabaseIdConverter
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -3,7 +3,7 @@
 Ids are 64-bit signed integers (BigAutoField); a larger number in a URL is not an id of
 anything. Django's `<int:...>` would hand it to the view, where SQLite raises OverflowError
 (a 500) and PostgreSQL an out-of-range error. This converter refuses it instead, so the URL
-does not match and the visitor gets the ordinary 404. Registered once, in lms/urls.py."""
+does not match and the visitor gets the ordinary 404. Registered once, in core/apps.py."""
 
 DATABASE_ID_MAX = 2**63 - 1
 

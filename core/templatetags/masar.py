@@ -7,7 +7,7 @@ from django.urls import get_script_prefix, translate_url
 from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 
-from lms import i18n
+from core import i18n
 
 register = template.Library()
 
