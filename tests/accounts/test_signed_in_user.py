@@ -8,9 +8,9 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from accounts.models import Organization, User
+from core import cache
 from courses.models import LessonPage
 from courses.services import enrollment_create
-from core import cache
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db

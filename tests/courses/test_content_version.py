@@ -12,8 +12,8 @@ from django.test.utils import CaptureQueriesContext
 from wagtail.documents.models import Document
 from wagtail.models import Page
 
-from courses import content_version
 from core import notifications
+from courses import content_version
 from quizzes.models import Quiz
 
 pytestmark = pytest.mark.django_db

@@ -6,8 +6,8 @@ import sqlite3
 import pytest
 from django.db import OperationalError
 
-from courses.selectors import search_terms
 from core.middleware import database_unavailable
+from courses.selectors import search_terms
 
 pytestmark = pytest.mark.django_db
 
