@@ -5,8 +5,8 @@ from datetime import timedelta
 from django.db import transaction
 from django.utils import timezone
 
-from . import page_cache
-from .models import CoursePage, Enrollment, LessonCompletion, LessonPage
+from . import events, page_cache, selectors
+from .models import CoursePage, Enrollment, LessonCompletion, LessonPage, ModulePage
 
 
 def enrollment_create(*, user, course: CoursePage) -> Enrollment:
@@ -51,59 +51,51 @@ def lesson_complete(*, user, lesson: LessonPage) -> LessonCompletion:
 
 
 def course_completion_check(*, user, course: CoursePage) -> Enrollment | None:
-    """Complete the enrollment when every required module is complete, and issue the certificate
-    in the same transaction. Return the enrollment if it is complete."""
-    from certificates.services import certificate_issue
-
-    from .selectors import course_outline
-
+    """Complete the enrollment when every required module is complete and announce it
+    (`course_completed`: certificates issues the certificate in the same transaction). Return the
+    enrollment if it is complete."""
     with transaction.atomic():
         enrollment = Enrollment.objects.select_for_update().filter(user=user, course_key=course.translation_key).first()
         if enrollment is None:
             return None
         if enrollment.completed_at:
             return enrollment
-        if not course_outline(course=course, user=user, fresh=True).complete:
+        if not selectors.course_outline(course=course, user=user, fresh=True).complete:
             return None
         enrollment.completed_at = timezone.now()
         enrollment.save(update_fields=["completed_at"])
-        certificate_issue(user=user, course=course, enrollment=enrollment)
+        events.course_completed.send(sender=CoursePage, user=user, course=course, enrollment=enrollment)
         return enrollment
 
 
 def course_completion_recheck(*, user, course: CoursePage) -> None:
     """Withdraw a completion the results no longer support (a passed essay marked again as a
-    fail), and the certificate with it; completing the course again issues a new one."""
-    from certificates.services import certificate_withdraw
-
-    from .selectors import course_outline
-
+    fail), and announce it (`course_completion_withdrawn`: certificates withdraws the certificate);
+    completing the course again issues a new one."""
     with transaction.atomic():
         enrollment = Enrollment.objects.select_for_update().filter(user=user, course_key=course.translation_key).first()
         if enrollment is None or enrollment.completed_at is None:
             return
-        if course_outline(course=course, user=user, fresh=True).complete:
+        if selectors.course_outline(course=course, user=user, fresh=True).complete:
             return
         enrollment.completed_at = None
         enrollment.save(update_fields=["completed_at"])
-        certificate_withdraw(user=user, course_key=course.translation_key)
+        events.course_completion_withdrawn.send(sender=CoursePage, user=user, course_key=course.translation_key)
 
 
 def _courses_using(quiz) -> list[CoursePage]:
-    from .models import ModulePage
-
     modules = ModulePage.objects.live().filter(quiz__translation_key=quiz.translation_key, locale_id=quiz.locale_id)
     return [module.get_parent().specific for module in modules]
 
 
 def quiz_pass_withdrawn(*, user, quiz) -> None:
-    """Called when a passed attempt of `quiz` is marked again as a fail."""
+    """When a passed attempt of `quiz` is marked again as a fail: recheck the courses using it."""
     for course in _courses_using(quiz):
         course_completion_recheck(user=user, course=course)
 
 
 def quiz_passed(*, user, quiz) -> None:
-    """Called when `user` passes `quiz`: check the courses whose modules use it."""
+    """When `user` passes `quiz`: enroll them in the courses whose modules use it and check completion."""
     for course in _courses_using(quiz):
         enrollment_create(user=user, course=course)
         course_completion_check(user=user, course=course)

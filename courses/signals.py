@@ -1,11 +1,25 @@
-"""Signal handlers that only keep the page cache (courses/page_cache.py) true: a trainee's progress
-is cleared when it changes, and the content version's triggers are installed after `migrate`
-(courses/content_version.py; the database itself then notices every content change)."""
+"""The receivers of the courses app.
+
+A quiz passed or a pass withdrawn (quizzes.events) rechecks the courses whose modules use the
+quiz: one line each, calling one service. The rest only keep the page cache (courses/page_cache.py)
+true: a trainee's progress is cleared when it changes, and the content version's triggers are
+installed after `migrate` (courses/content_version.py; the database itself then notices every
+content change)."""
 
 from django.core.signals import request_finished, request_started
 from django.db.models.signals import post_delete, post_migrate, post_save
 
-from . import content_version, page_cache
+from quizzes import events as quiz_events
+
+from . import content_version, page_cache, services
+
+
+def attempt_passed(attempt, **kwargs) -> None:
+    services.quiz_passed(user=attempt.user, quiz=attempt.quiz)
+
+
+def attempt_pass_withdrawn(attempt, **kwargs) -> None:
+    services.quiz_pass_withdrawn(user=attempt.user, quiz=attempt.quiz)
 
 
 def progress_changed(instance, **kwargs) -> None:
@@ -22,6 +36,8 @@ def connect(app_config) -> None:
 
     from .models import Enrollment, LessonCompletion
 
+    quiz_events.attempt_passed.connect(attempt_passed, dispatch_uid="courses.attempt_passed")
+    quiz_events.attempt_pass_withdrawn.connect(attempt_pass_withdrawn, dispatch_uid="courses.attempt_pass_withdrawn")
     uid = "courses.page_cache"
     post_migrate.connect(content_version.install, sender=app_config, dispatch_uid=f"{uid}.install")
     # The database notices every content change; these only let the process that saved content

@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from . import selectors
+from . import events, selectors
 from .models import Answer, Attempt, Question, Quiz, Response, user_is_editor
 
 
@@ -217,8 +217,8 @@ def _attempt_close(attempt: Attempt, *, status: str) -> Attempt:
 
 
 def _attempt_score(attempt: Attempt, rows: list[Response], *, closing_status: str) -> None:
-    """Set score, status and passed from the graded rows; tell courses when the quiz is passed, or
-    when a pass is withdrawn."""
+    """Set score, status and passed from the graded rows; announce a pass (`attempt_passed`), or a
+    pass withdrawn (`attempt_pass_withdrawn`), inside the caller's transaction."""
     was_passed = attempt.passed is True
     attempt.score = sum((r.points for r in rows if r.points is not None), Decimal(0))
     attempt.max_score = sum((Decimal(r.question.points) for r in rows), Decimal(0))
@@ -230,13 +230,9 @@ def _attempt_score(attempt: Attempt, rows: list[Response], *, closing_status: st
         attempt.passed = _passes(attempt)
     attempt.save(update_fields=["status", "submitted_at", "score", "max_score", "passed"])
     if attempt.passed and not was_passed:
-        from courses.services import quiz_passed
-
-        quiz_passed(user=attempt.user, quiz=attempt.quiz)
+        events.attempt_passed.send(sender=Attempt, attempt=attempt)
     elif was_passed and attempt.passed is False:  # an essay marked again
-        from courses.services import quiz_pass_withdrawn
-
-        quiz_pass_withdrawn(user=attempt.user, quiz=attempt.quiz)
+        events.attempt_pass_withdrawn.send(sender=Attempt, attempt=attempt)
 
 
 def _passes(attempt: Attempt) -> bool:
