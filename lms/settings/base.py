@@ -97,8 +97,11 @@ TEMPLATES = [
     },
 ]
 
+# The folders the processes write to, created when Django starts (lms/apps.py), not when
+# settings are imported: importing settings writes nothing.
+MASAR_FOLDERS = [VAR_DIR]
+
 # Database: SQLite under var/ by default; DATABASE_URL switches to PostgreSQL.
-VAR_DIR.mkdir(parents=True, exist_ok=True)
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'masar.sqlite3'}")}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # The web processes and the Celery worker write at once: WAL, a busy timeout and
@@ -215,8 +218,7 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Masar <no-reply@masa
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="filesystem://")
 BROKER_DIR = VAR_DIR / "broker"
 if CELERY_BROKER_URL.startswith("filesystem://"):
-    for sub in ("out", "processed", "control"):
-        (BROKER_DIR / sub).mkdir(parents=True, exist_ok=True)
+    MASAR_FOLDERS += [BROKER_DIR / sub for sub in ("out", "processed", "control")]
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(BROKER_DIR / "out"),
         "data_folder_out": str(BROKER_DIR / "out"),

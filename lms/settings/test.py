@@ -30,8 +30,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
 CELERY_TASK_DEFAULT_QUEUE = "masar-test"
 if CELERY_BROKER_URL.startswith("filesystem://"):  # noqa: F405
     _test_broker = VAR_DIR / "broker-test"  # noqa: F405
-    for _sub in ("out", "processed", "control"):
-        (_test_broker / _sub).mkdir(parents=True, exist_ok=True)
+    MASAR_FOLDERS = [VAR_DIR, *(_test_broker / sub for sub in ("out", "processed", "control"))]  # noqa: F405
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(_test_broker / "out"),
         "data_folder_out": str(_test_broker / "out"),

@@ -145,3 +145,21 @@ def test_a_cache_of_one_process_is_reported(settings):
     assert shared_cache_is_shared(None) == []
     settings.CACHES = {**settings.CACHES, "pages": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     assert [warning.id for warning in shared_cache_is_shared(None)] == ["masar.W001"]
+
+
+@pytest.mark.parametrize("module", ["lms.settings.dev", "lms.settings.production", "lms.settings.test"])
+def test_importing_settings_writes_no_folder_and_starting_django_makes_them(tmp_path, module):
+    """A tool that only reads the settings (a linter, an IDE) leaves the disk alone; a process
+    that starts Django finds its database and broker folders."""
+    var = tmp_path / "var"
+    env = {"PATH": "/usr/bin:/bin", "MASAR_VAR_DIR": str(var), "DJANGO_SETTINGS_MODULE": module}
+    env["SECRET_KEY"] = "x" * 60  # production refuses to start without one
+    env["ALLOWED_HOSTS"] = "example.org"
+    code = f"import importlib, os; importlib.import_module({module!r}); print(os.path.exists({str(var)!r}))"
+    imported = subprocess.run([sys.executable, "-c", code], cwd=BASE, env=env, capture_output=True, text=True)
+    assert imported.stdout.strip() == "False", imported.stderr
+    started = subprocess.run(
+        [sys.executable, "-c", "import django; django.setup()"], cwd=BASE, env=env, capture_output=True, text=True
+    )
+    assert started.returncode == 0, started.stderr
+    assert var.is_dir()
