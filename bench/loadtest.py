@@ -219,12 +219,12 @@ def check(stats: Stats, user_ids: list[int], wait: float) -> dict:
     from certificates.models import Certificate
     from courses.models import Enrollment
     from interviews.models import DrillAnswer
-    from quizzes.models import Response
+    from quizzes.models import Answer
 
     lost = []
     responses = {
         (r.attempt_id, r.question_id): r
-        for r in Response.objects.filter(attempt_id__in={a for a, _q in stats.quiz_answers}).prefetch_related(
+        for r in Answer.objects.filter(attempt_id__in={a for a, _q in stats.quiz_answers}).prefetch_related(
             "selected_choices"
         )
     }

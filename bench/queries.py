@@ -88,7 +88,7 @@ def build(size: str, spec: dict) -> dict:
         course_services.lesson_complete(user=trainee, lesson=lesson)
 
     attempt = quiz_services.attempt_start(user=trainee, quiz=quiz)
-    quiz_services.responses_save(attempt=attempt, answers={q.pk: right_values(q) for q in questions})
+    quiz_services.answers_save(attempt=attempt, answers={q.pk: right_values(q) for q in questions})
     quiz_services.attempt_submit(attempt=attempt)
     open_attempt = quiz_services.attempt_start(user=trainee, quiz=quiz)
 

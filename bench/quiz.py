@@ -68,7 +68,7 @@ def form(questions) -> dict:
 def submit_series(client, user, quiz, questions, *, attempts: int, answers_first: bool):
     """Return ([seconds], [queries]) of submitting `attempts` attempts."""
     from quizzes import services
-    from quizzes.models import Attempt, Response
+    from quizzes.models import Answer, Attempt
 
     times, counts = [], []
     data = form(questions)
@@ -86,7 +86,7 @@ def submit_series(client, user, quiz, questions, *, attempts: int, answers_first
         assert response.status_code == 302, response.status_code
         attempt.refresh_from_db()
         assert attempt.status == Attempt.Status.SUBMITTED and attempt.passed, attempt.status
-        assert Response.objects.filter(attempt=attempt, answered_at__isnull=False).count() == len(questions)
+        assert Answer.objects.filter(attempt=attempt, answered_at__isnull=False).count() == len(questions)
         times.append(elapsed)
         counts.append(len(queries))
     return times[1:], counts[1:]

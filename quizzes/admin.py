@@ -11,13 +11,13 @@ from polymorphic.admin import (
 )
 
 from .models import (
+    Answer,
     Attempt,
     Choice,
     EssayQuestion,
     MultipleChoiceQuestion,
     Question,
     Quiz,
-    Response,
     SingleChoiceQuestion,
     TrueFalseQuestion,
 )
@@ -103,8 +103,8 @@ class QuestionParentAdmin(PolymorphicParentModelAdmin):
     search_fields = ["text", "key"]
 
 
-class ResponseInline(admin.TabularInline):
-    model = Response
+class AnswerInline(admin.TabularInline):
+    model = Answer
     fields = ["position", "question", "answer_bool", "answer_text", "points", "correct", "marked_by", "marked_at"]
     readonly_fields = fields
     extra = 0
@@ -123,7 +123,7 @@ class AttemptAdmin(admin.ModelAdmin):
     list_select_related = ["user", "quiz"]
     search_fields = ["user__username", "user__email", "quiz__title"]
     readonly_fields = [f.name for f in Attempt._meta.fields]
-    inlines = [ResponseInline]
+    inlines = [AnswerInline]
 
     def has_add_permission(self, request):
         return False

@@ -25,12 +25,12 @@ from courses.content.common import (
 )
 
 from .models import (
+    Answer,
     Choice,
     EssayQuestion,
     MultipleChoiceQuestion,
     Question,
     Quiz,
-    Response,
     SingleChoiceQuestion,
     TrueFalseQuestion,
 )
@@ -361,8 +361,8 @@ def _source(quiz: dict) -> str:
     )
 
 
-def _has_responses(question_ids) -> set[int]:
-    return set(Response.objects.filter(question_id__in=question_ids).values_list("question_id", flat=True))
+def _has_answers(question_ids) -> set[int]:
+    return set(Answer.objects.filter(question_id__in=question_ids).values_list("question_id", flat=True))
 
 
 def _quiz_write(quiz: Quiz | None, data: dict, *, translation_key, locale: Locale, report: Report) -> Quiz:
@@ -375,7 +375,7 @@ def _quiz_write(quiz: Quiz | None, data: dict, *, translation_key, locale: Local
             setattr(quiz, name, value)
         quiz.save()
     existing = {q.key: q for q in Question.objects.filter(quiz=quiz)}
-    answered = _has_responses([q.pk for q in existing.values()])
+    answered = _has_answers([q.pk for q in existing.values()])
     for order, item in enumerate(data["questions"], start=1):
         model = QUESTION_TYPES[item["type"]]
         question = existing.pop(item["key"], None)
@@ -416,7 +416,7 @@ def _choices_write(question: Question, items: list[dict], *, label: str, report:
     if not existing:
         return
     chosen = set(
-        Response.selected_choices.through.objects.filter(choice_id__in=[c.pk for c in existing.values()]).values_list(
+        Answer.selected_choices.through.objects.filter(choice_id__in=[c.pk for c in existing.values()]).values_list(
             "choice_id", flat=True
         )
     )

@@ -11,9 +11,9 @@ class MarkForm(forms.Form):
         label=_("Comment for the trainee"), required=False, widget=forms.Textarea, max_length=5000
     )
 
-    def __init__(self, data=None, *, question, response=None, **kwargs):
-        if response is not None and response.points is not None:
-            kwargs.setdefault("initial", {"points": response.points, "comment": response.marker_comment})
+    def __init__(self, data=None, *, question, answer=None, **kwargs):
+        if answer is not None and answer.points is not None:
+            kwargs.setdefault("initial", {"points": answer.points, "comment": answer.marker_comment})
         super().__init__(data, **kwargs)
         field = self.fields["points"]
         field.max_value = question.points

@@ -24,16 +24,17 @@ def user_is_editor(user) -> bool:
 
 
 @dataclass(frozen=True)
-class Answer:
-    """A trainee's answer, whatever the question type: chosen choice ids, a true/false value, or text."""
+class AnswerValue:
+    """What a trainee answered, whatever the question type: chosen choice ids, true or false
+    (`truth`), or text. The question types clean, grade and review this; `Answer` stores it."""
 
     choice_ids: frozenset = frozenset()
-    value: bool | None = None
+    truth: bool | None = None
     text: str = ""
 
     @property
     def empty(self) -> bool:
-        return not self.choice_ids and self.value is None and not self.text
+        return not self.choice_ids and self.truth is None and not self.text
 
 
 @dataclass(frozen=True)
@@ -137,10 +138,10 @@ class Question(ClusterableModel, PolymorphicModel):
     or template branches on the type:
 
     - `input_template`: the template that renders its input on the take page;
-    - `clean_answer(values)`: turn the posted values of its field into an `Answer`, or raise
-      `ValidationError` with a translated message;
-    - `grade_answer(answer)`: return `(points, correct)`; `(None, None)` means a marker decides;
-    - `review_rows(answer)`: the options shown in the review, with the right ones marked.
+    - `clean_answer(posted)`: turn the posted values of its field into an `AnswerValue`, or
+      raise `ValidationError` with a translated message;
+    - `grade_answer(value)`: return `(points, correct)`; `(None, None)` means a marker decides;
+    - `review_rows(value)`: the options shown in the review, with the right ones marked.
     """
 
     input_template = "quizzes/questions/choice_single.html"
@@ -173,18 +174,18 @@ class Question(ClusterableModel, PolymorphicModel):
     def choice_list(self) -> list:
         return list(self.choices.all())
 
-    def clean_answer(self, values: list[str]) -> Answer:
+    def clean_answer(self, posted: list[str]) -> AnswerValue:
         raise NotImplementedError
 
-    def grade_answer(self, answer: Answer) -> tuple[Decimal | None, bool | None]:
+    def grade_answer(self, value: AnswerValue) -> tuple[Decimal | None, bool | None]:
         raise NotImplementedError
 
-    def review_rows(self, answer: Answer) -> list[ReviewRow]:
-        return [ReviewRow(c.text, c.pk in answer.choice_ids, c.correct) for c in self.choice_list]
+    def review_rows(self, value: AnswerValue) -> list[ReviewRow]:
+        return [ReviewRow(c.text, c.pk in value.choice_ids, c.correct) for c in self.choice_list]
 
-    def grade(self, response) -> tuple[Decimal | None, bool | None]:
-        """Grade a `Response` to this question."""
-        return self.grade_answer(response.answer)
+    def grade(self, answer: "Answer") -> tuple[Decimal | None, bool | None]:
+        """Grade a trainee's `Answer` to this question."""
+        return self.grade_answer(answer.value)
 
     # Helpers for the choice types ------------------------------------------------------
 
@@ -223,15 +224,15 @@ class SingleChoiceQuestion(Question):
     class Meta:
         verbose_name = _("single-choice question")
 
-    def clean_answer(self, values: list[str]) -> Answer:
-        values = [v for v in values if v != ""]
-        if len(values) > 1:
+    def clean_answer(self, posted: list[str]) -> AnswerValue:
+        posted = [v for v in posted if v != ""]
+        if len(posted) > 1:
             raise ValidationError(_("Choose only one answer."), code="too_many")
-        return Answer(choice_ids=self._choice_ids(values))
+        return AnswerValue(choice_ids=self._choice_ids(posted))
 
-    def grade_answer(self, answer: Answer) -> tuple[Decimal | None, bool | None]:
+    def grade_answer(self, value: AnswerValue) -> tuple[Decimal | None, bool | None]:
         right = {c.pk for c in self.choice_list if c.correct}
-        correct = bool(answer.choice_ids) and answer.choice_ids <= right
+        correct = bool(value.choice_ids) and value.choice_ids <= right
         return self._full_points(correct), correct
 
 
@@ -244,19 +245,19 @@ class MultipleChoiceQuestion(Question):
     class Meta:
         verbose_name = _("multiple-choice question")
 
-    def clean_answer(self, values: list[str]) -> Answer:
-        return Answer(choice_ids=self._choice_ids([v for v in values if v != ""]))
+    def clean_answer(self, posted: list[str]) -> AnswerValue:
+        return AnswerValue(choice_ids=self._choice_ids([v for v in posted if v != ""]))
 
-    def grade_answer(self, answer: Answer) -> tuple[Decimal | None, bool | None]:
+    def grade_answer(self, value: AnswerValue) -> tuple[Decimal | None, bool | None]:
         """(right ones chosen - wrong ones chosen) / right ones x points, floored at 0."""
         right = {c.pk for c in self.choice_list if c.correct}
         if not right:
             return Decimal(0).quantize(CENT), False
-        hits = len(answer.choice_ids & right)
-        misses = len(answer.choice_ids - right)
+        hits = len(value.choice_ids & right)
+        misses = len(value.choice_ids - right)
         share = Decimal(max(hits - misses, 0)) / Decimal(len(right))
         points = (share * self.points).quantize(CENT, rounding=ROUND_HALF_UP)
-        return points, answer.choice_ids == right
+        return points, value.choice_ids == right
 
 
 class TrueFalseQuestion(Question):
@@ -270,22 +271,22 @@ class TrueFalseQuestion(Question):
     class Meta:
         verbose_name = _("true/false question")
 
-    def clean_answer(self, values: list[str]) -> Answer:
-        values = [v for v in values if v != ""]
-        if not values:
-            return Answer()
-        if len(values) > 1 or values[0] not in ("true", "false"):
+    def clean_answer(self, posted: list[str]) -> AnswerValue:
+        posted = [v for v in posted if v != ""]
+        if not posted:
+            return AnswerValue()
+        if len(posted) > 1 or posted[0] not in ("true", "false"):
             raise ValidationError(_("Answer with true or false."), code="invalid_choice")
-        return Answer(value=values[0] == "true")
+        return AnswerValue(truth=posted[0] == "true")
 
-    def grade_answer(self, answer: Answer) -> tuple[Decimal | None, bool | None]:
-        correct = answer.value is not None and answer.value == self.correct_answer
+    def grade_answer(self, value: AnswerValue) -> tuple[Decimal | None, bool | None]:
+        correct = value.truth is not None and value.truth == self.correct_answer
         return self._full_points(correct), correct
 
-    def review_rows(self, answer: Answer) -> list[ReviewRow]:
+    def review_rows(self, value: AnswerValue) -> list[ReviewRow]:
         return [
-            ReviewRow(str(_("True")), answer.value is True, self.correct_answer is True),
-            ReviewRow(str(_("False")), answer.value is False, self.correct_answer is False),
+            ReviewRow(str(_("True")), value.truth is True, self.correct_answer is True),
+            ReviewRow(str(_("False")), value.truth is False, self.correct_answer is False),
         ]
 
 
@@ -299,25 +300,25 @@ class EssayQuestion(Question):
     class Meta:
         verbose_name = _("essay question")
 
-    def clean_answer(self, values: list[str]) -> Answer:
-        if len(values) > 1:
+    def clean_answer(self, posted: list[str]) -> AnswerValue:
+        if len(posted) > 1:
             raise ValidationError(_("Send one text answer."), code="too_many")
         # PostgreSQL text cannot hold NUL; no keyboard types one, so it is dropped.
-        text = (values[0] if values else "").replace("\x00", "").strip()
+        text = (posted[0] if posted else "").replace("\x00", "").strip()
         if len(text) > ESSAY_MAX_LENGTH:
             raise ValidationError(
                 _("Your answer is too long: at most %(limit)d characters."),
                 code="too_long",
                 params={"limit": ESSAY_MAX_LENGTH},
             )
-        return Answer(text=text)
+        return AnswerValue(text=text)
 
-    def grade_answer(self, answer: Answer) -> tuple[Decimal | None, bool | None]:
-        if not answer.text:
+    def grade_answer(self, value: AnswerValue) -> tuple[Decimal | None, bool | None]:
+        if not value.text:
             return Decimal(0).quantize(CENT), False
         return None, None
 
-    def review_rows(self, answer: Answer) -> list[ReviewRow]:
+    def review_rows(self, value: AnswerValue) -> list[ReviewRow]:
         return []
 
 
@@ -339,7 +340,7 @@ class Choice(models.Model):
 
 
 class Attempt(models.Model):
-    """One go at a quiz. The questions and their order are fixed at start as Response rows."""
+    """One go at a quiz. The questions and their order are fixed at start as `Answer` rows."""
 
     class Status(models.TextChoices):
         IN_PROGRESS = "in_progress", _("In progress")
@@ -392,13 +393,14 @@ class Attempt(models.Model):
         return None if seconds is None else -(-seconds // 60)
 
 
-class Response(models.Model):
-    """A question as drawn for an attempt, and the trainee's answer to it."""
+class Answer(models.Model):
+    """A trainee's answer to one question of an attempt. The rows are created when the attempt
+    starts, one per question drawn, in order (`position`), and stay empty until answered."""
 
-    attempt = models.ForeignKey(Attempt, on_delete=models.CASCADE, related_name="responses")
-    question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="responses")
+    attempt = models.ForeignKey(Attempt, on_delete=models.CASCADE, related_name="answers")
+    question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="answers")
     position = models.PositiveSmallIntegerField()
-    selected_choices = models.ManyToManyField(Choice, blank=True, related_name="responses")
+    selected_choices = models.ManyToManyField(Choice, blank=True, related_name="answers")
     answer_bool = models.BooleanField(null=True, blank=True)
     answer_text = models.TextField(blank=True)
     answered_at = models.DateTimeField(null=True, blank=True)
@@ -411,22 +413,24 @@ class Response(models.Model):
     marker_comment = models.TextField(blank=True)
 
     class Meta:
+        verbose_name = _("answer")
+        verbose_name_plural = _("answers")
         ordering = ["attempt", "position"]
         constraints = [
-            models.UniqueConstraint(fields=["attempt", "question"], name="one_response_per_question"),
+            models.UniqueConstraint(fields=["attempt", "question"], name="one_answer_per_question"),
             models.UniqueConstraint(fields=["attempt", "position"], name="one_question_per_position"),
         ]
-        permissions = [("mark_response", "Can mark essay answers")]
+        permissions = [("mark_answer", "Can mark essay answers")]
 
     def __str__(self):
         return f"{self.attempt_id} #{self.position}"
 
     @cached_property
-    def answer(self) -> Answer:
+    def value(self) -> AnswerValue:
         """The stored answer in the shape the question types grade."""
-        return Answer(
+        return AnswerValue(
             choice_ids=frozenset(c.pk for c in self.selected_choices.all()),
-            value=self.answer_bool,
+            truth=self.answer_bool,
             text=self.answer_text,
         )
 

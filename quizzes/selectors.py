@@ -9,7 +9,7 @@ from django.http import Http404
 from wagtail.models import Locale
 
 from .categories import category_label
-from .models import Attempt, Choice, Question, Quiz, Response
+from .models import Answer, Attempt, Choice, Question, Quiz
 
 
 def quiz_keys_passed(*, user, quiz_keys: set[UUID] | None = None) -> set[UUID]:
@@ -97,34 +97,34 @@ def questions_with_choices(*, ids) -> dict[int, Question]:
     return {question.pk: question for question in questions}
 
 
-def attempt_rows(*, attempt: Attempt, question_ids=None) -> list[Response]:
-    """Return the responses of `attempt` in order, each with its question (own type, with choices)
+def attempt_rows(*, attempt: Attempt, question_ids=None) -> list[Answer]:
+    """Return the answers of `attempt` in order, each with its question (own type, with choices)
     and its chosen choices."""
-    responses = Response.objects.filter(attempt_id=attempt.pk).prefetch_related("selected_choices").order_by("position")
+    answers = Answer.objects.filter(attempt_id=attempt.pk).prefetch_related("selected_choices").order_by("position")
     if question_ids is not None:
-        responses = responses.filter(question_id__in=question_ids)
-    responses = list(responses)
-    questions = questions_with_choices(ids=[r.question_id for r in responses])
-    for response in responses:
-        response.question = questions[response.question_id]
-        response.attempt = attempt
-    return responses
+        answers = answers.filter(question_id__in=question_ids)
+    answers = list(answers)
+    questions = questions_with_choices(ids=[a.question_id for a in answers])
+    for answer in answers:
+        answer.question = questions[answer.question_id]
+        answer.attempt = attempt
+    return answers
 
 
-def attempt_outline(*, attempt: Attempt) -> list[Response]:
-    """Return the responses of `attempt` in order with their base question, for the question list."""
+def attempt_outline(*, attempt: Attempt) -> list[Answer]:
+    """Return the answers of `attempt` in order with their base question, for the question list."""
     return list(
-        Response.objects.filter(attempt_id=attempt.pk)
+        Answer.objects.filter(attempt_id=attempt.pk)
         .select_related("question")
         .only("id", "position", "answered_at", "points", "correct", "question__id", "question__text")
         .order_by("position")
     )
 
 
-def response_with_review(response: Response) -> Response:
-    """Attach the review lines (options with the right ones marked) to `response`."""
-    response.review = response.question.review_rows(response.answer)
-    return response
+def answer_with_review(answer: Answer) -> Answer:
+    """Attach the review lines (options with the right ones marked) to `answer`."""
+    answer.review = answer.question.review_rows(answer.value)
+    return answer
 
 
 @dataclass
@@ -143,14 +143,14 @@ class CategoryResult:
         return category_label(self.category)
 
 
-def category_breakdown(*, rows: list[Response]) -> list[CategoryResult]:
-    """Return the points per question category, computed from the graded responses."""
+def category_breakdown(*, rows: list[Answer]) -> list[CategoryResult]:
+    """Return the points per question category, computed from the graded answers."""
     results: dict[str, CategoryResult] = {}
-    for response in rows:
-        category = response.question.category
+    for answer in rows:
+        category = answer.question.category
         result = results.setdefault(category, CategoryResult(category, Decimal(0), Decimal(0), 0))
-        result.points += response.points or 0
-        result.max_points += response.question.points
+        result.points += answer.points or 0
+        result.max_points += answer.question.points
         result.questions += 1
     return sorted(results.values(), key=lambda r: r.category)
 
@@ -163,7 +163,7 @@ def my_attempts(*, user):
 def marking_queue():
     """Return answered essays waiting for a marker, oldest submission first."""
     return (
-        Response.objects.filter(
+        Answer.objects.filter(
             attempt__status=Attempt.Status.AWAITING_MARKING, answered_at__isnull=False, points__isnull=True
         )
         .select_related("attempt", "attempt__user", "attempt__quiz", "question")
@@ -171,18 +171,18 @@ def marking_queue():
     )
 
 
-def response_for_marking(*, pk: int) -> Response:
-    """Return a response a marker may open (of a submitted attempt), else raise Http404."""
-    response = (
-        Response.objects.select_related("attempt", "attempt__user", "attempt__quiz", "question", "marked_by")
+def answer_for_marking(*, pk: int) -> Answer:
+    """Return an answer a marker may open (of a submitted attempt), else raise Http404."""
+    answer = (
+        Answer.objects.select_related("attempt", "attempt__user", "attempt__quiz", "question", "marked_by")
         .exclude(attempt__status=Attempt.Status.IN_PROGRESS)
         .filter(pk=pk)
         .first()
     )
-    if response is None:
+    if answer is None:
         raise Http404
-    response.question = Question.objects.get(pk=response.question_id)
-    return response
+    answer.question = Question.objects.get(pk=answer.question_id)
+    return answer
 
 
 @dataclass
@@ -190,8 +190,8 @@ class TakePage:
     """What the take page shows: the question list, and the question(s) of this page."""
 
     attempt: Attempt
-    outline: list[Response]
-    rows: list[Response]
+    outline: list[Answer]
+    rows: list[Answer]
     position: int | None
     feedback: bool
 
@@ -231,5 +231,5 @@ def take_page(*, attempt: Attempt, position: int | None) -> TakePage:
     rows = attempt_rows(attempt=attempt, question_ids={current.question_id})
     feedback = not quiz.answers_at_end and rows[0].answered
     if feedback:
-        response_with_review(rows[0])
+        answer_with_review(rows[0])
     return TakePage(attempt, outline, rows, position, feedback)

@@ -1,7 +1,7 @@
 """Writes for quizzes: starting an attempt, answering, submitting, marking essays.
 
 Every function issues the same number of queries whatever the size of the quiz: questions,
-choices and responses are read and written in bulk. Each failure is a `QuizError` with a
+choices and answers are read and written in bulk. Each failure is a `QuizError` with a
 translated message and the HTTP status a view should answer with."""
 
 import random
@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from . import events, selectors
-from .models import Answer, Attempt, Question, Quiz, Response, user_is_editor
+from .models import Answer, AnswerValue, Attempt, Question, Quiz, user_is_editor
 
 
 class QuizError(Exception):
@@ -102,8 +102,8 @@ def _attempt_create(*, user, quiz: Quiz) -> Attempt:
         deadline=now + limit if limit else None,
         max_score=sum(points for _id, points in drawn),
     )
-    Response.objects.bulk_create(
-        Response(attempt=attempt, question_id=question_id, position=position)
+    Answer.objects.bulk_create(
+        Answer(attempt=attempt, question_id=question_id, position=position)
         for position, (question_id, _points) in enumerate(drawn, start=1)
     )
     return attempt
@@ -112,12 +112,12 @@ def _attempt_create(*, user, quiz: Quiz) -> Attempt:
 # Answering --------------------------------------------------------------------------------
 
 
-def response_save(*, attempt: Attempt, question_id: int, values: list[str]) -> Response:
+def answer_save(*, attempt: Attempt, question_id: int, values: list[str]) -> Answer:
     """Save the answer to one question of `attempt`; `values` are the posted values of its input."""
-    return responses_save(attempt=attempt, answers={question_id: values})[0]
+    return answers_save(attempt=attempt, answers={question_id: values})[0]
 
 
-def responses_save(*, attempt: Attempt, answers: Mapping[int, list[str]]) -> list[Response]:
+def answers_save(*, attempt: Attempt, answers: Mapping[int, list[str]]) -> list[Answer]:
     """Save answers to several questions of `attempt` at once (the exam paper); all or nothing.
 
     Refused when the attempt is closed, when a question is not in the attempt, when an
@@ -127,7 +127,7 @@ def responses_save(*, attempt: Attempt, answers: Mapping[int, list[str]]) -> lis
         if not attempt.is_open:
             raise AttemptClosed(_("This attempt is already submitted; answers can no longer change."), attempt=attempt)
         if not attempt.is_past_deadline():
-            return _responses_write(attempt=attempt, answers=answers)
+            return _answers_write(attempt=attempt, answers=answers)
         _attempt_close(attempt, status=Attempt.Status.EXPIRED)
     # Raised outside the transaction, so the closing above is kept.
     raise AttemptExpired(
@@ -136,13 +136,13 @@ def responses_save(*, attempt: Attempt, answers: Mapping[int, list[str]]) -> lis
     )
 
 
-def _responses_write(*, attempt: Attempt, answers: Mapping[int, list[str]]) -> list[Response]:
+def _answers_write(*, attempt: Attempt, answers: Mapping[int, list[str]]) -> list[Answer]:
     if not answers:
         return []
     rows = {r.question_id: r for r in selectors.attempt_rows(attempt=attempt, question_ids=set(answers))}
     if set(answers) - set(rows):
         raise QuizError(_("This question is not part of this attempt."), status=400)
-    cleaned: dict[int, Answer] = {}
+    cleaned: dict[int, AnswerValue] = {}
     errors = []
     for question_id, values in answers.items():
         question = rows[question_id].question
@@ -156,25 +156,25 @@ def _responses_write(*, attempt: Attempt, answers: Mapping[int, list[str]]) -> l
     feedback_now = not attempt.quiz.answers_at_end and not attempt.quiz.exam_paper
     now = timezone.now()
     changed = []
-    for question_id, answer in cleaned.items():
-        response = rows[question_id]
-        if feedback_now and response.answered and response.answer != answer:
+    for question_id, value in cleaned.items():
+        answer = rows[question_id]
+        if feedback_now and answer.answered and answer.value != value:
             # The right answer was shown after the first answer; changing it would be cheating.
             raise QuizError(
                 _("You have already answered this question and seen its answer."), status=409, attempt=attempt
             )
-        response.answer_bool = answer.value
-        response.answer_text = answer.text
-        response.answered_at = None if answer.empty else now
-        response.__dict__["answer"] = answer
+        answer.answer_bool = value.truth
+        answer.answer_text = value.text
+        answer.answered_at = None if value.empty else now
+        answer.__dict__["value"] = value
         if feedback_now:
-            response.points, response.correct = response.question.grade_answer(answer)
-        changed.append(response)
-    Response.objects.bulk_update(changed, ["answer_bool", "answer_text", "answered_at", "points", "correct"])
-    Through = Response.selected_choices.through
-    Through.objects.filter(response_id__in=[r.pk for r in changed]).delete()
+            answer.points, answer.correct = answer.question.grade_answer(value)
+        changed.append(answer)
+    Answer.objects.bulk_update(changed, ["answer_bool", "answer_text", "answered_at", "points", "correct"])
+    Through = Answer.selected_choices.through
+    Through.objects.filter(answer_id__in=[a.pk for a in changed]).delete()
     Through.objects.bulk_create(
-        Through(response_id=r.pk, choice_id=choice_id) for r in changed for choice_id in sorted(r.answer.choice_ids)
+        Through(answer_id=a.pk, choice_id=choice_id) for a in changed for choice_id in sorted(a.value.choice_ids)
     )
     return changed
 
@@ -206,17 +206,17 @@ def attempt_expire_if_due(*, attempt: Attempt) -> bool:
 
 
 def _attempt_close(attempt: Attempt, *, status: str) -> Attempt:
-    """Grade every response in bulk and close the attempt (inside the caller's transaction)."""
+    """Grade every answer in bulk and close the attempt (inside the caller's transaction)."""
     rows = selectors.attempt_rows(attempt=attempt)
-    for response in rows:
-        response.points, response.correct = response.question.grade(response)
-    Response.objects.bulk_update(rows, ["points", "correct"])
+    for answer in rows:
+        answer.points, answer.correct = answer.question.grade(answer)
+    Answer.objects.bulk_update(rows, ["points", "correct"])
     attempt.submitted_at = timezone.now()
     _attempt_score(attempt, rows, closing_status=status)
     return attempt
 
 
-def _attempt_score(attempt: Attempt, rows: list[Response], *, closing_status: str) -> None:
+def _attempt_score(attempt: Attempt, rows: list[Answer], *, closing_status: str) -> None:
     """Set score, status and passed from the graded rows; announce a pass (`attempt_passed`), or a
     pass withdrawn (`attempt_pass_withdrawn`), inside the caller's transaction."""
     was_passed = attempt.passed is True
@@ -241,20 +241,20 @@ def _passes(attempt: Attempt) -> bool:
     return attempt.score * 100 >= attempt.quiz.pass_mark * attempt.max_score
 
 
-def response_mark(*, marker, response: Response, points: Decimal, comment: str = "") -> Response:
+def answer_mark(*, marker, answer: Answer, points: Decimal, comment: str = "") -> Answer:
     """Mark an essay answer: set its points (0 to the question's points) and a comment, then
     rescore the attempt; when nothing awaits marking any more, it is submitted and maybe passed."""
-    if not marker.has_perm("quizzes.mark_response"):
+    if not marker.has_perm("quizzes.mark_answer"):
         raise QuizError(_("You may not mark answers."), status=403)
     with transaction.atomic():
-        attempt = _lock_attempt(response.attempt_id)
-        response = Response.objects.select_for_update().get(pk=response.pk)
-        question = Question.objects.get(pk=response.question_id)
+        attempt = _lock_attempt(answer.attempt_id)
+        answer = Answer.objects.select_for_update().get(pk=answer.pk)
+        question = Question.objects.get(pk=answer.question_id)
         if not question.needs_marking:
             raise QuizError(_("Only written answers are marked by hand."), status=400)
         if attempt.is_open:
             raise QuizError(_("This attempt is not submitted yet."), status=409)
-        if response.answered_at is None:
+        if answer.answered_at is None:
             raise QuizError(_("This question was not answered, so there is nothing to mark."), status=409)
         try:
             points = Decimal(points)
@@ -265,17 +265,17 @@ def response_mark(*, marker, response: Response, points: Decimal, comment: str =
                 _("Give between 0 and %(max)d points.") % {"max": question.points},
                 status=400,
             )
-        response.points = points.quantize(Decimal("0.01"))
-        response.correct = points == question.points
-        response.marker_comment = comment.strip()
-        response.marked_by = marker
-        response.marked_at = timezone.now()
-        response.save(update_fields=["points", "correct", "marker_comment", "marked_by", "marked_at"])
+        answer.points = points.quantize(Decimal("0.01"))
+        answer.correct = points == question.points
+        answer.marker_comment = comment.strip()
+        answer.marked_by = marker
+        answer.marked_at = timezone.now()
+        answer.save(update_fields=["points", "correct", "marker_comment", "marked_by", "marked_at"])
         rows = selectors.attempt_rows(attempt=attempt)
         closing = attempt.status if attempt.status != Attempt.Status.AWAITING_MARKING else Attempt.Status.SUBMITTED
         _attempt_score(attempt, rows, closing_status=closing)
-    response.attempt = attempt
-    return response
+    answer.attempt = attempt
+    return answer
 
 
 # Rules shared by the translations of a quiz ------------------------------------------------

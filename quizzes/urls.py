@@ -12,5 +12,5 @@ urlpatterns = [
     path("attempts/<id:pk>/result/", views.attempt_result, name="result"),
     path("mine/", views.my_results, name="my_results"),
     path("marking/", views.marking_queue, name="marking_queue"),
-    path("marking/<id:pk>/", views.response_mark, name="mark"),
+    path("marking/<id:pk>/", views.answer_mark, name="mark"),
 ]

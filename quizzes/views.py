@@ -25,7 +25,7 @@ def _refused(request, error: QuizError):
     )
 
 
-MAX_POSITION = 32767  # Response.position is a small integer
+MAX_POSITION = 32767  # Answer.position is a small integer
 
 
 def _posted_answers(post) -> dict[int, list[str]]:
@@ -85,7 +85,7 @@ def attempt_take(request, pk: int):
     attempt = selectors.attempt_get(user=request.user, pk=pk)
     if request.method == "POST":
         try:
-            services.responses_save(attempt=attempt, answers=_posted_answers(request.POST))
+            services.answers_save(attempt=attempt, answers=_posted_answers(request.POST))
         except QuizError as error:
             return _refused(request, error)
         go = request.POST.get("go", "")
@@ -112,7 +112,7 @@ def attempt_take(request, pk: int):
 def attempt_submit(request, pk: int):
     attempt = selectors.attempt_get(user=request.user, pk=pk)
     try:
-        services.responses_save(attempt=attempt, answers=_posted_answers(request.POST))
+        services.answers_save(attempt=attempt, answers=_posted_answers(request.POST))
         attempt = services.attempt_submit(attempt=attempt)
     except QuizError as error:
         return _refused(request, error)
@@ -124,7 +124,7 @@ def attempt_result(request, pk: int):
     attempt = selectors.attempt_get(user=request.user, pk=pk)
     if attempt.is_open:
         return redirect("quizzes:take", attempt.pk)
-    rows = [selectors.response_with_review(r) for r in selectors.attempt_rows(attempt=attempt)]
+    rows = [selectors.answer_with_review(a) for a in selectors.attempt_rows(attempt=attempt)]
     context = {
         "attempt": attempt,
         "quiz": attempt.quiz,
@@ -141,7 +141,7 @@ def my_results(request):
 
 
 def _may_mark(user) -> bool:
-    return user.has_perm("quizzes.mark_response")
+    return user.has_perm("quizzes.mark_answer")
 
 
 @login_required
@@ -154,18 +154,18 @@ def marking_queue(request):
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def response_mark(request, pk: int):
+def answer_mark(request, pk: int):
     if not _may_mark(request.user):
         return _refused(request, QuizError(_("You may not mark answers."), status=403))
-    response = selectors.response_for_marking(pk=pk)
-    form = MarkForm(request.POST or None, question=response.question, response=response)
+    answer = selectors.answer_for_marking(pk=pk)
+    form = MarkForm(request.POST or None, question=answer.question, answer=answer)
     status = 200
     if request.method == "POST":
         if form.is_valid():
             try:
-                services.response_mark(
+                services.answer_mark(
                     marker=request.user,
-                    response=response,
+                    answer=answer,
                     points=form.cleaned_data["points"],
                     comment=form.cleaned_data["comment"],
                 )
@@ -175,8 +175,8 @@ def response_mark(request, pk: int):
             return redirect("quizzes:marking_queue")
         status = 400
     context = {
-        "response": response,
-        "question": response.question,
+        "answer": answer,
+        "question": answer.question,
         "form": form,
         "editor": user_is_editor(request.user),
     }

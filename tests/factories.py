@@ -63,4 +63,4 @@ class EditorFactory(UserFactory):
     @factory.post_generation
     def _editor(obj, create, extracted, **kwargs):
         if create:
-            _join_group(obj, "Editors", "mark_response")
+            _join_group(obj, "Editors", "mark_answer")

@@ -25,7 +25,7 @@ def site_header(context):
     links = language_links(context)
     if user.is_authenticated and (user.role != user.Role.TRAINEE or user.is_staff or user.is_superuser):
         rights = {
-            "can_mark": user.has_perm("quizzes.mark_response"),
+            "can_mark": user.has_perm("quizzes.mark_answer"),
             "is_hr": user.is_hr,
             "can_edit": user.can_use_wagtail_admin,
         }

@@ -14,7 +14,7 @@ from certificates import services
 from certificates.models import Certificate, Export
 from courses.models import Enrollment, ModulePage
 from quizzes import services as quiz_services
-from quizzes.models import Quiz, Response
+from quizzes.models import Answer, Quiz
 from tests.certificates.conftest import complete
 from tests.certificates.factories import issued
 from tests.factories import EditorFactory, HRFactory
@@ -98,13 +98,13 @@ def essay_course(course, demo_course):
     return quizzes["en"]
 
 
-def pass_the_essay(user, quiz, marker) -> Response:
+def pass_the_essay(user, quiz, marker) -> Answer:
     attempt = quiz_services.attempt_start(user=user, quiz=quiz)
     question = attempt.quiz.questions.get()
-    quiz_services.response_save(attempt=attempt, question_id=question.pk, values=right_values(question))
+    quiz_services.answer_save(attempt=attempt, question_id=question.pk, values=right_values(question))
     quiz_services.attempt_submit(attempt=attempt)
-    response = Response.objects.get(attempt=attempt)
-    quiz_services.response_mark(marker=marker, response=response, points=Decimal(1), comment="Good.")
+    response = Answer.objects.get(attempt=attempt)
+    quiz_services.answer_mark(marker=marker, answer=response, points=Decimal(1), comment="Good.")
     return response
 
 
@@ -118,7 +118,7 @@ def test_an_essay_marked_again_as_a_fail_withdraws_the_completion_and_the_certif
     assert enrollment.completed_at is not None
     first = Certificate.objects.get(user=trainee)
 
-    quiz_services.response_mark(marker=marker, response=response, points=Decimal(0), comment="Copied text.")
+    quiz_services.answer_mark(marker=marker, answer=response, points=Decimal(0), comment="Copied text.")
     enrollment.refresh_from_db()
     first.refresh_from_db()
     assert enrollment.completed_at is None
@@ -139,6 +139,6 @@ def test_an_essay_marked_again_with_another_passing_attempt_keeps_the_certificat
     complete(trainee, course)
     first_pass = pass_the_essay(trainee, essay_course, marker)
     pass_the_essay(trainee, essay_course, marker)
-    quiz_services.response_mark(marker=marker, response=first_pass, points=Decimal(0))
+    quiz_services.answer_mark(marker=marker, answer=first_pass, points=Decimal(0))
     assert Enrollment.objects.get(user=trainee, course_key=course.translation_key).completed_at is not None
     assert Certificate.objects.get(user=trainee).status != Certificate.Status.REVOKED

@@ -82,7 +82,7 @@ def answers_of(attempt) -> dict[int, tuple]:
             sorted(r.selected_choices.values_list("pk", flat=True)),
             r.answer_bool,
         )
-        for r in attempt.responses.all()
+        for r in attempt.answers.all()
     }
 
 
@@ -93,7 +93,7 @@ def test_a_lost_connection_during_submission_keeps_the_attempt(client, quiz, lan
     client.raise_request_exception = False
     assert client.post(f"/{language}/quizzes/{quiz.pk}/start/").status_code == 302
     attempt = Attempt.objects.get(user=trainee)
-    rows = list(attempt.responses.order_by("position").select_related("question"))
+    rows = list(attempt.answers.order_by("position").select_related("question"))
     first, *others = rows
 
     # One answer saved on its own page, the others sent with the submission.
@@ -124,7 +124,7 @@ def test_a_lost_connection_during_submission_keeps_the_attempt(client, quiz, lan
     assert attempt.status == Attempt.Status.IN_PROGRESS and attempt.submitted_at is None
     saved = answers_of(attempt)
     assert all(answered for answered, _choices, _bool in saved.values())
-    assert all(r.points is None for r in attempt.responses.all())
+    assert all(r.points is None for r in attempt.answers.all())
 
     # Submitting again works, with the same answers.
     response = client.post(f"/{language}/quizzes/attempts/{attempt.pk}/submit/", submission)

@@ -129,7 +129,7 @@ def test_each_visitor_gets_the_menu_of_their_rights(client, demo_course):
     client.force_login(HRFactory())
     assert menu(client) == signed_in | {"HR dashboard"}
     marker = UserFactory(role="editor")
-    marker.user_permissions.add(Permission.objects.get(codename="mark_response"))
+    marker.user_permissions.add(Permission.objects.get(codename="mark_answer"))
     client.force_login(marker)
     assert menu(client) == signed_in | {"Marking"}
     client.force_login(UserFactory(is_superuser=True, is_staff=True))

@@ -26,7 +26,7 @@ def make_quiz(locales):
 @pytest.fixture
 def marker(db):
     user = UserFactory(is_staff=True)
-    user.user_permissions.add(Permission.objects.get(codename="mark_response"))
+    user.user_permissions.add(Permission.objects.get(codename="mark_answer"))
     return type(user).objects.get(pk=user.pk)
 
 

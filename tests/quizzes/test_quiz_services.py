@@ -9,7 +9,7 @@ from django.utils import timezone
 from courses.models import Enrollment
 from courses.services import lesson_complete
 from quizzes import selectors, services
-from quizzes.models import Attempt, Response
+from quizzes.models import Answer, Attempt
 from quizzes.services import AttemptClosed, AttemptExpired, QuizError
 from tests.factories import UserFactory
 from tests.quizzes.factories import right_values, wrong_values
@@ -19,14 +19,14 @@ pytestmark = pytest.mark.django_db
 
 def answer_all(attempt, pick=right_values):
     rows = selectors.attempt_rows(attempt=attempt)
-    services.responses_save(attempt=attempt, answers={r.question_id: pick(r.question) for r in rows})
+    services.answers_save(attempt=attempt, answers={r.question_id: pick(r.question) for r in rows})
     return rows
 
 
 def test_start_draws_questions_once_in_a_fixed_order(make_quiz, trainee):
     quiz = make_quiz(kinds=["single"] * 10, random_order=True, max_questions=4)
     attempt = services.attempt_start(user=trainee, quiz=quiz)
-    positions = list(attempt.responses.values_list("position", "question_id"))
+    positions = list(attempt.answers.values_list("position", "question_id"))
     assert [p for p, _q in positions] == [1, 2, 3, 4]
     assert len({q for _p, q in positions}) == 4
     assert attempt.max_score == 4
@@ -34,13 +34,13 @@ def test_start_draws_questions_once_in_a_fixed_order(make_quiz, trainee):
     # Starting again (a refresh, a second tab) gives the same attempt and order.
     again = services.attempt_start(user=trainee, quiz=quiz)
     assert again.pk == attempt.pk
-    assert list(again.responses.values_list("position", "question_id")) == positions
+    assert list(again.answers.values_list("position", "question_id")) == positions
 
 
 def test_start_keeps_the_authored_order_without_random_order(make_quiz, trainee):
     quiz = make_quiz(kinds=["single", "multiple", "true_false", "essay"])
     attempt = services.attempt_start(user=trainee, quiz=quiz)
-    keys = list(attempt.responses.order_by("position").values_list("question__key", flat=True))
+    keys = list(attempt.answers.order_by("position").values_list("question__key", flat=True))
     assert keys == ["q1", "q2", "q3", "q4"]
 
 
@@ -94,16 +94,16 @@ def test_answer_after_deadline_is_refused_and_closes_the_attempt(make_quiz, trai
     quiz = make_quiz(time_limit_minutes=5)
     attempt = services.attempt_start(user=trainee, quiz=quiz)
     first, second = selectors.attempt_rows(attempt=attempt)[:2]
-    services.response_save(attempt=attempt, question_id=first.question_id, values=right_values(first.question))
+    services.answer_save(attempt=attempt, question_id=first.question_id, values=right_values(first.question))
     Attempt.objects.filter(pk=attempt.pk).update(deadline=timezone.now() - timedelta(seconds=1))
     with pytest.raises(AttemptExpired) as error:
-        services.response_save(attempt=attempt, question_id=second.question_id, values=right_values(second.question))
+        services.answer_save(attempt=attempt, question_id=second.question_id, values=right_values(second.question))
     assert error.value.status == 409
     attempt.refresh_from_db()
     assert attempt.status == Attempt.Status.EXPIRED
     # The answer in time counts; the late one does not.
     assert attempt.score == 1
-    late = Response.objects.get(attempt=attempt, question_id=second.question_id)
+    late = Answer.objects.get(attempt=attempt, question_id=second.question_id)
     assert late.answered_at is None and late.points == 0
 
 
@@ -146,7 +146,7 @@ def test_answer_after_submission_is_refused(make_quiz, trainee):
     rows = answer_all(attempt, pick=wrong_values)
     services.attempt_submit(attempt=attempt)
     with pytest.raises(AttemptClosed):
-        services.response_save(attempt=attempt, question_id=rows[0].question_id, values=right_values(rows[0].question))
+        services.answer_save(attempt=attempt, question_id=rows[0].question_id, values=right_values(rows[0].question))
     assert Attempt.objects.get(pk=attempt.pk).score == 0
 
 
@@ -156,24 +156,24 @@ def test_bad_answers_change_nothing(make_quiz, trainee):
     attempt = services.attempt_start(user=trainee, quiz=quiz)
     rows = selectors.attempt_rows(attempt=attempt)
     single = rows[0]
-    services.response_save(attempt=attempt, question_id=single.question_id, values=right_values(single.question))
+    services.answer_save(attempt=attempt, question_id=single.question_id, values=right_values(single.question))
     foreign_choice = other.questions.first().choices.first()
     with pytest.raises(QuizError) as error:
-        services.response_save(attempt=attempt, question_id=single.question_id, values=[str(foreign_choice.pk)])
+        services.answer_save(attempt=attempt, question_id=single.question_id, values=[str(foreign_choice.pk)])
     assert error.value.status == 400
     with pytest.raises(QuizError):
-        services.response_save(attempt=attempt, question_id=other.questions.first().pk, values=[])
-    stored = Response.objects.get(pk=single.pk)
+        services.answer_save(attempt=attempt, question_id=other.questions.first().pk, values=[])
+    stored = Answer.objects.get(pk=single.pk)
     assert [c.pk for c in stored.selected_choices.all()] == [int(v) for v in right_values(single.question)]
 
 
 def test_feedback_mode_grades_at_once_and_locks_the_answer(make_quiz, trainee):
     attempt = services.attempt_start(user=trainee, quiz=make_quiz(answers_at_end=False))
     row = selectors.attempt_rows(attempt=attempt)[0]
-    saved = services.response_save(attempt=attempt, question_id=row.question_id, values=wrong_values(row.question))
+    saved = services.answer_save(attempt=attempt, question_id=row.question_id, values=wrong_values(row.question))
     assert saved.points == 0 and saved.correct is False
     with pytest.raises(QuizError):
-        services.response_save(attempt=attempt, question_id=row.question_id, values=right_values(row.question))
+        services.answer_save(attempt=attempt, question_id=row.question_id, values=right_values(row.question))
 
 
 def test_essays_wait_for_marking_then_marking_passes(make_quiz, trainee, marker):
@@ -184,16 +184,16 @@ def test_essays_wait_for_marking_then_marking_passes(make_quiz, trainee, marker)
     assert attempt.status == Attempt.Status.AWAITING_MARKING
     assert attempt.passed is None and attempt.score == 1
     essay = next(r for r in rows if r.question.needs_marking)
-    assert list(selectors.marking_queue()) == [Response.objects.get(pk=essay.pk)]
+    assert list(selectors.marking_queue()) == [Answer.objects.get(pk=essay.pk)]
 
     with pytest.raises(QuizError) as error:
-        services.response_mark(marker=marker, response=essay, points=Decimal(2))  # above the question's points
+        services.answer_mark(marker=marker, answer=essay, points=Decimal(2))  # above the question's points
     assert error.value.status == 400
     with pytest.raises(QuizError) as error:
-        services.response_mark(marker=trainee, response=essay, points=Decimal(1))
+        services.answer_mark(marker=trainee, answer=essay, points=Decimal(1))
     assert error.value.status == 403
 
-    marked = services.response_mark(marker=marker, response=essay, points=Decimal(1), comment="Good")
+    marked = services.answer_mark(marker=marker, answer=essay, points=Decimal(1), comment="Good")
     attempt.refresh_from_db()
     assert marked.marked_by == marker and marked.marker_comment == "Good"
     assert attempt.status == Attempt.Status.SUBMITTED
@@ -205,7 +205,7 @@ def test_marking_low_fails(make_quiz, trainee, marker):
     attempt = services.attempt_start(user=trainee, quiz=make_quiz(kinds=["essay"], pass_mark=50))
     rows = answer_all(attempt)
     services.attempt_submit(attempt=attempt)
-    services.response_mark(marker=marker, response=rows[0], points=Decimal("0.25"))
+    services.answer_mark(marker=marker, answer=rows[0], points=Decimal("0.25"))
     attempt.refresh_from_db()
     assert attempt.passed is False and attempt.score == Decimal("0.25")
 
@@ -214,12 +214,12 @@ def test_unanswered_essay_needs_no_marking(make_quiz, trainee, marker):
     attempt = services.attempt_start(user=trainee, quiz=make_quiz(kinds=["essay", "single"], pass_mark=50))
     rows = selectors.attempt_rows(attempt=attempt)
     single = next(r for r in rows if not r.question.needs_marking)
-    services.response_save(attempt=attempt, question_id=single.question_id, values=right_values(single.question))
+    services.answer_save(attempt=attempt, question_id=single.question_id, values=right_values(single.question))
     attempt = services.attempt_submit(attempt=attempt)
     assert attempt.status == Attempt.Status.SUBMITTED and attempt.passed is True
     essay = next(r for r in rows if r.question.needs_marking)
     with pytest.raises(QuizError):
-        services.response_mark(marker=marker, response=essay, points=Decimal(1))
+        services.answer_mark(marker=marker, answer=essay, points=Decimal(1))
 
 
 def test_passing_the_module_quiz_completes_the_course(course_tree, trainee):
@@ -244,7 +244,7 @@ def test_passing_the_module_quiz_completes_the_course(course_tree, trainee):
 def test_category_breakdown_from_rows(make_quiz, trainee):
     attempt = services.attempt_start(user=trainee, quiz=make_quiz(kinds=["single", "single", "true_false"]))
     rows = selectors.attempt_rows(attempt=attempt)
-    services.responses_save(
+    services.answers_save(
         attempt=attempt,
         answers={
             rows[0].question_id: right_values(rows[0].question),

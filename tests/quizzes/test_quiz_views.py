@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from quizzes import selectors, services
-from quizzes.models import Attempt, Choice, Response
+from quizzes.models import Answer, Attempt, Choice
 from tests.factories import UserFactory
 from tests.quizzes.factories import mixed, right_values, wrong_values
 
@@ -113,7 +113,7 @@ def test_exam_paper_saves_every_answer_at_once(make_quiz, trainee, client_of):
     attempt.refresh_from_db()
     assert attempt.status == Attempt.Status.AWAITING_MARKING
     assert attempt.score == 6  # the two essays wait for a marker
-    assert Response.objects.filter(attempt=attempt, answered_at__isnull=False).count() == 8
+    assert Answer.objects.filter(attempt=attempt, answered_at__isnull=False).count() == 8
 
 
 # Correct answers never reach the browser before submission -------------------------------
@@ -196,7 +196,7 @@ def test_time_limit_is_shown_and_enforced_on_the_server(make_quiz, trainee, clie
     assert ARABIC.search(response.context["message"])
     attempt.refresh_from_db()
     assert attempt.status == Attempt.Status.EXPIRED
-    assert Response.objects.get(pk=row.pk).answered_at is None
+    assert Answer.objects.get(pk=row.pk).answered_at is None
 
 
 def test_opening_an_expired_attempt_closes_it(make_quiz, trainee, client_of):
@@ -234,7 +234,7 @@ def assert_refused(response, status, *, arabic=True):
 
 def assert_first_answer_kept(started):
     row = started["rows"][0]
-    stored = Response.objects.get(pk=row.pk)
+    stored = Answer.objects.get(pk=row.pk)
     assert [str(c.pk) for c in stored.selected_choices.all()] == right_values(row.question)
 
 
@@ -284,7 +284,7 @@ def test_answer_after_submission_is_refused(started):
     client.post(url("submit", attempt.pk))
     response = client.post(url("take", attempt.pk, lang="ar"), answer_post(row, right_values(row.question)))
     assert_refused(response, 409)
-    assert Response.objects.get(pk=row.pk).answered_at is None
+    assert Answer.objects.get(pk=row.pk).answered_at is None
 
 
 def test_someone_elses_attempt_is_not_found(started, other_trainee, client):
@@ -294,7 +294,7 @@ def test_someone_elses_attempt_is_not_found(started, other_trainee, client):
     assert client.post(url("take", attempt.pk), answer_post(row, right_values(row.question))).status_code == 404
     assert client.post(url("submit", attempt.pk)).status_code == 404
     assert client.get(url("result", attempt.pk)).status_code == 404
-    assert Response.objects.get(pk=row.pk).answered_at is None
+    assert Answer.objects.get(pk=row.pk).answered_at is None
 
 
 def test_starting_a_single_attempt_quiz_again_is_refused(make_quiz, trainee, client_of):
@@ -341,7 +341,7 @@ def test_marking_flow(make_quiz, trainee, marker, client_of, client):
     quiz = make_quiz(kinds=["essay"], pass_mark=50, success_text="Passed it")
     attempt = services.attempt_start(user=trainee, quiz=quiz)
     row = selectors.attempt_rows(attempt=attempt)[0]
-    services.response_save(attempt=attempt, question_id=row.question_id, values=["My essay about brands"])
+    services.answer_save(attempt=attempt, question_id=row.question_id, values=["My essay about brands"])
     services.attempt_submit(attempt=attempt)
 
     trainee_client = client_of(trainee)

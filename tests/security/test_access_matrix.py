@@ -15,7 +15,7 @@ import pytest
 from certificates.models import Certificate, Export
 from courses.models import Enrollment, LessonCompletion
 from interviews.models import DrillAnswer, DrillSession
-from quizzes.models import Attempt, Response
+from quizzes.models import Answer, Attempt
 from tests.security.world import ROLES, World
 
 pytestmark = pytest.mark.django_db
@@ -106,7 +106,7 @@ def fingerprint() -> tuple:
     """What a refused request must leave as it was."""
     return (
         list(Attempt.objects.order_by("pk").values_list("pk", "status", "score")),
-        list(Response.objects.order_by("pk").values_list("pk", "answered_at", "points", "marker_comment")),
+        list(Answer.objects.order_by("pk").values_list("pk", "answered_at", "points", "marker_comment")),
         list(DrillSession.objects.order_by("pk").values_list("pk", "finished_at", "question_keys")),
         list(DrillAnswer.objects.order_by("pk").values_list("pk", "answered_at", "rating", "answer_text")),
         list(Certificate.objects.order_by("pk").values_list("pk", "status", "holder_name_latin", "revoked_at")),

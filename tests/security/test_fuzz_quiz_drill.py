@@ -166,7 +166,7 @@ def test_nul_bytes_in_answers_and_searches_are_not_a_500(world):
     assert answer.answer_text == "beforeafter"
     response = trainee.post(f"/en/quizzes/attempts/{attempt.pk}/", {"question": essay.pk, f"q-{essay.pk}": NUL})
     assert response.status_code == 302
-    assert attempt.responses.get(question=essay).answer_text == "beforeafter"
+    assert attempt.answers.get(question=essay).answer_text == "beforeafter"
     assert trainee.get("/en/learn/search/", {"q": NUL}).status_code == 200
     hr = world.client("owner", owner="hr_creator")
     for url in ["/en/hr/", "/en/hr/trainees.csv"]:

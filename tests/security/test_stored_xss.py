@@ -163,7 +163,7 @@ def test_essay_answers_are_escaped_when_taken_marked_and_reviewed(request, clien
     assert take.status_code == 200
     assert not blocked_by_policy(take.text) and XSS_BREAKOUT not in take.text
     client.post(f"/en/quizzes/attempts/{attempt.pk}/submit/")
-    response = attempt.responses.get(question=essay)
+    response = attempt.answers.get(question=essay)
 
     client.force_login(world.marker)
     marking = client.get(f"/en/quizzes/marking/{response.pk}/")
@@ -227,7 +227,7 @@ def test_markup_in_content_files_is_escaped_or_stripped_everywhere(marked_up_con
 
     client.post(f"/en/learn/courses/{course.pk}/enroll/")
     attempt = quiz_services.attempt_start(user=trainee, quiz=quiz)
-    first = attempt.responses.order_by("position").first()
+    first = attempt.answers.order_by("position").first()
     quiz_services.attempt_submit(attempt=attempt)
     session = drill_services.practice_start(user=trainee)
     answer = drill_services.practice_next(session=session, locale=lesson.locale)

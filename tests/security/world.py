@@ -16,7 +16,7 @@ from certificates.models import Certificate
 from courses.models import LessonPage
 from interviews import services as drill_services
 from quizzes import services as quiz_services
-from quizzes.models import Quiz, Response
+from quizzes.models import Answer, Quiz
 from tests.certificates.factories import issued
 from tests.courses.factories import build_course
 from tests.factories import EditorFactory, HRFactory, OrganizationFactory, SupportFactory, UserFactory
@@ -116,7 +116,7 @@ class World:
     @cached_property
     def marker(self):
         user = UserFactory(is_staff=True)
-        user.user_permissions.add(Permission.objects.get(codename="mark_response"))
+        user.user_permissions.add(Permission.objects.get(codename="mark_answer"))
         return type(user).objects.get(pk=user.pk)
 
     def user(self, role: str, owner: str = "trainee"):
@@ -196,12 +196,12 @@ class World:
     def attempt_done(self):
         """The owner's submitted attempt; its essay waits for a marker."""
         attempt = quiz_services.attempt_start(user=self.trainee, quiz=self.quiz)
-        quiz_services.responses_save(attempt=attempt, answers={self.essay_question.pk: ["My essay answer."]})
+        quiz_services.answers_save(attempt=attempt, answers={self.essay_question.pk: ["My essay answer."]})
         return quiz_services.attempt_submit(attempt=attempt)
 
     @cached_property
     def essay_response(self):
-        return Response.objects.get(attempt=self.attempt_done, question=self.essay_question)
+        return Answer.objects.get(attempt=self.attempt_done, question=self.essay_question)
 
     @cached_property
     def attempt_open(self):

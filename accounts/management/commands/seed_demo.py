@@ -17,7 +17,7 @@ DEMO_USERS = [
 ]
 
 # Editors also mark essays: the permission lives in the quizzes app when it is installed.
-EDITOR_EXTRA_PERMISSIONS = [("quizzes", "mark_response")]
+EDITOR_EXTRA_PERMISSIONS = [("quizzes", "mark_answer")]
 # Support staff see the certificates and exports of every organization; editors do not.
 SUPPORT_GROUP = "Support"
 SUPPORT_PERMISSIONS = [("certificates", "view_every_organization")]
