@@ -1,6 +1,7 @@
 """Writes for interview drills: sessions, answers, self-ratings and the FSRS schedule."""
 
 import random
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import fsrs
@@ -30,7 +31,8 @@ class DrillError(Exception):
         self.status = status
 
 
-def _clean_filters(*, categories, level) -> tuple[list[str], str]:
+def filters_clean(*, categories, level) -> tuple[list[str], str]:
+    """Return the known categories (in their order) and level; refuse an unknown one."""
     categories = [c for c in (categories or []) if c]
     unknown = [c for c in categories if c not in Category.values]
     if unknown:
@@ -59,7 +61,7 @@ def rating_parse(value) -> Rating:
 
 def practice_start(*, user, categories=None, level=None, now: datetime | None = None) -> DrillSession:
     """Open a practice session with the given filters."""
-    categories, level = _clean_filters(categories=categories, level=level)
+    categories, level = filters_clean(categories=categories, level=level)
     return DrillSession.objects.create(
         user=user, mode=DrillSession.Mode.PRACTICE, categories=categories, level=level, started_at=now or timezone.now()
     )
@@ -248,6 +250,55 @@ def answer_rate(*, answer: DrillAnswer, rating, covered_keys=(), now: datetime |
     return answer
 
 
+# What comes next ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Next:
+    """Where a trainee goes after a step of a session: the "question" or "reveal" page of
+    `answer`, or the "session" (a mock interview's current question), "report" or "home" page.
+    `nothing_left`: the practice ran out of questions for today."""
+
+    page: str
+    answer: DrillAnswer | None = None
+    nothing_left: bool = False
+
+
+def practice_continue(*, session: DrillSession, locale: Locale, now: datetime | None = None) -> Next:
+    """The next practice question, or, when none is left today, the finished session's report
+    (home when nothing was answered)."""
+    answer = practice_next(session=session, locale=locale, now=now)
+    if answer is None:
+        session_finish(session=session, now=now)
+        return Next("report" if session.answers.exists() else "home", nothing_left=True)
+    return Next("reveal" if answer.answered_at is not None else "question", answer)
+
+
+def session_resume(*, session: DrillSession) -> Next:
+    """Where a trainee coming back to `session` continues."""
+    answer = None if session.finished else selectors.current_answer(session=session)
+    if answer is None:
+        return Next("report")
+    return Next("reveal" if answer.answered_at is not None or answer.skipped else "question", answer)
+
+
+def after_answer(*, answer: DrillAnswer) -> Next:
+    """After an answer is submitted: its model answer in practice; in a mock interview the next
+    question, or the report after the last one."""
+    session = answer.session
+    if session.mode == DrillSession.Mode.MOCK:
+        session.refresh_from_db(fields=["finished_at"])
+        return Next("report" if session.finished else "session")
+    return Next("reveal", answer)
+
+
+def after_rating(*, answer: DrillAnswer, locale: Locale) -> Next:
+    """After a self-rating: the report of a mock interview, the next question of a practice."""
+    if answer.session.mode == DrillSession.Mode.MOCK:
+        return Next("report")
+    return practice_continue(session=answer.session, locale=locale)
+
+
 # Mock interviews --------------------------------------------------------------------
 
 
@@ -255,7 +306,7 @@ def answer_rate(*, answer: DrillAnswer, rating, covered_keys=(), now: datetime |
 def mock_start(*, user, level, count, locale: Locale, categories=None, now: datetime | None = None) -> DrillSession:
     """Start a mock interview of `count` (3 to 10) questions of `level`, drawn at random."""
     now = now or timezone.now()
-    categories, level = _clean_filters(categories=categories, level=level)
+    categories, level = filters_clean(categories=categories, level=level)
     if not level:
         raise DrillError(_("Choose a level for the mock interview."))
     try:

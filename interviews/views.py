@@ -32,7 +32,21 @@ def handles_drill_errors(view):
 
 
 def _filters(data) -> tuple[list[str], str]:
-    return services._clean_filters(categories=data.getlist("category"), level=data.get("level", ""))
+    return services.filters_clean(categories=data.getlist("category"), level=data.get("level", ""))
+
+
+def _go(request, session: DrillSession, step: services.Next):
+    """Redirect to the page the service chose (services.Next)."""
+    if step.nothing_left:
+        messages.info(
+            request,
+            _("Nothing is due and no new questions are left for today. Come back tomorrow, or try a mock interview."),
+        )
+    if step.page in ("question", "reveal"):
+        return redirect(f"interviews:{step.page}", answer_id=step.answer.pk)
+    if step.page == "home":
+        return redirect("interviews:home")
+    return redirect(f"interviews:{step.page}", session_id=session.pk)
 
 
 def _answer(request, answer_id: int) -> DrillAnswer:
@@ -72,23 +86,7 @@ def home(request):
 def practice_start(request):
     categories, level = _filters(request.POST)
     session = services.practice_start(user=request.user, categories=categories, level=level)
-    return _practice_continue(request, session)
-
-
-def _practice_continue(request, session: DrillSession):
-    answer = services.practice_next(session=session, locale=Locale.get_active())
-    if answer is None:
-        services.session_finish(session=session)
-        messages.info(
-            request,
-            _("Nothing is due and no new questions are left for today. Come back tomorrow, or try a mock interview."),
-        )
-        if session.answers.exists():
-            return redirect("interviews:report", session_id=session.pk)
-        return redirect("interviews:home")
-    if answer.answered_at is not None:
-        return redirect("interviews:reveal", answer_id=answer.pk)
-    return redirect("interviews:question", answer_id=answer.pk)
+    return _go(request, session, services.practice_continue(session=session, locale=Locale.get_active()))
 
 
 @require_POST
@@ -98,21 +96,14 @@ def practice_next(request, session_id: int):
     session = _session(request, session_id)
     if session.mode != DrillSession.Mode.PRACTICE:
         raise DrillError(_("This is not a practice session."))
-    return _practice_continue(request, session)
+    return _go(request, session, services.practice_continue(session=session, locale=Locale.get_active()))
 
 
 @require_GET
 @login_required
 def session_detail(request, session_id: int):
     session = _session(request, session_id)
-    if session.finished:
-        return redirect("interviews:report", session_id=session.pk)
-    answer = selectors.current_answer(session=session)
-    if answer is None:
-        return redirect("interviews:report", session_id=session.pk)
-    if answer.answered_at is not None or answer.skipped:
-        return redirect("interviews:reveal", answer_id=answer.pk)
-    return redirect("interviews:question", answer_id=answer.pk)
+    return _go(request, session, services.session_resume(session=session))
 
 
 @require_POST
@@ -186,12 +177,7 @@ def answer_submit(request, answer_id: int):
             # Keep what they typed: they shorten it and submit again.
             return _question_page(request, answer, text=text, error=error.message, status=error.status)
         return _refusal(request, error)
-    if answer.session.mode == DrillSession.Mode.MOCK:
-        answer.session.refresh_from_db(fields=["finished_at"])
-        if answer.session.finished:
-            return redirect("interviews:report", session_id=answer.session_id)
-        return redirect("interviews:session", session_id=answer.session_id)
-    return redirect("interviews:reveal", answer_id=answer.pk)
+    return _go(request, answer.session, services.after_answer(answer=answer))
 
 
 @require_GET
@@ -229,10 +215,7 @@ def answer_rate(request, answer_id: int):
     answer = services.answer_rate(
         answer=answer, rating=request.POST.get("rating", ""), covered_keys=request.POST.getlist("covered")
     )
-    session = answer.session
-    if session.mode == DrillSession.Mode.MOCK:
-        return redirect("interviews:report", session_id=session.pk)
-    return _practice_continue(request, session)
+    return _go(request, answer.session, services.after_rating(answer=answer, locale=Locale.get_active()))
 
 
 @require_GET
