@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from . import services
-from .models import Certificate, Export
+from .models import Certificate
 
 
 @admin.register(Certificate)
@@ -69,26 +69,3 @@ class CertificateAdmin(admin.ModelAdmin):
             ngettext("%(count)d certificate queued.", "%(count)d certificates queued.", queued) % {"count": queued},
             messages.SUCCESS if queued else messages.WARNING,
         )
-
-
-@admin.register(Export)
-class ExportAdmin(admin.ModelAdmin):
-    list_display = ["organization", "requested_by", "status", "done", "total", "created_at", "finished_at"]
-    list_filter = ["status"]
-    readonly_fields = [
-        "organization",
-        "requested_by",
-        "filters",
-        "status",
-        "total",
-        "done",
-        "file",
-        "size",
-        "error",
-        "created_at",
-        "started_at",
-        "finished_at",
-    ]
-
-    def has_add_permission(self, request):
-        return False

@@ -1,4 +1,4 @@
-"""Writes for certificates: issuing, confirming names, rendering, revoking, sweeping, exports.
+"""Writes for certificates: issuing, confirming names, rendering, revoking, sweeping.
 
 Rendering is safe to run twice, at once, or again after a crash in the middle:
 - the row moves pending → rendering → ready with conditional updates (never backwards
@@ -8,31 +8,26 @@ Rendering is safe to run twice, at once, or again after a crash in the middle:
   half a file and a re-run leaves one pair of complete files.
 """
 
-import contextlib
-import io
 import logging
 import os
-import shutil
-import tempfile
 import time
-import zipfile
 from datetime import timedelta
 from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files import File
-from django.core.files.storage import storages
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone, translation
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from accounts.services import user_names_confirm
 from accounts.validators import clean_public_text
+from courses.models import CoursePage
 
-from . import pdf, selectors, spreadsheet
-from .models import Certificate, Export
+from . import events, pdf, selectors
+from .models import Certificate
+from .storage import atomic_write, private_storage
 
 logger = logging.getLogger("masar.certificates")
 
@@ -43,17 +38,11 @@ SWEEP_AFTER = timedelta(minutes=10)
 MAX_RENDER_ATTEMPTS = 12
 
 
-def private_storage():
-    return storages["private"]
-
-
 # --- issuing ---------------------------------------------------------------------------
 
 
 def _course_titles(course) -> dict[str, str]:
     """Return the course's title in each language, from its live or draft translations."""
-    from courses.models import CoursePage
-
     titles = {
         page.locale.language_code: page.title
         for page in CoursePage.objects.filter(translation_key=course.translation_key).select_related("locale")
@@ -112,8 +101,6 @@ def certificate_issue(*, user, course, enrollment) -> Certificate:
 @transaction.atomic
 def certificate_names_confirm(*, user, name_latin: str, name_arabic: str) -> list[Certificate]:
     """Freeze the names printed on `user`'s certificates, then queue the certificates waiting for them."""
-    from accounts.services import user_names_confirm
-
     # The user's row stays locked (user_names_confirm) until the certificates hold its names.
     user = user_names_confirm(user=user, name_latin=name_latin, name_arabic=name_arabic)
     waiting = list(Certificate.objects.select_for_update().awaiting_names().filter(user=user))
@@ -127,39 +114,6 @@ def certificate_names_confirm(*, user, name_latin: str, name_arabic: str) -> lis
 
 
 # --- rendering -------------------------------------------------------------------------
-
-
-@contextlib.contextmanager
-def _atomic_write(storage, name: str):
-    """Yield a file to write; on success it replaces `name` in `storage` in one step.
-
-    On a local storage the file is written next to its final place and moved with
-    os.replace (atomic); on a remote storage it is uploaded whole once complete."""
-    try:
-        final = storage.path(name)
-    except NotImplementedError:
-        final = None
-    if final:
-        os.makedirs(os.path.dirname(final), exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=os.path.basename(final) + ".", suffix=".part", dir=os.path.dirname(final))
-    else:
-        fd, tmp = tempfile.mkstemp(suffix=".part")
-    try:
-        with os.fdopen(fd, "w+b") as fh:
-            yield fh
-            fh.flush()
-            os.fsync(fh.fileno())
-        if final:
-            os.chmod(tmp, 0o644)
-            os.replace(tmp, final)
-        else:
-            if storage.exists(name):
-                storage.delete(name)
-            with open(tmp, "rb") as fh:
-                storage.save(name, File(fh))
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
 
 
 def _remove_leftovers(storage, name: str) -> None:
@@ -220,7 +174,7 @@ def certificate_render(*, certificate_id: int) -> Certificate | None:
         for language in pdf.LANGUAGES:
             data = pdf.html_to_pdf(pdf.certificate_html(certificate, language))
             name = pdf_name(certificate, language)
-            with _atomic_write(storage, name) as fh:
+            with atomic_write(storage, name) as fh:
                 fh.write(data)
             files[language] = (name, pdf.sha256(data))
             if language == pdf.LANGUAGES[0] and (delay := _render_delay()):
@@ -278,7 +232,7 @@ def certificate_retry(*, certificate: Certificate) -> bool:
 def certificates_sweep(*, older_than: timedelta = SWEEP_AFTER) -> int:
     """Re-queue certificates left pending or rendering for longer than `older_than`
     (a lost message, a killed worker); give up on those that used up their attempts.
-    Also restart exports left unfinished. Return the number of certificates re-queued."""
+    Return the number of certificates re-queued. (HR's exports have their own sweeper.)"""
     cutoff = timezone.now() - older_than
     stuck = (
         Certificate.objects.filter(status__in=[Certificate.Status.PENDING, Certificate.Status.RENDERING])
@@ -306,7 +260,6 @@ def certificates_sweep(*, older_than: timedelta = SWEEP_AFTER) -> int:
             ):
                 _queue_render(certificate)
                 requeued += 1
-    _exports_sweep(cutoff=cutoff)
     if requeued:
         logger.warning("certificates sweeper re-queued %s certificate(s)", requeued)
     return requeued
@@ -352,149 +305,13 @@ def _withdrawn_reason(language: str) -> str:
 
 
 def _revoke(locked: Certificate, *, by, reason: str) -> Certificate:
-    """Revoke the locked certificate and make every export holding it out of date."""
+    """Revoke the locked certificate and announce it (hr makes the exports holding it out of date)
+    in this same transaction: an export never outlives the revocation of a certificate in it."""
     if locked.status != Certificate.Status.REVOKED:
         locked.status = Certificate.Status.REVOKED
         locked.revoked_at = timezone.now()
         locked.revoked_reason = reason
         locked.revoked_by = by
         locked.save(update_fields=["status", "revoked_at", "revoked_reason", "revoked_by"])
-        _exports_outdate(certificate=locked)
+        events.certificate_revoked.send(sender=Certificate, certificate=locked)
     return locked
-
-
-def _exports_outdate(*, certificate: Certificate) -> None:
-    """Exports built with `certificate` are never served again; one being built finds out when it
-    ends (export_build). Locks the exports, so a build that ends now is seen as ready."""
-    live = [Export.Status.READY, Export.Status.RUNNING]
-    exports = Export.objects.select_for_update().filter(
-        organization_id=certificate.user.organization_id, status__in=live
-    )
-    outdated = [e.pk for e in exports if e.status == Export.Status.READY and certificate.pk in e.certificate_ids]
-    if outdated:
-        Export.objects.filter(pk__in=outdated).update(status=Export.Status.OUTDATED)
-        names = list(Export.objects.filter(pk__in=outdated).exclude(file="").values_list("file", flat=True))
-        transaction.on_commit(lambda: _files_delete(names), robust=True)
-
-
-def _files_delete(names: list[str]) -> None:
-    storage = private_storage()
-    for name in names:
-        storage.delete(name)
-
-
-# --- exports ---------------------------------------------------------------------------
-
-
-def export_create(*, user, filters: dict) -> Export:
-    """Ask for a ZIP of the organization's certificates matching `filters` (HR only); built in the background."""
-    from .tasks import export_build
-
-    if not user.is_hr:
-        raise PermissionDenied
-    export = Export.objects.create(organization_id=user.organization_id, requested_by=user, filters=filters)
-    export_id = export.pk
-    transaction.on_commit(lambda: export_build.delay(export_id), robust=True)  # swept if the broker is down
-    return export
-
-
-def _archive_name(certificate: Certificate, language: str) -> str:
-    person = slugify(certificate.holder_name_latin) or f"trainee-{certificate.user_id}"
-    course = slugify(certificate.course_title_en)[:60] or "course"
-    return f"{person}/{course}-{certificate.code}-{language}.pdf"
-
-
-def export_build(*, export_id: int) -> Export | None:
-    """Write the export's ZIP file by file into private storage, keeping its progress up to date."""
-    with transaction.atomic():
-        export = Export.objects.select_for_update().filter(pk=export_id).first()
-        if export is None or export.status == Export.Status.READY:
-            return export
-        certificates = list(selectors.export_certificates(export=export))
-        export.status = Export.Status.RUNNING
-        export.started_at = timezone.now()
-        export.total = len(certificates)
-        export.done = 0
-        export.error = ""
-        export.save(update_fields=["status", "started_at", "total", "done", "error"])
-
-    storage = private_storage()
-    name = f"exports/{export.organization_id}/certificates-{export.pk}.zip"
-    manifest = io.StringIO()
-    writer = spreadsheet.writer(manifest)  # every cell through csv_safe
-    writer.writerow(
-        [
-            "code",
-            "holder_name_latin",
-            "holder_name_arabic",
-            "course_title_en",
-            "course_title_ar",
-            "completed_on",
-            "hours",
-            "verify_url",
-        ]
-    )
-    with _atomic_write(storage, name) as fh:
-        with zipfile.ZipFile(fh, "w", compression=zipfile.ZIP_STORED, allowZip64=True) as archive:
-            for index, certificate in enumerate(certificates, start=1):
-                for language in pdf.LANGUAGES:
-                    source = certificate.pdf_name(language)
-                    if not source:
-                        continue
-                    with (
-                        storage.open(source, "rb") as src,
-                        archive.open(_archive_name(certificate, language), "w") as dst,
-                    ):
-                        shutil.copyfileobj(src, dst, 64 * 1024)
-                writer.writerow(
-                    [
-                        certificate.code,
-                        certificate.holder_name_latin,
-                        certificate.holder_name_arabic,
-                        certificate.course_title_en,
-                        certificate.course_title_ar,
-                        certificate.completed_on.isoformat(),
-                        certificate.hours,
-                        pdf.verification_url(certificate.code),
-                    ]
-                )
-                Export.objects.filter(pk=export.pk).update(done=index)
-            archive.writestr("certificates.csv", "\ufeff" + manifest.getvalue())
-        size = fh.tell()
-    ids = [certificate.pk for certificate in certificates]
-    with transaction.atomic():
-        Export.objects.select_for_update().filter(pk=export.pk).first()  # see certificates revoked meanwhile
-        revoked = Certificate.objects.filter(pk__in=ids, status=Certificate.Status.REVOKED).exists()
-        Export.objects.filter(pk=export.pk).update(
-            status=Export.Status.OUTDATED if revoked else Export.Status.READY,
-            file=name,
-            size=size,
-            certificate_ids=ids,
-            finished_at=timezone.now(),
-            done=len(certificates),
-        )
-    if revoked:
-        _files_delete([name])
-    export.refresh_from_db()
-    return export
-
-
-def export_fail(*, export_id: int, error: str) -> None:
-    Export.objects.filter(pk=export_id).exclude(status=Export.Status.READY).update(
-        status=Export.Status.FAILED, error=error[:10000], finished_at=timezone.now()
-    )
-
-
-def _exports_sweep(*, cutoff) -> None:
-    from .tasks import export_build
-
-    stuck = Export.objects.filter(status__in=[Export.Status.PENDING, Export.Status.RUNNING], created_at__lte=cutoff)
-    stuck = stuck.filter(Q(started_at__isnull=True) | Q(started_at__lte=cutoff))
-    for export_id in stuck.values_list("pk", flat=True):
-        with transaction.atomic():
-            if (
-                Export.objects.filter(pk=export_id)
-                .filter(Q(started_at__isnull=True) | Q(started_at__lte=cutoff))
-                .update(status=Export.Status.PENDING, started_at=timezone.now())
-            ):
-                transaction.on_commit(lambda export_id=export_id: export_build.delay(export_id), robust=True)

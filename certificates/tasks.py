@@ -18,13 +18,6 @@ class CertificateRenderTask(Task):
         services.certificate_render_fail(certificate_id=_first_id(args, kwargs), error=_error_text(exc))
 
 
-class ExportBuildTask(Task):
-    def on_failure(self, exc, task_id, args, kwargs, einfo):
-        from . import services
-
-        services.export_fail(export_id=_first_id(args, kwargs), error=_error_text(exc))
-
-
 def _first_id(args, kwargs) -> int:
     return args[0] if args else next(iter(kwargs.values()))
 
@@ -58,22 +51,3 @@ def certificates_sweep() -> int:
     from . import services
 
     return services.certificates_sweep()
-
-
-@shared_task(
-    name="certificates.tasks.export_build",
-    base=ExportBuildTask,
-    bind=True,
-    acks_late=True,
-    reject_on_worker_lost=True,
-    autoretry_for=(Exception,),
-    max_retries=3,
-    retry_backoff=10,
-    retry_jitter=True,
-    soft_time_limit=900,
-    time_limit=960,
-)
-def export_build(self, export_id: int) -> None:
-    from . import services
-
-    services.export_build(export_id=export_id)

@@ -9,6 +9,6 @@ urlpatterns = [
     path("<str:code>/", views.detail, name="detail"),
     path("<str:code>/status/", views.status, name="status"),
     path("<str:code>/names/", views.confirm_names, name="confirm_names"),
-    path("<str:code>/revoke/", views.revoke, name="revoke"),
     path("<str:code>/<str:language>.pdf", views.download, name="download"),
+    # <code>/revoke/ is the hr app's (hr/urls.py): HR and support revoke, the holder does not.
 ]

@@ -7,7 +7,10 @@ import unicodedata
 from dataclasses import dataclass, field
 from uuid import UUID
 
+from django.db.models import Q
 from wagtail.models import Locale, Page
+
+from quizzes.models import Attempt
 
 from . import page_cache
 from .models import CoursePage, Enrollment, LessonCompletion, LessonPage, ModulePage
@@ -85,10 +88,18 @@ class CourseOutline:
         return sum(module.lessons_done for module in self.modules)
 
     @property
+    def steps_done(self) -> "StepsDone":
+        quizzes = [m for m in self.modules if m.page.quiz_id]
+        return StepsDone(
+            lessons_done=self.lessons_done,
+            lessons=self.total_lessons,
+            quizzes_passed=sum(1 for m in quizzes if m.quiz_passed),
+            quizzes=len(quizzes),
+        )
+
+    @property
     def percent(self) -> int:
-        steps = self.total_lessons + sum(1 for m in self.modules if m.page.quiz_id)
-        done = self.lessons_done + sum(1 for m in self.modules if m.page.quiz_id and m.quiz_passed)
-        return round(done * 100 / steps) if steps else 0
+        return self.steps_done.percent
 
     @property
     def complete(self) -> bool:
@@ -199,6 +210,109 @@ def course_outlines(
 def course_outline(*, course: CoursePage, user, fresh: bool = False) -> CourseOutline:
     """Return the course's live modules and lessons in order, with `user`'s progress."""
     return course_outlines(courses=[course], user=user, fresh=fresh)[0]
+
+
+# --- percent complete: one rule for the trainee's pages and for HR ------------------------
+
+
+@dataclass(frozen=True)
+class StepsDone:
+    """How far a trainee is in a course. Its steps are each live lesson of a live module and the
+    quiz of each live module that has one; a completed course with an optional module left is not
+    100 %. The outline of the trainee's pages and HR's dashboard both count with this."""
+
+    lessons_done: int = 0
+    lessons: int = 0
+    quizzes_passed: int = 0
+    quizzes: int = 0
+
+    @property
+    def percent(self) -> int:
+        steps = self.lessons + self.quizzes
+        return round((self.lessons_done + self.quizzes_passed) * 100 / steps) if steps else 0
+
+
+@dataclass(frozen=True)
+class CourseSteps:
+    """The steps of one course, read for many trainees at once (see `course_steps`)."""
+
+    lesson_keys: frozenset[UUID] = frozenset()
+    quiz_keys: tuple[UUID, ...] = ()  # one per live module with a quiz, as the outline counts them
+
+    def done(self, *, done_keys, passed_quiz_keys) -> StepsDone:
+        return StepsDone(
+            lessons_done=len(self.lesson_keys & done_keys),
+            lessons=len(self.lesson_keys),
+            quizzes_passed=sum(1 for key in self.quiz_keys if key in passed_quiz_keys),
+            quizzes=len(self.quiz_keys),
+        )
+
+
+def courses_in_language(*, course_keys, language: str) -> dict[UUID, CoursePage]:
+    """Return {course key: its page in `language`, or in another language if it has none}: one query."""
+    chosen: dict[UUID, CoursePage] = {}
+    pages = (
+        CoursePage.objects.filter(translation_key__in=course_keys)
+        .select_related("locale")
+        .only("id", "path", "depth", "title", "translation_key", "locale__language_code", "live")
+    )
+    for page in pages:
+        current = chosen.get(page.translation_key)
+        if current is None or (page.locale.language_code == language and current.locale.language_code != language):
+            chosen[page.translation_key] = page
+    return chosen
+
+
+def course_steps(*, courses) -> dict[UUID, CourseSteps]:
+    """Return {course key: its steps} for the course pages `courses`, the way their outline reads
+    them (`_structure_compute`): two queries however many courses, modules and lessons."""
+    by_path = {course.path: course.translation_key for course in courses}
+    if not by_path:
+        return {}
+    under = Q()
+    for path in by_path:
+        under |= Q(path__startswith=path)
+    quizzes: dict[UUID, list] = {key: [] for key in by_path.values()}
+    live_modules = {}
+    for path, quiz_key in ModulePage.objects.live().filter(under).values_list("path", "quiz__translation_key"):
+        course_key = by_path.get(path[: -Page.steplen])  # a child of the course
+        if course_key:
+            live_modules[path] = course_key
+            if quiz_key:
+                quizzes[course_key].append(quiz_key)
+    lessons: dict[UUID, set] = {key: set() for key in by_path.values()}
+    for path, lesson_key in LessonPage.objects.live().filter(under).values_list("path", "translation_key"):
+        course_key = live_modules.get(path[: -Page.steplen])  # a child of a live module
+        if course_key:
+            lessons[course_key].add(lesson_key)
+    return {
+        key: CourseSteps(lesson_keys=frozenset(lessons[key]), quiz_keys=tuple(quizzes[key])) for key in by_path.values()
+    }
+
+
+def steps_done_many(*, pairs, steps: dict[UUID, CourseSteps]) -> dict[tuple[int, UUID], StepsDone]:
+    """Return {(user id, course key): StepsDone} for many trainees at once (HR's dashboard and
+    CSV): two queries however many trainees, lessons and attempts."""
+    pairs = {(user_id, key) for user_id, key in pairs if key in steps}
+    if not pairs:
+        return {}
+    user_ids = {user_id for user_id, _key in pairs}
+    done: dict[tuple[int, UUID], set] = {}
+    completions = LessonCompletion.objects.filter(user_id__in=user_ids, course_key__in=steps.keys())
+    for user_id, course_key, lesson_key in completions.values_list("user_id", "course_key", "lesson_key"):
+        done.setdefault((user_id, course_key), set()).add(lesson_key)
+    quiz_keys = {key for course in steps.values() for key in course.quiz_keys}
+    passed: dict[int, set] = {}
+    if quiz_keys:
+        attempts = Attempt.objects.filter(user_id__in=user_ids, quiz_key__in=quiz_keys, passed=True)
+        for user_id, quiz_key in attempts.values_list("user_id", "quiz_key").distinct():
+            passed.setdefault(user_id, set()).add(quiz_key)
+    return {
+        (user_id, key): steps[key].done(
+            done_keys=done.get((user_id, key), set()), passed_quiz_keys=passed.get(user_id, set())
+        )
+        for user_id, key in pairs
+    }
 
 
 def outline_above(*, page, levels: int, user) -> CourseOutline | None:

@@ -29,7 +29,7 @@ urlpatterns += i18n_patterns(
     path("quizzes/", include("quizzes.urls")),
     path("interviews/", include("interviews.urls")),
     path("certificates/", include("certificates.urls")),
-    path("hr/", include("certificates.hr_urls")),
+    path("", include("hr.urls")),  # /hr/... and /certificates/<code>/revoke/
     # Wagtail serves the course pages: /ar/<course>/<module>/<lesson>/ and /en/..., through
     # the page cache (courses/page_cache.py); Wagtail's own /_util/ views come next.
     re_path(r"^(?!_util/)((?:[\w\-]+/)*)$", courses_views.serve),

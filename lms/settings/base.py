@@ -29,6 +29,7 @@ INSTALLED_APPS = [
     "quizzes",
     "interviews",
     "certificates",
+    "hr",
     "lms",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
@@ -243,6 +244,7 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
     "certificates-sweep": {"task": "certificates.tasks.certificates_sweep", "schedule": crontab(minute="*/2")},
+    "hr-exports-sweep": {"task": "hr.tasks.exports_sweep", "schedule": crontab(minute="*/5")},
 }
 
 # Content security policy (django-csp): same origin only, nothing from a CDN (pages work offline).

@@ -1,84 +1,22 @@
-"""What a revoked certificate or a result that is no longer a pass means downstream:
-
-- a ZIP export holding a certificate revoked after it was built is never served again (410, its
-  file deleted); a new export leaves the certificate out;
-- a passed essay marked again as a fail withdraws the course completion and revokes the
-  certificate (its code verifies as revoked); completing the course again issues a new one."""
+"""What a result that is no longer a pass means downstream: a passed essay marked again as a fail
+withdraws the course completion and revokes the certificate (its code verifies as revoked);
+completing the course again issues a new one. (What a revocation does to HR's ZIP exports is in
+tests/hr/test_hr_exports.py.)"""
 
 import uuid
 from decimal import Decimal
 
 import pytest
 
-from certificates import services
-from certificates.models import Certificate, Export
+from certificates.models import Certificate
 from courses.models import Enrollment, ModulePage
 from quizzes import services as quiz_services
 from quizzes.models import Answer, Quiz
 from tests.certificates.conftest import complete
-from tests.certificates.factories import issued
-from tests.factories import EditorFactory, HRFactory
+from tests.factories import EditorFactory
 from tests.quizzes.factories import question_add, right_values
 
 pytestmark = pytest.mark.django_db
-
-
-def test_a_zip_built_before_a_revocation_is_never_served_again(
-    client, organization, course, trainee, eager_celery, django_capture_on_commit_callbacks
-):
-    certificate = issued(trainee, course, render=True)
-    hr = HRFactory(organization=organization)
-    client.force_login(hr)
-    with django_capture_on_commit_callbacks(execute=True):
-        client.post("/en/hr/exports/", {})
-    export = Export.objects.get()
-    assert export.status == Export.Status.READY and export.certificate_ids == [certificate.pk]
-    assert client.get(f"/en/hr/exports/{export.pk}/download/").status_code == 200
-
-    with django_capture_on_commit_callbacks(execute=True):
-        services.certificate_revoke(certificate=certificate, by=hr, reason="Issued by mistake")
-    export.refresh_from_db()
-    assert export.status == Export.Status.OUTDATED
-    download = client.get(f"/en/hr/exports/{export.pk}/download/")
-    assert download.status_code == 410 and "was revoked after it was built" in download.text
-    assert not services.private_storage().exists(export.file)
-    arabic = client.get(f"/ar/hr/exports/{export.pk}/download/")
-    assert arabic.status_code == 410 and "أُلغيت إحدى الشهادات" in arabic.text
-
-    with django_capture_on_commit_callbacks(execute=True):
-        client.post("/en/hr/exports/", {})
-    fresh = Export.objects.order_by("-pk").first()
-    assert fresh.status == Export.Status.READY and fresh.total == 0 and fresh.certificate_ids == []
-
-
-def test_a_revocation_while_a_zip_is_built_makes_it_out_of_date(
-    organization, course, trainee, eager_celery, monkeypatch
-):
-    certificate = issued(trainee, course, render=True)
-    hr = HRFactory(organization=organization)
-    export = Export.objects.create(organization=organization, requested_by=hr, filters={})
-    real_archive_name = services._archive_name
-
-    def revoke_during_the_build(cert, language):
-        if language == "ar":  # the first file is in the ZIP: now HR revokes the certificate
-            services.certificate_revoke(certificate=certificate, by=hr, reason="Revoked mid-build")
-        return real_archive_name(cert, language)
-
-    monkeypatch.setattr(services, "_archive_name", revoke_during_the_build)
-    services.export_build(export_id=export.pk)
-    export.refresh_from_db()
-    assert export.status == Export.Status.OUTDATED
-    assert not services.private_storage().exists(export.file)
-
-
-def test_a_revocation_leaves_exports_without_the_certificate_alone(organization, course, trainee, eager_celery):
-    hr = HRFactory(organization=organization)
-    export = Export.objects.create(organization=organization, requested_by=hr, filters={})
-    services.export_build(export_id=export.pk)  # built before the trainee finished: empty
-    certificate = issued(trainee, course, render=True)
-    services.certificate_revoke(certificate=certificate, by=hr, reason="Issued by mistake")
-    export.refresh_from_db()
-    assert export.status == Export.Status.READY
 
 
 @pytest.fixture

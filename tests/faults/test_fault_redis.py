@@ -17,8 +17,9 @@ from django.conf import settings
 from django.test import Client
 from django.utils import timezone
 
-from certificates.models import Certificate, Export
+from certificates.models import Certificate
 from courses.models import Enrollment, LessonCompletion, LessonPage
+from hr.models import Export
 from tests.certificates.test_certificate_worker import Worker, wait_for
 from tests.conftest import write_course_tree
 from tests.factories import HRFactory, OrganizationFactory, UserFactory
@@ -120,6 +121,16 @@ def test_redis_stopped_while_trainees_finish_courses(processes, stack_env, tmp_p
     )
     assert sweep.returncode == 0, sweep.stderr
     assert "Re-queued 3 certificate(s)." in sweep.stdout
+    exports_sweep = subprocess.run(
+        [sys.executable, "manage.py", "exports_sweep", "--minutes", "0"],
+        cwd=Path(settings.BASE_DIR),
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert exports_sweep.returncode == 0, exports_sweep.stderr
+    assert "Queued 1 export(s) again." in exports_sweep.stdout
     wait_for(
         lambda: all(status_of(t) == Certificate.Status.READY for t in trainees),
         RENDER_TIMEOUT,

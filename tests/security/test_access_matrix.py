@@ -12,8 +12,9 @@ from urllib.parse import parse_qs, urlparse
 
 import pytest
 
-from certificates.models import Certificate, Export
+from certificates.models import Certificate
 from courses.models import Enrollment, LessonCompletion
+from hr.models import Export
 from interviews.models import DrillAnswer, DrillSession
 from quizzes.models import Answer, Attempt
 from tests.security.world import ROLES, World

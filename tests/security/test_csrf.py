@@ -75,7 +75,7 @@ FORMS = [
         "newcomer",
         {"name_latin": "New Comer", "name_arabic": "متدرب جديد"},
     ),
-    Form("certificates:revoke", "/en/certificates/{code}/revoke/", "hr_same_org", {"reason": "A mistake."}),
+    Form("hr:revoke", "/en/certificates/{code}/revoke/", "hr_same_org", {"reason": "A mistake."}),
     Form("hr:export_create", "/en/hr/exports/", "hr_same_org"),
     # The admins: Django's CSRF middleware guards them too.
     Form("wagtailadmin_login", "/admin/login/", "anonymous", {"username": "x", "password": "y"}),

@@ -14,6 +14,7 @@ from wagtail.models import Locale
 from certificates import services as certificate_services
 from certificates.models import Certificate
 from courses.models import LessonPage
+from hr import services as hr_services
 from interviews import services as drill_services
 from quizzes import services as quiz_services
 from quizzes.models import Answer, Quiz
@@ -279,8 +280,8 @@ class World:
     def export(self):
         """A ZIP export of the owner's organization, asked for by `hr_creator` and built."""
         self.certificate  # noqa: B018 (something to put in the ZIP)
-        export = certificate_services.export_create(user=self.hr_creator, filters={})
-        return certificate_services.export_build(export_id=export.pk)
+        export = hr_services.export_create(user=self.hr_creator, filters={})
+        return hr_services.export_build(export_id=export.pk)
 
     # URL templates ------------------------------------------------------------------------
 

@@ -1,95 +1,24 @@
 import csv
 import datetime
 import io
-import zipfile
+import re
+import uuid
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
-from wagtail.models import Locale
 
-from accounts.models import User
-from certificates.models import Certificate, Export
-from courses.models import Enrollment, LessonCompletion, LessonPage, ModulePage
-from quizzes.models import Attempt, Quiz
+from courses import services as course_services
+from courses.models import Enrollment, LessonCompletion, LessonPage
+from hr.models import Export
+from quizzes.models import Attempt
 from tests.certificates.factories import issued
 from tests.courses.factories import build_course
-from tests.factories import HRFactory, OrganizationFactory, SupportFactory, UserFactory
+from tests.factories import HRFactory, OrganizationFactory, UserFactory
+from tests.hr.factories import add_quiz, populate
 
 pytestmark = pytest.mark.django_db
-
-
-def add_quiz(course) -> Quiz:
-    """Attach a quiz to the first module of `course` (both languages share its key)."""
-    quiz = Quiz.objects.create(title="Module quiz", locale=Locale.objects.get(language_code="en"))
-    for module in ModulePage.objects.filter(
-        translation_key=ModulePage.objects.child_of(course).first().translation_key
-    ):
-        module.quiz = quiz
-        module.save()
-    return quiz
-
-
-def populate(organization, course, count: int, *, quiz=None, prefix="t") -> list[User]:
-    """`count` trainees of `organization` enrolled in `course`: half completed with a ready
-    certificate, every one with a lesson done and (if `quiz`) two quiz attempts. Bulk inserts."""
-    users = User.objects.bulk_create(
-        User(
-            username=f"{prefix}{organization.pk}-{i}",
-            email=f"{prefix}{organization.pk}-{i}@example.com",
-            name_latin=f"Trainee {prefix}{i}",
-            name_arabic=f"متدرب {i}",
-            organization=organization,
-        )
-        for i in range(count)
-    )
-    now = timezone.now()
-    enrollments = Enrollment.objects.bulk_create(
-        Enrollment(
-            user=u,
-            course_key=course.translation_key,
-            completed_at=now - datetime.timedelta(days=i % 20) if i % 2 else None,
-        )
-        for i, u in enumerate(users)
-    )
-    lesson = LessonPage.objects.descendant_of(course).first()
-    LessonCompletion.objects.bulk_create(
-        LessonCompletion(user=u, course_key=course.translation_key, lesson_key=lesson.translation_key) for u in users
-    )
-    Certificate.objects.bulk_create(
-        Certificate(
-            user=e.user,
-            course_key=course.translation_key,
-            enrollment=e,
-            holder_name_latin=e.user.name_latin,
-            holder_name_arabic=e.user.name_arabic,
-            course_title_en=course.title,
-            course_title_ar=course.title,
-            completed_on=e.completed_at.date(),
-            status=Certificate.Status.READY,
-            pdf_ar="x",
-            pdf_en="y",
-        )
-        for e in enrollments
-        if e.completed_at
-    )
-    if quiz:
-        Attempt.objects.bulk_create(
-            Attempt(
-                user=u,
-                quiz=quiz,
-                quiz_key=quiz.translation_key,
-                status="submitted",
-                submitted_at=now,
-                score=score,
-                max_score=10,
-                passed=score >= 7,
-            )
-            for u in users
-            for score in (4, 8)
-        )
-    return users
 
 
 # --- access ----------------------------------------------------------------------------
@@ -154,6 +83,16 @@ def test_the_dashboard_shows_progress_quiz_scores_completion_and_certificates(cl
         )
     Attempt.objects.create(
         user=learner, quiz=quiz, quiz_key=quiz.translation_key, status="in_progress", score=10, max_score=10
+    )
+    Attempt.objects.create(  # Layla passed the quiz too: every step of the course is done
+        user=trainee,
+        quiz=quiz,
+        quiz_key=quiz.translation_key,
+        status="submitted",
+        submitted_at=timezone.now(),
+        score=10,
+        max_score=10,
+        passed=True,
     )
 
     client.force_login(HRFactory(organization=organization))
@@ -240,6 +179,10 @@ def test_completions_per_week_chart(client, organization, course):
 
 def test_csv_export_opens_in_excel_with_arabic(client, organization, course, trainee):
     issued(trainee, course, render=True)
+    LessonCompletion.objects.bulk_create(
+        LessonCompletion(user=trainee, course_key=course.translation_key, lesson_key=lesson.translation_key)
+        for lesson in LessonPage.objects.descendant_of(course).live()
+    )
     mallory = UserFactory(organization=organization, name_latin="=HYPERLINK(1)", name_arabic="مالوري")
     Enrollment.objects.create(user=mallory, course_key=course.translation_key)
     client.force_login(HRFactory(organization=organization))
@@ -254,6 +197,37 @@ def test_csv_export_opens_in_excel_with_arabic(client, organization, course, tra
     layla = next(r for r in rows if "ليلى حداد" in r)
     assert "دورة تجريبية" in layla and layla[7] == "100"
     assert any(r[0] == "'=HYPERLINK(1)" for r in rows)
+
+
+def test_the_dashboard_percent_is_the_one_the_trainee_sees_on_the_course_page(client, organization, course, trainee):
+    """One rule (courses.selectors.StepsDone): a lesson done then unpublished, or a completion
+    that no lesson matches, counts on neither page; a passed quiz counts on both."""
+    first_quiz = add_quiz(course)
+    second_quiz = add_quiz(course, module=1)
+    lessons = list(LessonPage.objects.descendant_of(course).live().order_by("path"))
+    course_services.lesson_complete(user=trainee, lesson=lessons[0])
+    course_services.lesson_complete(user=trainee, lesson=lessons[3])
+    lessons[3].unpublish()
+    LessonCompletion.objects.create(user=trainee, course_key=course.translation_key, lesson_key=uuid.uuid4())
+    for quiz, passed in ((first_quiz, True), (second_quiz, False)):
+        Attempt.objects.create(
+            user=trainee,
+            quiz=quiz,
+            quiz_key=quiz.translation_key,
+            status="submitted",
+            submitted_at=timezone.now(),
+            score=8 if passed else 2,
+            max_score=10,
+            passed=passed,
+        )
+
+    client.force_login(trainee)
+    own = re.search(r'role="progressbar"[^>]*aria-valuenow="(\d+)"', client.get(course.url).text)
+    client.force_login(HRFactory(organization=organization))
+    (row,) = client.get("/en/hr/").context["rows"]
+    # 3 live lessons and 2 module quizzes: lesson 1 and the first quiz are done.
+    assert (row.lessons_done, row.lessons_total, row.quizzes_passed, row.quizzes_total) == (1, 3, 1, 2)
+    assert row.percent == int(own.group(1)) == 40
 
 
 def _dashboard_queries(client) -> int:
@@ -275,99 +249,3 @@ def test_dashboard_queries_are_flat_from_10_to_500_trainees(client, organization
     with django_assert_max_num_queries(small):
         _dashboard_queries(client)
     assert small <= 20
-
-
-# --- ZIP export ------------------------------------------------------------------------
-
-
-def test_the_zip_export_holds_the_filtered_certificates_of_the_organization_only(
-    client, organization, course, trainee, eager_celery, django_capture_on_commit_callbacks
-):
-    mine = issued(trainee, course, render=True)
-    colleague = UserFactory(
-        organization=organization, name_latin="Nour Ali", name_arabic="نور علي", names_confirmed_at=timezone.now()
-    )
-    theirs_org = OrganizationFactory(name="Other Org")
-    stranger = issued(UserFactory(organization=theirs_org, names_confirmed_at=timezone.now()), course, render=True)
-    pending = issued(colleague, course)
-    hr = HRFactory(organization=organization)
-    client.force_login(hr)
-
-    with django_capture_on_commit_callbacks(execute=True):
-        response = client.post("/en/hr/exports/", {"status": "completed"})
-    export = Export.objects.get()
-    assert response.status_code == 302 and response.url == f"/en/hr/exports/{export.pk}/"
-    assert export.status == Export.Status.READY and export.total == export.done == 1
-    assert export.organization == organization and export.requested_by == hr
-    page = client.get(response.url)
-    assert "Download the ZIP file" in page.text and "data-poll-url" not in page.text
-    assert client.get(f"/en/hr/exports/{export.pk}/status/").json()["done"] is True
-
-    download = client.get(f"/en/hr/exports/{export.pk}/download/")
-    assert download.status_code == 200 and download["Content-Type"] == "application/zip"
-    archive = zipfile.ZipFile(io.BytesIO(b"".join(download.streaming_content)))
-    names = archive.namelist()
-    assert sorted(n for n in names if n.endswith(".pdf")) == [
-        f"layla-haddad/demo-course-{mine.code}-ar.pdf",
-        f"layla-haddad/demo-course-{mine.code}-en.pdf",
-    ]
-    assert archive.read(names[0]).startswith(b"%PDF-")
-    manifest = archive.read("certificates.csv").decode("utf-8-sig")
-    assert mine.code in manifest and "ليلى حداد" in manifest
-    assert stranger.code not in manifest and pending.code not in manifest
-
-    # A filter that matches nobody gives an empty (but valid) ZIP.
-    with django_capture_on_commit_callbacks(execute=True):
-        client.post("/en/hr/exports/", {"q": "nobody-matches-this"})
-    empty = Export.objects.order_by("-pk").first()
-    assert empty.status == Export.Status.READY and empty.total == 0
-
-
-def test_an_unfinished_export_page_refreshes_itself(client, organization, django_capture_on_commit_callbacks):
-    hr = HRFactory(organization=organization)
-    client.force_login(hr)
-    client.post("/en/hr/exports/", {})  # not committed in this test: the task is not run
-    export = Export.objects.get()
-    page = client.get(f"/en/hr/exports/{export.pk}/")
-    assert f'data-poll-url="/en/hr/exports/{export.pk}/status/"' in page.text
-    assert client.get(f"/en/hr/exports/{export.pk}/status/").json() == {
-        "status": "pending",
-        "done": False,
-        "count": 0,
-        "total": 0,
-        "percent": 0,
-    }
-    assert client.get(f"/en/hr/exports/{export.pk}/download/").status_code == 404
-
-
-@pytest.mark.parametrize(
-    "who,expected",
-    [
-        ("hr of the organization", 200),
-        ("support", 200),
-        ("staff without the support permission", 404),
-        ("hr of another organization", 404),
-        ("trainee of the organization", 404),
-        ("hr without organization", 404),
-    ],
-)
-def test_who_may_download_a_zip(
-    client, organization, course, trainee, eager_celery, django_capture_on_commit_callbacks, who, expected
-):
-    issued(trainee, course, render=True)
-    hr = HRFactory(organization=organization)
-    client.force_login(hr)
-    with django_capture_on_commit_callbacks(execute=True):
-        client.post("/en/hr/exports/", {})
-    export = Export.objects.get()
-    user = {
-        "hr of the organization": HRFactory(organization=organization),
-        "support": SupportFactory(),
-        "staff without the support permission": UserFactory(is_staff=True),
-        "hr of another organization": HRFactory(organization=OrganizationFactory(name="Other")),
-        "trainee of the organization": trainee,
-        "hr without organization": UserFactory(role="hr"),
-    }[who]
-    client.force_login(user)
-    for suffix in ("download/", "", "status/"):
-        assert client.get(f"/en/hr/exports/{export.pk}/{suffix}").status_code == expected, suffix

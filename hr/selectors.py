@@ -1,0 +1,254 @@
+"""Reads for HR: the dashboard of an organization's trainees, its filters and its exports.
+
+The dashboard issues a fixed number of queries per page, whatever the number of trainees,
+courses, lessons or quiz attempts. Its percent complete is the courses app's rule
+(courses.selectors.StepsDone), so HR sees what the trainee sees on their own pages."""
+
+import uuid
+from dataclasses import asdict, dataclass
+from datetime import date, datetime, timedelta
+
+from django.db.models import Count, ExpressionWrapper, F, FloatField, Max, Q
+from django.db.models.functions import TruncWeek
+from django.utils import timezone
+from wagtail.models import Locale
+
+from accounts.models import User
+from certificates.models import Certificate, sees_every_organization
+from courses import selectors as course_selectors
+from courses.models import CoursePage, Enrollment
+from quizzes.models import Attempt
+
+from .models import Export
+
+STATUS_IN_PROGRESS = "in_progress"
+STATUS_COMPLETED = "completed"
+CERTIFICATE_STATUS_FILTERS = {
+    "certificate_pending": [Certificate.Status.PENDING, Certificate.Status.RENDERING],
+    "certificate_ready": [Certificate.Status.READY],
+    "certificate_failed": [Certificate.Status.FAILED],
+    "certificate_revoked": [Certificate.Status.REVOKED],
+}
+
+
+@dataclass
+class DashboardFilters:
+    """The dashboard's filters in plain values, so an export can store and replay them."""
+
+    course_key: str = ""
+    status: str = ""
+    date_from: date | None = None
+    date_to: date | None = None
+    q: str = ""
+
+    def to_json(self) -> dict:
+        data = asdict(self)
+        for key in ("date_from", "date_to"):
+            data[key] = data[key].isoformat() if data[key] else None
+        return data
+
+    @classmethod
+    def from_json(cls, data: dict) -> "DashboardFilters":
+        def parse(value):
+            try:
+                return date.fromisoformat(value) if value else None
+            except (TypeError, ValueError):
+                return None
+
+        return cls(
+            course_key=str(data.get("course_key") or ""),
+            status=str(data.get("status") or ""),
+            date_from=parse(data.get("date_from")),
+            date_to=parse(data.get("date_to")),
+            q=str(data.get("q") or "")[:100],
+        )
+
+
+def hr_enrollments(*, organization_id: int, filters: DashboardFilters):
+    """Return the enrollments of the organization's trainees matching `filters`, newest completions first."""
+    enrollments = Enrollment.objects.filter(user__organization_id=organization_id, user__role=User.Role.TRAINEE)
+    if filters.course_key:
+        try:
+            enrollments = enrollments.filter(course_key=uuid.UUID(filters.course_key))
+        except ValueError:
+            enrollments = enrollments.none()
+    if filters.status == STATUS_IN_PROGRESS:
+        enrollments = enrollments.filter(completed_at__isnull=True)
+    elif filters.status == STATUS_COMPLETED:
+        enrollments = enrollments.filter(completed_at__isnull=False)
+    elif filters.status in CERTIFICATE_STATUS_FILTERS:
+        enrollments = enrollments.filter(certificate__status__in=CERTIFICATE_STATUS_FILTERS[filters.status])
+    if filters.date_from:
+        enrollments = enrollments.filter(completed_at__date__gte=filters.date_from)
+    if filters.date_to:
+        enrollments = enrollments.filter(completed_at__date__lte=filters.date_to)
+    if filters.q:
+        words = filters.q.split()
+        for word in words[:5]:
+            enrollments = enrollments.filter(
+                Q(user__name_latin__icontains=word)
+                | Q(user__name_arabic__icontains=word)
+                | Q(user__username__icontains=word)
+                | Q(user__email__icontains=word)
+            )
+    return enrollments.order_by(F("completed_at").desc(nulls_last=True), "-enrolled_at", "-pk")
+
+
+@dataclass
+class DashboardRow:
+    enrollment: Enrollment
+    user: User
+    certificate: Certificate | None
+    course_title: str
+    progress: course_selectors.StepsDone
+    quiz_best: int | None = None  # the mean of the trainee's best score in each quiz they took
+
+    @property
+    def lessons_done(self) -> int:
+        return self.progress.lessons_done
+
+    @property
+    def lessons_total(self) -> int:
+        return self.progress.lessons
+
+    @property
+    def quizzes_passed(self) -> int:
+        return self.progress.quizzes_passed
+
+    @property
+    def quizzes_total(self) -> int:
+        return self.progress.quizzes
+
+    @property
+    def percent(self) -> int:
+        return self.progress.percent
+
+
+def _best_scores(*, user_ids: set, quiz_keys: set) -> dict[tuple[int, uuid.UUID], float]:
+    """{(user id, quiz key): the best percent of the user's submitted attempts}: one query."""
+    if not quiz_keys:
+        return {}
+    percent = ExpressionWrapper(F("score") * 100 / F("max_score"), output_field=FloatField())
+    attempts = (
+        Attempt.objects.filter(
+            user_id__in=user_ids, quiz_key__in=quiz_keys, max_score__gt=0, submitted_at__isnull=False
+        )
+        .values("user_id", "quiz_key")
+        .annotate(best=Max(percent))
+    )
+    return {(row["user_id"], row["quiz_key"]): float(row["best"] or 0) for row in attempts}
+
+
+def dashboard_rows(*, enrollments: list, language: str) -> list[DashboardRow]:
+    """Decorate a page of enrollments (with `user` and `certificate` selected) with progress and
+    quiz scores: six queries, however many enrollments, courses, lessons and attempts."""
+    if not enrollments:
+        return []
+    courses = course_selectors.courses_in_language(course_keys={e.course_key for e in enrollments}, language=language)
+    steps = course_selectors.course_steps(courses=courses.values())
+    progress = course_selectors.steps_done_many(pairs={(e.user_id, e.course_key) for e in enrollments}, steps=steps)
+    best = _best_scores(
+        user_ids={e.user_id for e in enrollments}, quiz_keys={key for s in steps.values() for key in s.quiz_keys}
+    )
+    rows = []
+    for enrollment in enrollments:
+        course = courses.get(enrollment.course_key)
+        quiz_keys = set(steps[enrollment.course_key].quiz_keys) if course else set()
+        scores = [best[(enrollment.user_id, key)] for key in quiz_keys if (enrollment.user_id, key) in best]
+        rows.append(
+            DashboardRow(
+                enrollment=enrollment,
+                user=enrollment.user,
+                certificate=getattr(enrollment, "certificate", None),
+                course_title=course.title if course else "—",
+                progress=progress.get((enrollment.user_id, enrollment.course_key), course_selectors.StepsDone()),
+                quiz_best=round(sum(scores) / len(scores)) if scores else None,
+            )
+        )
+    return rows
+
+
+def with_relations(enrollments):
+    return enrollments.select_related("user", "certificate")
+
+
+def dashboard_summary(*, enrollments) -> dict:
+    return enrollments.aggregate(
+        total=Count("id"),
+        completed=Count("id", filter=Q(completed_at__isnull=False)),
+        certified=Count("id", filter=Q(certificate__status=Certificate.Status.READY)),
+    )
+
+
+def completions_per_week(*, enrollments, weeks: int = 12, until: date | None = None) -> list[dict]:
+    """Return the number of completions in each of the `weeks` weeks up to `until` (default: today)."""
+    until = until or timezone.localdate()
+    last_monday = until - timedelta(days=until.weekday())
+    first_monday = last_monday - timedelta(weeks=weeks - 1)
+    counts = {}
+    rows = (
+        enrollments.filter(
+            completed_at__isnull=False, completed_at__date__gte=first_monday, completed_at__date__lte=until
+        )
+        .annotate(week=TruncWeek("completed_at"))
+        .values("week")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    for row in rows:
+        week = row["week"]
+        if isinstance(week, datetime):
+            week = timezone.localtime(week).date() if timezone.is_aware(week) else week.date()
+        counts[week] = counts.get(week, 0) + row["n"]
+    top = max(counts.values(), default=0)
+    result = []
+    for i in range(weeks):
+        monday = first_monday + timedelta(weeks=i)
+        n = counts.get(monday, 0)
+        result.append({"week": monday, "count": n, "percent": round(n * 100 / top) if top else 0})
+    return result
+
+
+def course_choices(*, language: str) -> list[tuple[str, str]]:
+    """(course key, title) of the live courses in `language`, for the dashboard's course filter."""
+    locale = Locale.objects.filter(language_code=language).first()
+    courses = CoursePage.objects.live().order_by("path")
+    if locale:
+        courses = courses.filter(locale=locale)
+    return [(str(key), title) for key, title in courses.values_list("translation_key", "title")]
+
+
+# --- exports ---------------------------------------------------------------------------
+
+
+def export_for_viewer(*, user, export_id: int) -> Export | None:
+    """Return the export if `user` is HR of its organization (or support, `sees_every_organization`)."""
+    if not user.is_authenticated:
+        return None
+    exports = Export.objects.all()
+    if not sees_every_organization(user):
+        if not user.is_hr:
+            return None
+        exports = exports.filter(organization_id=user.organization_id)
+    return exports.filter(pk=export_id).first()
+
+
+def export_certificates(*, export: Export):
+    """The ready certificates of the export's organization that match its filters."""
+    filters = DashboardFilters.from_json(export.filters or {})
+    enrollment_ids = hr_enrollments(organization_id=export.organization_id, filters=filters).values("pk")
+    return (
+        Certificate.objects.filter(
+            status=Certificate.Status.READY,
+            enrollment_id__in=enrollment_ids,
+            user__organization_id=export.organization_id,
+        )
+        .exclude(pdf_ar="")
+        .order_by("holder_name_latin", "course_title_en", "pk")
+    )
+
+
+def hr_exports(*, user, limit: int = 5) -> list[Export]:
+    if not user.is_hr:
+        return []
+    return list(Export.objects.filter(organization_id=user.organization_id).order_by("-created_at")[:limit])

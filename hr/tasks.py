@@ -1,0 +1,40 @@
+"""Celery tasks of HR: thin wrappers taking ids and calling one service each (see certificates/tasks.py
+for the reliability settings they share)."""
+
+import traceback
+
+from celery import Task, shared_task
+
+
+class ExportBuildTask(Task):
+    def on_failure(self, exc, task_id, args, kwargs, einfo):
+        from . import services
+
+        export_id = args[0] if args else next(iter(kwargs.values()))
+        services.export_fail(export_id=export_id, error="".join(traceback.format_exception(exc)))
+
+
+@shared_task(
+    name="hr.tasks.export_build",
+    base=ExportBuildTask,
+    bind=True,
+    acks_late=True,
+    reject_on_worker_lost=True,
+    autoretry_for=(Exception,),
+    max_retries=3,
+    retry_backoff=10,
+    retry_jitter=True,
+    soft_time_limit=900,
+    time_limit=960,
+)
+def export_build(self, export_id: int) -> None:
+    from . import services
+
+    services.export_build(export_id=export_id)
+
+
+@shared_task(name="hr.tasks.exports_sweep", acks_late=True, soft_time_limit=60, time_limit=90)
+def exports_sweep() -> int:
+    from . import services
+
+    return services.exports_sweep()

@@ -1,0 +1,242 @@
+"""Views of HR: the dashboard of an organization's trainees, its CSV, the ZIP exports of their
+certificates, and revoking a certificate (HR of the holder's organization, or support).
+
+Every view that shows or serves an export or a certificate goes through a selector that checks
+who is asking; anything the user may not see is a 404."""
+
+import functools
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, JsonResponse, StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from certificates import pdf
+from certificates import selectors as certificate_selectors
+from certificates import services as certificate_services
+from certificates.forms import RevokeForm
+from certificates.models import Certificate
+from certificates.storage import private_storage
+
+from . import selectors, services, spreadsheet
+from .forms import DashboardFilterForm
+from .models import Export
+
+PAGE_SIZE = 25
+
+
+def hr_required(view):
+    """Only HR users of an organization; anyone else who is logged in gets a 404."""
+
+    @functools.wraps(view)
+    @login_required
+    def wrapper(request, *args, **kwargs):
+        if not request.user.is_hr:
+            raise Http404
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def _filter_form(request) -> DashboardFilterForm:
+    form = DashboardFilterForm(
+        request.GET, course_choices=selectors.course_choices(language=translation.get_language())
+    )
+    form.is_valid()
+    return form
+
+
+def _back_to_fix_the_filters(request, data):
+    """Back to the dashboard, which shows what is wrong with the filters (nothing is exported)."""
+    messages.error(request, _("Correct the filters first: nothing was exported."))
+    query = data.copy()
+    query.pop("csrfmiddlewaretoken", None)
+    return redirect(f"{reverse('hr:dashboard')}?{query.urlencode()}")
+
+
+# --- dashboard -------------------------------------------------------------------------
+
+
+@hr_required
+def dashboard(request):
+    form = _filter_form(request)
+    filters = form.filters()
+    enrollments = selectors.hr_enrollments(organization_id=request.user.organization_id, filters=filters)
+    page = Paginator(selectors.with_relations(enrollments), PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = selectors.dashboard_rows(enrollments=list(page.object_list), language=translation.get_language())
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "form": form,
+        "page": page,
+        "rows": rows,
+        "summary": selectors.dashboard_summary(enrollments=enrollments),
+        "weeks": selectors.completions_per_week(enrollments=enrollments, until=filters.date_to),
+        "query": query.urlencode(),
+        "exports": selectors.hr_exports(user=request.user),
+        "organization": request.user.organization,
+    }
+    return render(request, "hr/dashboard.html", context)
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+@hr_required
+def dashboard_csv(request):
+    """The filtered dashboard as CSV: UTF-8 with a byte order mark, so Excel shows Arabic right."""
+    form = _filter_form(request)
+    if form.errors:  # never an unfiltered file for filters the trainer did not mean
+        return _back_to_fix_the_filters(request, request.GET)
+    language = translation.get_language()
+    enrollments = selectors.with_relations(
+        selectors.hr_enrollments(organization_id=request.user.organization_id, filters=form.filters())
+    )
+    writer = spreadsheet.writer(_Echo())  # every cell through csv_safe, the certificate code too
+    header = [
+        _("Name (Latin)"),
+        _("Name (Arabic)"),
+        _("Email"),
+        _("Course"),
+        _("Enrolled on"),
+        _("Lessons done"),
+        _("Lessons"),
+        _("Progress (%)"),
+        _("Best quiz score (%)"),
+        _("Completed on"),
+        _("Certificate"),
+        _("Certificate code"),
+        _("Verification link"),
+    ]
+
+    def rows():
+        yield "\ufeff" + writer.writerow([str(h) for h in header])
+        batch = []
+        for enrollment in enrollments.iterator(chunk_size=500):
+            batch.append(enrollment)
+            if len(batch) == 500:
+                yield from _csv_lines(writer, batch, language)
+                batch = []
+        yield from _csv_lines(writer, batch, language)
+
+    filename = f"masar-trainees-{timezone.localdate().isoformat()}.csv"
+    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def _csv_lines(writer, enrollments, language):
+    for row in selectors.dashboard_rows(enrollments=enrollments, language=language):
+        certificate = row.certificate
+        ready = certificate is not None and certificate.status == Certificate.Status.READY
+        yield writer.writerow(
+            [
+                row.user.name_latin,
+                row.user.name_arabic,
+                row.user.email,
+                row.course_title,
+                row.enrollment.enrolled_at.date().isoformat(),
+                row.lessons_done,
+                row.lessons_total,
+                row.percent,
+                "" if row.quiz_best is None else row.quiz_best,
+                row.enrollment.completed_at.date().isoformat() if row.enrollment.completed_at else "",
+                certificate.get_status_display() if certificate else "",
+                certificate.code if ready else "",
+                pdf.verification_url(certificate.code) if ready else "",
+            ]
+        )
+
+
+# --- ZIP exports -----------------------------------------------------------------------
+
+
+@require_POST
+@hr_required
+def export_create(request):
+    form = DashboardFilterForm(
+        request.POST, course_choices=selectors.course_choices(language=translation.get_language())
+    )
+    if not form.is_valid():
+        return _back_to_fix_the_filters(request, request.POST)
+    export = services.export_create(user=request.user, filters=form.filters().to_json())
+    messages.success(request, _("The ZIP file is being prepared."))
+    return redirect("hr:export", pk=export.pk)
+
+
+def _export_or_404(request, pk: int) -> Export:
+    export = selectors.export_for_viewer(user=request.user, export_id=pk)
+    if export is None:
+        raise Http404
+    return export
+
+
+@login_required
+def export_detail(request, pk: int):
+    return render(request, "hr/export.html", {"export": _export_or_404(request, pk)})
+
+
+@require_GET
+@login_required
+def export_status(request, pk: int):
+    export = _export_or_404(request, pk)
+    return JsonResponse(
+        {
+            "status": export.status,
+            "done": export.finished,
+            "count": export.done,
+            "total": export.total,
+            "percent": export.percent,
+        }
+    )
+
+
+@login_required
+def export_download(request, pk: int):
+    export = _export_or_404(request, pk)
+    if export.status == Export.Status.OUTDATED:  # a certificate in it was revoked since
+        return render(request, "hr/export.html", {"export": export}, status=410)
+    if export.status != Export.Status.READY or not export.file:
+        raise Http404
+    try:
+        handle = private_storage().open(export.file, "rb")
+    except (FileNotFoundError, OSError):
+        raise Http404
+    filename = f"masar-certificates-{export.created_at:%Y%m%d-%H%M}.zip"
+    response = FileResponse(handle, as_attachment=True, filename=filename, content_type="application/zip")
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+# --- revoking --------------------------------------------------------------------------
+
+
+@require_POST
+@login_required
+def certificate_revoke(request, code: str):
+    """The revoke form of the certificate's page (certificates/detail.html) posts here; a form
+    with errors is shown again on a page of its own."""
+    certificate = certificate_selectors.certificate_for_viewer(user=request.user, code=code)
+    if certificate is None or not certificate_selectors.certificate_can_revoke(
+        user=request.user, certificate=certificate
+    ):
+        raise Http404
+    form = RevokeForm(request.POST)
+    if not form.is_valid():
+        return render(request, "hr/revoke.html", {"certificate": certificate, "form": form}, status=400)
+    try:
+        certificate_services.certificate_revoke(
+            certificate=certificate, by=request.user, reason=form.cleaned_data["reason"]
+        )
+    except (PermissionDenied, ValidationError):
+        raise Http404
+    messages.success(request, _("The certificate is revoked. Its verification page now says so."))
+    return redirect("certificates:detail", code=certificate.code)
