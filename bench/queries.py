@@ -10,13 +10,15 @@ queries of each page, then builds a large one beside it and counts again:
 | --- | --- | --- |
 | courses in the catalog | 1 | 5 |
 | modules x lessons of the course | 2 x 2 | 8 x 12 |
-| questions in the module quiz | 5 | 50 |
+| questions in the module quiz (and in its attempts) | 10 | 50 |
 | courses the trainee is enrolled in | 1 | 5 |
 | interview questions / the trainee's cards | 10 / 5 | 200 / 150 |
 | trainees of the HR user's organization | 3 | 100 |
 
 Each page is requested once to warm the per-process caches, then counted. The anonymous catalog
-is counted twice: right after a content change (rendered) and from the page cache. Exits
+is counted twice: right after a content change (rendered) and from the page cache. The quiz's
+forms are counted too: starting an attempt, and submitting one with every answer saved (each
+request gets an attempt readied for it, outside the count). Exits
 non-zero if a page's counts differ between the sizes or a page does not answer 200.
 """
 
@@ -32,7 +34,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 SIZES = {
-    "small": {"extra_courses": 0, "modules": 2, "lessons": 2, "questions": 5, "bank": 10, "cards": 5, "trainees": 3},
+    "small": {"extra_courses": 0, "modules": 2, "lessons": 2, "questions": 10, "bank": 10, "cards": 5, "trainees": 3},
     "large": {
         "extra_courses": 4,
         "modules": 8,
@@ -46,23 +48,57 @@ SIZES = {
 
 
 def build(size: str, spec: dict) -> dict:
-    """Create one world of `spec`'s size; return {page name: (client, method, url)}."""
+    """Create one world of `spec`'s size; return {page name: (client, url)}, or for a form
+    (client, prepare) where prepare() readies one submission and returns its URL."""
+    from django.test import Client
     from django.utils import timezone
-    from wagtail.models import Locale, Site
 
     from accounts.models import Organization, User
-    from courses import services as course_services
-    from courses.models import LessonPage, ModulePage
-    from interviews.models import Card, InterviewQuestion
-    from quizzes import services as quiz_services
-    from quizzes.models import Quiz
     from tests.certificates.factories import issued
-    from tests.courses.factories import build_course
     from tests.factories import UserFactory
-    from tests.interviews.factories import make_bank
-    from tests.quizzes.factories import question_add, right_values
 
     now = timezone.now()
+    course, module, lessons, extras = _courses(size, spec)
+    organization = Organization.objects.create(name=f"{size} organization")
+    trainee = UserFactory(username=f"{size}-trainee", organization=organization, names_confirmed_at=now)
+    hr = UserFactory(username=f"{size}-hr", role=User.Role.HR, organization=organization)
+    _progress(trainee, [course, *extras], lessons)
+    quiz_pages = _quiz(size, spec, module, trainee)
+    practice = _drills(size, spec, trainee)
+    _colleagues(size, spec, organization, course, lessons)
+    certificate = issued(trainee, course)
+
+    client = Client()
+    client.force_login(trainee)
+    hr_client = Client()
+    hr_client.force_login(hr)
+    anonymous = Client()
+    started = practice.post("/en/interviews/practice/start/")
+    assert started.status_code == 302, started.status_code
+    return {
+        "catalog (anonymous, rendered)": (anonymous, "/en/"),
+        "catalog (anonymous, cached)": (anonymous, "/en/"),
+        "catalog (trainee)": (client, "/en/"),
+        "course": (client, course.url),
+        "module": (client, module.url),
+        "lesson": (client, lessons[-1].url),
+        "my learning": (client, "/en/learn/"),
+        **{name: (client, *rest) if len(rest) == 1 else rest for name, *rest in quiz_pages},
+        "drill home": (client, "/en/interviews/"),
+        "practice question": (practice, started.url),
+        "certificate": (client, f"/en/certificates/{certificate.code}/"),
+        "HR dashboard": (hr_client, "/en/hr/"),
+        "verify": (anonymous, f"/verify/{certificate.code}/"),
+    }
+
+
+def _courses(size: str, spec: dict):
+    """The course (served at /en/), its first module, its lessons, and the other courses."""
+    from wagtail.models import Site
+
+    from courses.models import LessonPage, ModulePage
+    from tests.courses.factories import build_course
+
     course = build_course(slug=f"{size}-course", modules=spec["modules"], lessons=spec["lessons"])["en"]
     site = Site.objects.get(is_default_site=True)
     if site.root_page_id != course.get_parent().pk:  # serve the catalog at /en/, as load_content does
@@ -70,29 +106,80 @@ def build(size: str, spec: dict) -> dict:
         site.save()
         course.refresh_from_db()
     extras = [build_course(slug=f"{size}-extra-{i}")["en"] for i in range(spec["extra_courses"])]
-    en = Locale.objects.get(language_code="en")
-    quiz = Quiz.objects.create(title=f"{size} quiz", locale=en, pass_mark=50)
-    kinds = ["single", "multiple", "true_false"]
-    questions = [question_add(quiz, kinds[i % 3], i + 1) for i in range(spec["questions"])]
     module = ModulePage.objects.child_of(course).order_by("path").first()
-    module.quiz = quiz
-    module.save_revision().publish()
-
-    organization = Organization.objects.create(name=f"{size} organization")
-    trainee = UserFactory(username=f"{size}-trainee", organization=organization, names_confirmed_at=now)
-    hr = UserFactory(username=f"{size}-hr", role=User.Role.HR, organization=organization)
     lessons = list(LessonPage.objects.live().descendant_of(course).order_by("path"))
-    for other in [course, *extras]:
-        course_services.enrollment_create(user=trainee, course=other)
+    return course, module, lessons, extras
+
+
+def _progress(trainee, courses, lessons) -> None:
+    from courses import services as course_services
+
+    for course in courses:
+        course_services.enrollment_create(user=trainee, course=course)
     for lesson in lessons[: len(lessons) // 2]:
         course_services.lesson_complete(user=trainee, lesson=lesson)
 
+
+def _quiz(size: str, spec: dict, module, trainee) -> list[tuple]:
+    """The module's quiz of spec["questions"] questions; return its pages as (name, url) or, for
+    the forms, (name, client, prepare)."""
+    from django.test import Client
+    from wagtail.models import Locale
+
+    from quizzes import services as quiz_services
+    from quizzes.models import Attempt, Quiz
+    from tests.factories import UserFactory
+    from tests.quizzes.factories import question_add, right_values
+
+    quiz = Quiz.objects.create(title=f"{size} quiz", locale=Locale.objects.get(language_code="en"), pass_mark=50)
+    kinds = ["single", "multiple", "true_false"]
+    questions = [question_add(quiz, kinds[i % 3], i + 1) for i in range(spec["questions"])]
+    module.quiz = quiz
+    module.save_revision().publish()
+    right = {q.pk: right_values(q) for q in questions}
+
     attempt = quiz_services.attempt_start(user=trainee, quiz=quiz)
-    quiz_services.answers_save(attempt=attempt, answers={q.pk: right_values(q) for q in questions})
+    quiz_services.answers_save(attempt=attempt, answers=right)
     quiz_services.attempt_submit(attempt=attempt)
     open_attempt = quiz_services.attempt_start(user=trainee, quiz=quiz)
 
+    # Starting and submitting change the attempt, so each request gets an attempt ready for it.
+    taker = UserFactory(username=f"{size}-quiz-taker")
+    taker_client = Client()
+    taker_client.force_login(taker)
+
+    def ready_to_start() -> str:
+        for current in Attempt.objects.filter(user=taker, status=Attempt.Status.IN_PROGRESS):
+            quiz_services.attempt_submit(attempt=current)
+        return f"/en/quizzes/{quiz.pk}/start/"
+
+    def ready_to_submit() -> str:
+        current = quiz_services.attempt_start(user=taker, quiz=quiz)
+        quiz_services.answers_save(attempt=current, answers=right)
+        return f"/en/quizzes/attempts/{current.pk}/submit/"
+
+    return [
+        ("quiz detail", f"/en/quizzes/{quiz.pk}/"),
+        ("quiz take (question 1)", f"/en/quizzes/attempts/{open_attempt.pk}/?q=1"),
+        ("quiz take (last question)", f"/en/quizzes/attempts/{open_attempt.pk}/?q={len(questions)}"),
+        ("quiz result", f"/en/quizzes/attempts/{attempt.pk}/result/"),
+        ("quiz start (POST)", taker_client, ready_to_start),
+        ("quiz submit (POST)", taker_client, ready_to_submit),
+    ]
+
+
+def _drills(size: str, spec: dict, trainee):
+    """The interview bank and the trainee's cards, due one hour apart; return a practice client."""
+    from django.test import Client
+    from django.utils import timezone
+    from wagtail.models import Locale
+
+    from interviews.models import Card, InterviewQuestion
+    from tests.interviews.factories import make_bank
+
+    now = timezone.now()
     make_bank(spec["bank"], prefix=f"{size}-q")
+    en = Locale.objects.get(language_code="en")
     bank = list(InterviewQuestion.objects.filter(locale=en, key__startswith=f"{size}-q").order_by("id"))
     Card.objects.bulk_create(
         Card(
@@ -110,6 +197,14 @@ def build(size: str, spec: dict) -> dict:
         )
         for i, q in enumerate(bank[: spec["cards"]])
     )
+    practice = Client()
+    practice.force_login(trainee)
+    return practice
+
+
+def _colleagues(size: str, spec: dict, organization, course, lessons) -> None:
+    from accounts.models import User
+    from courses import services as course_services
 
     colleagues = User.objects.bulk_create(
         User(
@@ -125,36 +220,6 @@ def build(size: str, spec: dict) -> dict:
         course_services.enrollment_create(user=colleague, course=course)
         if i % 3 == 0:
             course_services.lesson_complete(user=colleague, lesson=lessons[0])
-    certificate = issued(trainee, course)
-
-    from django.test import Client
-
-    client = Client()
-    client.force_login(trainee)
-    practice = Client()
-    practice.force_login(trainee)
-    started = practice.post("/en/interviews/practice/start/")
-    assert started.status_code == 302, started.status_code
-    hr_client = Client()
-    hr_client.force_login(hr)
-    anonymous = Client()
-    return {
-        "catalog (anonymous, rendered)": (anonymous, "/en/"),
-        "catalog (anonymous, cached)": (anonymous, "/en/"),
-        "catalog (trainee)": (client, "/en/"),
-        "course": (client, course.url),
-        "module": (client, module.url),
-        "lesson": (client, lessons[-1].url),
-        "my learning": (client, "/en/learn/"),
-        "quiz detail": (client, f"/en/quizzes/{quiz.pk}/"),
-        "quiz take (question 1)": (client, f"/en/quizzes/attempts/{open_attempt.pk}/?q=1"),
-        "quiz result": (client, f"/en/quizzes/attempts/{attempt.pk}/result/"),
-        "drill home": (client, "/en/interviews/"),
-        "practice question": (practice, started.url),
-        "certificate": (client, f"/en/certificates/{certificate.code}/"),
-        "HR dashboard": (hr_client, "/en/hr/"),
-        "verify": (anonymous, f"/verify/{certificate.code}/"),
-    }
 
 
 def count(pages: dict) -> dict:
@@ -166,15 +231,21 @@ def count(pages: dict) -> dict:
 
     counts = {}
     for name, (client, url) in pages.items():
-        response = client.get(url)  # warm per-process caches (content types, site root paths, ...)
-        assert response.status_code == 200, (name, url, response.status_code)
+        # A form (`url` a function that readies one submission and returns where to post it) is a
+        # POST answered with a redirect; a page, a GET answered with 200.
+        form = callable(url)
+        send = client.post if form else client.get
+        status = 302 if form else 200
+        response = send(url() if form else url)  # warm per-process caches (content types, site root paths, ...)
+        assert response.status_code == status, (name, url, response.status_code)
         if name.endswith("rendered)"):
             page_cache.content_changed()
+        target = url() if form else url  # readied before the count starts
         with CaptureQueriesContext(connection) as queries:
             start = time.perf_counter()
-            response = client.get(url)
+            response = send(target)
             elapsed = time.perf_counter() - start
-        assert response.status_code == 200, (name, url, response.status_code)
+        assert response.status_code == status, (name, target, response.status_code)
         counts[name] = (len(queries), elapsed * 1000, [q["sql"] for q in queries.captured_queries])
     return counts
 

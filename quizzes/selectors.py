@@ -1,15 +1,18 @@
 """Reads for quizzes. Every function issues a fixed number of queries, whatever the size of the quiz."""
 
+import functools
 from dataclasses import dataclass
 from decimal import Decimal
 from uuid import UUID
 
-from django.db.models import Prefetch, prefetch_related_objects
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Count
 from django.http import Http404
-from wagtail.models import Locale
+from django.utils import translation
+from wagtail.coreutils import get_supported_content_language_variant
 
 from .categories import category_label
-from .models import Answer, Attempt, Choice, Question, Quiz
+from .models import Answer, AnswerValue, Attempt, Choice, Question, Quiz
 
 
 def quiz_keys_passed(*, user, quiz_keys: set[UUID] | None = None) -> set[UUID]:
@@ -21,8 +24,15 @@ def quiz_keys_passed(*, user, quiz_keys: set[UUID] | None = None) -> set[UUID]:
 
 
 def quiz_get(*, user, pk: int) -> Quiz:
-    """Return the quiz `pk` if `user` may open it (drafts are for editors), else raise Http404."""
-    quiz = Quiz.objects.visible_to(user).select_related("locale").filter(pk=pk).first()
+    """Return the quiz `pk` if `user` may open it (drafts are for editors), else raise Http404.
+    Its `question_count` comes with it (the quiz page shows it)."""
+    quiz = (
+        Quiz.objects.visible_to(user)
+        .select_related("locale")
+        .annotate(question_count=Count("questions"))
+        .filter(pk=pk)
+        .first()
+    )
     if quiz is None:
         raise Http404
     return quiz
@@ -30,10 +40,13 @@ def quiz_get(*, user, pk: int) -> Quiz:
 
 def quiz_in_language(*, user, quiz: Quiz) -> Quiz:
     """Return the translation of `quiz` in the active language that `user` may open, or `quiz` itself."""
-    locale = Locale.get_active()
-    if quiz.locale_id == locale.pk:
+    language = get_supported_content_language_variant(translation.get_language())
+    if quiz.locale.language_code == language:
         return quiz
-    return Quiz.objects.visible_to(user).filter(translation_key=quiz.translation_key, locale=locale).first() or quiz
+    translated = Quiz.objects.visible_to(user).filter(
+        translation_key=quiz.translation_key, locale__language_code=language
+    )
+    return translated.first() or quiz
 
 
 @dataclass
@@ -73,7 +86,7 @@ def quiz_overview(*, user, quiz: Quiz) -> QuizOverview:
     best = max(closed, key=lambda a: (a.passed is True, a.percent), default=None)
     return QuizOverview(
         quiz=quiz,
-        question_count=quiz.questions.count(),
+        question_count=quiz.question_count if hasattr(quiz, "question_count") else quiz.questions.count(),
         attempts_used=len(attempts),
         current=current,
         best=best,
@@ -89,36 +102,66 @@ def attempt_get(*, user, pk: int) -> Attempt:
 
 
 def questions_with_choices(*, ids) -> dict[int, Question]:
-    """Return the questions `ids` as their own types, with their choices: one query per type, one for choices."""
-    questions = list(Question.objects.filter(pk__in=ids))
-    prefetch_related_objects(questions, Prefetch("choices", queryset=Choice.objects.order_by("sort_order", "id")))
-    for question in questions:
-        question.__dict__["choice_list"] = list(question.choices.all())
-    return {question.pk: question for question in questions}
+    """Return the questions `ids` as their own types, with their choices: two queries, whatever
+    the number of questions and of types (each type's table is joined to the questions)."""
+    questions = {}
+    for base in Question.objects.non_polymorphic().filter(pk__in=ids).select_related(*_question_types()):
+        question = _own_type(base)
+        question.__dict__["choice_list"] = []
+        questions[question.pk] = question
+    if questions:
+        for choice in Choice.objects.filter(question_id__in=list(questions)).order_by("sort_order", "id"):
+            questions[choice.question_id].choice_list.append(choice)
+    return questions
+
+
+@functools.cache
+def _question_types() -> tuple[str, ...]:
+    """The names under which a Question reaches its own type's row (one per subclass table)."""
+    return tuple(rel.name for rel in Question._meta.related_objects if rel.one_to_one and rel.parent_link)
+
+
+def _own_type(base: Question) -> Question:
+    model = ContentType.objects.get_for_id(base.polymorphic_ctype_id).model_class()
+    return base if model is Question else getattr(base, model._meta.model_name)
+
+
+def attempt_answers(*, attempt: Attempt, question_ids=None) -> list[Answer]:
+    """Return the answers of `attempt` in order, each with what it holds (`value`) but not its
+    question: one query, the chosen choices joined in (a row per chosen choice)."""
+    columns = [field.attname for field in Answer._meta.concrete_fields]
+    rows = Answer.objects.filter(attempt_id=attempt.pk)
+    if question_ids is not None:
+        rows = rows.filter(question_id__in=question_ids)
+    answers: dict[int, Answer] = {}
+    chosen: dict[int, set[int]] = {}
+    for *values, choice_id in rows.order_by("position").values_list(*columns, "selected_choices"):
+        pk = values[0]
+        if pk not in answers:
+            answers[pk] = Answer.from_db(rows.db, columns, values)
+            chosen[pk] = set()
+        if choice_id is not None:
+            chosen[pk].add(choice_id)
+    for pk, answer in answers.items():
+        answer.attempt = attempt
+        answer.__dict__["value"] = AnswerValue(
+            choice_ids=frozenset(chosen[pk]), truth=answer.answer_bool, text=answer.answer_text
+        )
+    return list(answers.values())
 
 
 def attempt_rows(*, attempt: Attempt, question_ids=None) -> list[Answer]:
     """Return the answers of `attempt` in order, each with its question (own type, with choices)
-    and its chosen choices."""
-    answers = Answer.objects.filter(attempt_id=attempt.pk).prefetch_related("selected_choices").order_by("position")
-    if question_ids is not None:
-        answers = answers.filter(question_id__in=question_ids)
-    answers = list(answers)
-    questions = questions_with_choices(ids=[a.question_id for a in answers])
-    for answer in answers:
-        answer.question = questions[answer.question_id]
-        answer.attempt = attempt
+    and what it holds: three queries."""
+    answers = attempt_answers(attempt=attempt, question_ids=question_ids)
+    _questions_attach(answers)
     return answers
 
 
-def attempt_outline(*, attempt: Attempt) -> list[Answer]:
-    """Return the answers of `attempt` in order with their base question, for the question list."""
-    return list(
-        Answer.objects.filter(attempt_id=attempt.pk)
-        .select_related("question")
-        .only("id", "position", "answered_at", "points", "correct", "question__id", "question__text")
-        .order_by("position")
-    )
+def _questions_attach(answers: list[Answer]) -> None:
+    questions = questions_with_choices(ids=[a.question_id for a in answers])
+    for answer in answers:
+        answer.question = questions[answer.question_id]
 
 
 def answer_with_review(answer: Answer) -> Answer:
@@ -218,18 +261,20 @@ def take_page(*, attempt: Attempt, position: int | None) -> TakePage:
 
     `position` None means the first unanswered question. Raise Http404 for a position out of range.
     Feedback (the right answer) is attached only to answered questions of a quiz that shows
-    answers after each question."""
-    outline = attempt_outline(attempt=attempt)
+    answers after each question. Three queries whatever the size of the quiz (the attempt's
+    answers, the question(s) shown, their choices): the question list needs only the answers."""
+    outline = attempt_answers(attempt=attempt)
     quiz = attempt.quiz
     if quiz.exam_paper:
-        return TakePage(attempt, outline, attempt_rows(attempt=attempt), None, False)
+        _questions_attach(outline)
+        return TakePage(attempt, outline, outline, None, False)
     if position is None:
-        position = next((r.position for r in outline if not r.answered), outline[-1].position if outline else 1)
-    current = next((r for r in outline if r.position == position), None)
+        position = next((a.position for a in outline if not a.answered), outline[-1].position if outline else 1)
+    current = next((a for a in outline if a.position == position), None)
     if current is None:
         raise Http404
-    rows = attempt_rows(attempt=attempt, question_ids={current.question_id})
-    feedback = not quiz.answers_at_end and rows[0].answered
+    _questions_attach([current])
+    feedback = not quiz.answers_at_end and current.answered
     if feedback:
-        answer_with_review(rows[0])
-    return TakePage(attempt, outline, rows, position, feedback)
+        answer_with_review(current)
+    return TakePage(attempt, outline, [current], position, feedback)
