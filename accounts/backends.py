@@ -11,8 +11,9 @@ whatever wrote them (a save, `QuerySet.update()`, Wagtail's bulk actions, raw SQ
   next request reads it again. A row read while a notification for it arrived is not kept; while
   the listener is not connected, nothing is kept and every request reads the database.
 
+This is the "signed-in-user" layer of core/caching.py (switched off, every request reads the row).
 The user's own entries in the shared cache (a trainee's progress) are fetched in one round trip as
-soon as the user is known (core/cache.py)."""
+soon as the user is known (core/caching.py)."""
 
 import threading
 import time
@@ -22,7 +23,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 from django.db import connections, transaction
 
-from core import cache, notifications
+from core import caching, notifications
 
 CHANNEL = "masar_user"
 KEEP = 10_000  # users per process
@@ -99,16 +100,17 @@ class UserBackend(ModelBackend):
     the user's cached entries in one round trip."""
 
     def get_user(self, user_id):
-        in_transaction = connections["default"].in_atomic_block  # its own writes must show
-        user = None if in_transaction else _known.get(user_id)
+        # Inside a transaction its own writes must show.
+        keep = caching.enabled("signed-in-user") and not connections["default"].in_atomic_block
+        user = _known.get(user_id) if keep else None
         if user is None:
             read_since = time.monotonic()
             user = get_user_model()._default_manager.filter(pk=user_id).first()
-            if user is not None and not in_transaction:
+            if user is not None and keep:
                 _known.remember(user, read_since=read_since)
         if user is None or not self.user_can_authenticate(user):
             return None
-        cache.user_entries_fetch(user.pk)
+        caching.user_entries_fetch(user.pk)
         return user
 
 

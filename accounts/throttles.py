@@ -1,4 +1,4 @@
-"""Small request throttles, counted in the shared cache (core/cache.py) so that every web process
+"""Small request throttles, counted in the shared cache (core/caching.py) so that every web process
 sees the same counts: password-reset requests per address and per client IP, wrong organization
 codes per client IP. (Failed logins are counted by django-axes: accounts/lockout.py.)
 
@@ -13,7 +13,7 @@ import time
 
 from django.conf import settings
 
-from core.cache import shared_cache, shared_key
+from core.caching import shared_cache, shared_key
 
 logger = logging.getLogger(__name__)
 

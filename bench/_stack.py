@@ -112,28 +112,21 @@ class Stack:
 
     # --- processes ---------------------------------------------------------------------
 
-    def _spawn(self, argv: list[str], log_name: str) -> subprocess.Popen:
+    def _spawn(self, argv: list[str], log_name: str, env: dict | None = None) -> subprocess.Popen:
         log = open(self.tmp / log_name, "wb")  # noqa: SIM115
         process = subprocess.Popen(
-            argv, cwd=ROOT, env=os.environ.copy(), stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+            argv,
+            cwd=ROOT,
+            env={**os.environ, **(env or {})},
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
         )
         self.processes.append((process, log))
         return process
 
     def start(self) -> None:
-        self._spawn(
-            [
-                str(VENV_BIN / "gunicorn"),
-                "lms.wsgi:application",
-                "--bind",
-                f"127.0.0.1:{self.port}",
-                "--workers",
-                str(self.web_workers),
-                "--log-level",
-                "warning",
-            ],
-            "gunicorn.log",
-        )
+        self._gunicorn(self.port, "gunicorn.log")
         if self.celery_worker:
             self._spawn(
                 [
@@ -154,19 +147,35 @@ class Stack:
                 ],
                 "celery.log",
             )
+        self._wait_for(self.port, "gunicorn.log")
+
+    def add_server(self, env: dict, name: str) -> int:
+        """Start another gunicorn on the same database and caches with `env` added (cache layers
+        switched off, say); return its port. bench/pages.py measures it beside the first."""
+        port = free_port()
+        self._gunicorn(port, f"gunicorn-{name}.log", env)
+        self._wait_for(port, f"gunicorn-{name}.log")
+        return port
+
+    def _gunicorn(self, port: int, log_name: str, env: dict | None = None) -> None:
+        argv = [str(VENV_BIN / "gunicorn"), "lms.wsgi:application", "--bind", f"127.0.0.1:{port}"]
+        argv += ["--workers", str(self.web_workers), "--log-level", "warning"]
+        self._spawn(argv, log_name, env)
+
+    def _wait_for(self, port: int, log_name: str) -> None:
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             try:
-                if request("GET", self.port, "/healthz")[0] == 200:
+                if request("GET", port, "/healthz")[0] == 200:
                     break
             except OSError:
                 pass
             time.sleep(0.2)
         else:
-            raise RuntimeError(f"gunicorn did not start; see {self.tmp / 'gunicorn.log'}")
+            raise RuntimeError(f"gunicorn did not start; see {self.tmp / log_name}")
         # Each gunicorn worker imports Django on its first request: warm both.
         for _ in range(4 * self.web_workers):
-            request("GET", self.port, "/healthz")
+            request("GET", port, "/healthz")
 
     def stop(self) -> None:
         for process, log in reversed(self.processes):

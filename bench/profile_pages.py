@@ -1,13 +1,16 @@
 """Profile the pages of bench/pages.py in-process with pyinstrument (pip install -r requirements-bench.txt).
 
     .venv/bin/python bench/profile_pages.py [--requests 200] [--page lesson] [--html out.html]
+                                            [--without LAYER ...]
 
 Builds the same stack as bench/pages.py (production settings, PostgreSQL, Redis cache) without
 gunicorn, sends the requests through Django's test client and prints, per page, the queries of
-one request and pyinstrument's call tree of all of them.
+one request and pyinstrument's call tree of all of them. `--without LAYER` switches cache layers
+off (core/caching.py), as CACHE_LAYERS_OFF does.
 """
 
 import argparse
+import os
 import sys
 import time
 from pathlib import Path
@@ -25,7 +28,10 @@ def main() -> int:
     parser.add_argument("--sql", action="store_true", help="print the SQL of one request")
     parser.add_argument("--all", action="store_true", help="show library frames in the call tree too")
     parser.add_argument("--flat", action="store_true", help="a flat list of functions by total time instead of a tree")
+    parser.add_argument("--without", action="append", default=[], help="switch this cache layer off (repeatable)")
     args = parser.parse_args()
+    if args.without:
+        os.environ["CACHE_LAYERS_OFF"] = ",".join(args.without)
 
     from pyinstrument import Profiler
 

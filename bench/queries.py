@@ -227,7 +227,7 @@ def count(pages: dict) -> dict:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from courses import page_cache
+    from courses import caches
 
     counts = {}
     for name, (client, url) in pages.items():
@@ -239,7 +239,7 @@ def count(pages: dict) -> dict:
         response = send(url() if form else url)  # warm per-process caches (content types, site root paths, ...)
         assert response.status_code == status, (name, url, response.status_code)
         if name.endswith("rendered)"):
-            page_cache.content_changed()
+            caches.content_changed()
         target = url() if form else url  # readied before the count starts
         with CaptureQueriesContext(connection) as queries:
             start = time.perf_counter()

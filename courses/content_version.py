@@ -1,6 +1,6 @@
 """The content version: a token the database replaces itself on every write to what pages show.
 
-Every entry of the page cache (courses/page_cache.py) is stored with the content version it was
+Every versioned entry of the caches (core/caching.py) is stored with the content version it was
 computed under; an entry of another version is a miss. The version lives in one row of the table
 `masar_content_version`, and triggers on every content table (the page tables, view
 restrictions, sites, locales, quizzes, images, documents) replace it with a random token on any

@@ -13,7 +13,7 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page, PageViewRestriction
 from wagtail.search import index
 
-from . import page_cache
+from . import caches
 from .blocks import RICH_TEXT_FEATURES, LessonStreamBlock, SourceBlock
 
 
@@ -27,15 +27,15 @@ def _no_view_restrictions():
 
 
 class CachedPageMixin:
-    """Serving helpers backed by the page cache (courses/page_cache.py); `cache_for_anonymous`
-    pages are served whole from it to visitors who are not logged in."""
+    """Serving helpers backed by the cache layers (courses/caches.py); `cache_for_anonymous`
+    pages are served whole to visitors who are not logged in ("anonymous-pages")."""
 
     cache_for_anonymous = False
 
     def get_view_restrictions(self):
         # Wagtail reads the page's ancestors and their restrictions on every request; most
         # sites have none at all, which the cache knows.
-        if not page_cache.any_view_restrictions():
+        if not caches.any_view_restrictions():
             return _no_view_restrictions()
         return super().get_view_restrictions()
 
@@ -46,7 +46,7 @@ class CachedPageMixin:
             translations = self.get_translations(inclusive=True).live().select_related("locale")
             return {page.locale.language_code: page.get_url(request) for page in translations}
 
-        return page_cache.remember(f"translation-urls:{request.get_host()}:{self.pk}", compute)
+        return caches.translation_links(self, request, compute)
 
 
 class HomePage(CachedPageMixin, Page):

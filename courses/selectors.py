@@ -5,42 +5,58 @@ Every function issues a fixed number of queries, whatever the size of the course
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from datetime import datetime
 from uuid import UUID
 
 from django.db.models import Q
 from wagtail.models import Locale, Page
 
+from core import caching
 from quizzes.models import Attempt
+from quizzes.selectors import quiz_keys_passed
 
-from . import page_cache
+from . import caches
 from .models import CoursePage, Enrollment, LessonCompletion, LessonPage, ModulePage
+
+
+@dataclass(frozen=True)
+class EnrollmentState:
+    """A trainee's enrollment as pages show it: plain values, kept in the "progress" cache layer."""
+
+    course_key: UUID
+    last_lesson_key: UUID | None
+    last_activity_at: datetime
+    completed_at: datetime | None
 
 
 @dataclass(frozen=True)
 class Progress:
     """What one trainee has done, in every language: the same whichever page shows it."""
 
-    enrollments: dict[UUID, Enrollment] = field(default_factory=dict)  # by course key
+    enrollments: dict[UUID, EnrollmentState] = field(default_factory=dict)  # by course key
     done: dict[UUID, frozenset[UUID]] = field(default_factory=dict)  # lesson keys by course key
     passed_quiz_keys: frozenset[UUID] = frozenset()
 
 
 def progress_read(*, user) -> Progress:
     """Return `user`'s progress from the database: three queries, however much they have done."""
-    from quizzes.selectors import quiz_keys_passed
-
     done: dict[UUID, set] = {}
     for course_key, lesson_key in LessonCompletion.objects.filter(user=user).values_list("course_key", "lesson_key"):
         done.setdefault(course_key, set()).add(lesson_key)
     return Progress(
-        enrollments={e.course_key: e for e in Enrollment.objects.filter(user=user)},
+        enrollments={
+            course_key: EnrollmentState(course_key, *values)
+            for course_key, *values in Enrollment.objects.filter(user=user).values_list(
+                "course_key", "last_lesson_key", "last_activity_at", "completed_at"
+            )
+        },
         done={key: frozenset(keys) for key, keys in done.items()},
         passed_quiz_keys=frozenset(quiz_keys_passed(user=user)),
     )
 
 
 def progress(*, user, fresh: bool = False) -> Progress:
-    """Return `user`'s progress, from the page cache unless `fresh` (decisions that write read it fresh).
+    """Return `user`'s progress, from the "progress" cache layer unless `fresh` (decisions that write read it fresh).
 
     The entry is cleared whenever the trainee's enrollments, completions or quiz attempts change
     (courses/signals.py)."""
@@ -48,12 +64,51 @@ def progress(*, user, fresh: bool = False) -> Progress:
         return Progress()
     if fresh:
         return progress_read(user=user)
-    return page_cache.progress_remember(user, lambda: progress_read(user=user))
+    return caches.progress_remember(user, lambda: progress_read(user=user))
+
+
+@dataclass(frozen=True)
+class QuizEntry:
+    pk: int
+    title: str
+    translation_key: UUID
+
+
+@dataclass(frozen=True)
+class PageEntry:
+    """A live page of a course as outlines show it: plain values, kept in the "course-structures"
+    cache layer (never the page itself, which a later line could change)."""
+
+    pk: int
+    path: str
+    url: str | None
+    title: str
+    translation_key: UUID
+    summary: str = ""
+
+    @classmethod
+    def of(cls, page, **values):
+        return cls(page.pk, page.path, page.url, page.title, page.translation_key, page.summary, **values)
+
+
+@dataclass(frozen=True)
+class ModuleEntry(PageEntry):
+    required: bool = True
+    quiz: QuizEntry | None = None
+
+    @property
+    def quiz_id(self) -> int | None:
+        return self.quiz.pk if self.quiz else None
+
+
+@dataclass(frozen=True)
+class LessonEntry(PageEntry):
+    estimated_minutes: int = 0
 
 
 @dataclass
 class ModuleOutline:
-    page: ModulePage
+    page: ModuleEntry
     lessons: list = field(default_factory=list)
     done_keys: set = field(default_factory=set)
     quiz_passed: bool = False
@@ -70,13 +125,13 @@ class ModuleOutline:
 
 @dataclass
 class CourseOutline:
-    course: CoursePage
+    course: CoursePage | PageEntry  # the page when the caller has it, else its structure's entry
     modules: list[ModuleOutline]
-    enrollment: Enrollment | None = None
+    enrollment: EnrollmentState | None = None
     done_keys: set = field(default_factory=set)
 
     @property
-    def lessons(self) -> list[LessonPage]:
+    def lessons(self) -> list[LessonEntry]:
         return [lesson for module in self.modules for lesson in module.lessons]
 
     @property
@@ -107,14 +162,14 @@ class CourseOutline:
         return bool(required) and all(m.complete for m in required)
 
     @property
-    def point(self) -> str:
+    def progress_signature(self) -> str:
         """Where the trainee stands, as a short text: a digit per lesson and per module quiz, 1 when
-        done. Two trainees at the same point see the same outline (a cache key)."""
+        done. Two trainees with the same signature see the same outline (a fragment's cache key)."""
         lessons = "".join("1" if lesson.translation_key in self.done_keys else "0" for lesson in self.lessons)
         return lessons + "-" + "".join("1" if module.quiz_passed else "0" for module in self.modules)
 
     @property
-    def next_lesson(self) -> LessonPage | None:
+    def next_lesson(self) -> LessonEntry | None:
         """The lesson to continue with: the one after the last visited, else the first not done."""
         lessons = self.lessons
         if self.enrollment and self.enrollment.last_lesson_key:
@@ -130,12 +185,12 @@ class CourseOutline:
         return next((m for m in self.modules if m.page.pk == page.pk), None)
 
 
-@dataclass
+@dataclass(frozen=True)
 class CourseStructure:
     """A course's live modules (with their quizzes) and lessons in order: the same for every trainee."""
 
-    course: CoursePage
-    modules: list[tuple[ModulePage, list[LessonPage]]]
+    course: PageEntry
+    modules: tuple[tuple[ModuleEntry, tuple[LessonEntry, ...]], ...]
 
 
 def _structure_compute(path: str) -> CourseStructure | None:
@@ -158,25 +213,27 @@ def _structure_compute(path: str) -> CourseStructure | None:
             "locale_id",
             "summary",
             "estimated_minutes",
-            "last_reviewed",
-            "review_interval_days",
         )
     )
-    by_parent_path = {m.path: (m, []) for m in modules}
+    by_parent_path = {m.path: [] for m in modules}
     for lesson in lessons:
-        module = by_parent_path.get(lesson.path[: -Page.steplen])
-        if module:
-            module[1].append(lesson)
-    return CourseStructure(course=course, modules=list(by_parent_path.values()))
+        siblings = by_parent_path.get(lesson.path[: -Page.steplen])
+        if siblings is not None:
+            siblings.append(LessonEntry.of(lesson, estimated_minutes=lesson.estimated_minutes))
+    entries = []
+    for module in modules:
+        quiz = module.quiz and QuizEntry(module.quiz.pk, module.quiz.title, module.quiz.translation_key)
+        entries.append(
+            (ModuleEntry.of(module, required=module.required, quiz=quiz), tuple(by_parent_path[module.path]))
+        )
+    return CourseStructure(course=PageEntry.of(course), modules=tuple(entries))
 
 
 def course_structures(*, paths: list[str]) -> dict[str, CourseStructure | None]:
-    """Return {course path: its structure}, from the page cache (one round trip) when it is there."""
-    names = {f"course-structure:{path}": path for path in paths}
-    found = page_cache.remember_many(
-        list(names), lambda missing: {name: _structure_compute(names[name]) for name in missing}
+    """Return {course path: its structure}, from the "course-structures" cache layer when it is there."""
+    return caching.remember_many(
+        "course-structures", paths, lambda missing: {path: _structure_compute(path) for path in missing}
     )
-    return {path: found[name] for name, path in names.items()}
 
 
 def course_outlines(
@@ -348,7 +405,7 @@ def lesson_context(*, lesson: LessonPage, user) -> dict:
 @dataclass
 class CatalogEntry:
     course: CoursePage
-    enrollment: Enrollment | None
+    enrollment: EnrollmentState | None
 
 
 def catalog(*, home, user) -> list[CatalogEntry]:

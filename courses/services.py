@@ -5,7 +5,7 @@ from datetime import timedelta
 from django.db import transaction
 from django.utils import timezone
 
-from . import events, page_cache, selectors
+from . import caches, events, selectors
 from .models import CoursePage, Enrollment, LessonCompletion, LessonPage, ModulePage
 
 
@@ -34,7 +34,7 @@ def lesson_visit(*, user, lesson: LessonPage, course_key, enrollment: Enrollment
     Enrollment.objects.filter(user=user, course_key=course_key).update(
         last_lesson_key=lesson.translation_key, last_activity_at=now
     )
-    page_cache.progress_forget(user.pk)  # an update() sends no signal
+    caches.progress_forget(user.pk)  # an update() sends no signal
 
 
 @transaction.atomic

@@ -1,17 +1,21 @@
 """The receivers of the courses app.
 
 A quiz passed or a pass withdrawn (quizzes.events) rechecks the courses whose modules use the
-quiz: one line each, calling one service. The rest only keep the page cache (courses/page_cache.py)
+quiz: one line each, calling one service. The rest only keep the caches (courses/caches.py)
 true: a trainee's progress is cleared when it changes, and the content version's triggers are
 installed after `migrate` (courses/content_version.py; the database itself then notices every
 content change)."""
 
-from django.core.signals import request_finished, request_started
+from django.apps import apps
 from django.db.models.signals import post_delete, post_migrate, post_save
+from wagtail.models import get_page_models
+from wagtail.signals import page_published, page_unpublished, post_page_move
 
 from quizzes import events as quiz_events
+from quizzes.models import Attempt
 
-from . import content_version, page_cache, services
+from . import caches, content_version, services
+from .models import Enrollment, LessonCompletion
 
 
 def attempt_passed(attempt, **kwargs) -> None:
@@ -23,22 +27,14 @@ def attempt_pass_withdrawn(attempt, **kwargs) -> None:
 
 
 def progress_changed(instance, **kwargs) -> None:
-    page_cache.progress_forget(instance.user_id)
+    caches.progress_forget(instance.user_id)
 
 
 def connect(app_config) -> None:
     """Connect the handlers; called once from CoursesConfig.ready()."""
-    from django.apps import apps
-    from wagtail.models import get_page_models
-    from wagtail.signals import page_published, page_unpublished, post_page_move
-
-    from quizzes.models import Attempt
-
-    from .models import Enrollment, LessonCompletion
-
     quiz_events.attempt_passed.connect(attempt_passed, dispatch_uid="courses.attempt_passed")
     quiz_events.attempt_pass_withdrawn.connect(attempt_pass_withdrawn, dispatch_uid="courses.attempt_pass_withdrawn")
-    uid = "courses.page_cache"
+    uid = "courses.caches"
     post_migrate.connect(content_version.install, sender=app_config, dispatch_uid=f"{uid}.install")
     # The database notices every content change; these only let the process that saved content
     # see it at once, before PostgreSQL's notification of it arrives (content_version.changed_here).
@@ -54,5 +50,3 @@ def connect(app_config) -> None:
     for model in (Enrollment, LessonCompletion, Attempt):
         post_save.connect(progress_changed, sender=model, dispatch_uid=f"{uid}.progress.save.{model._meta.label}")
         post_delete.connect(progress_changed, sender=model, dispatch_uid=f"{uid}.progress.delete.{model._meta.label}")
-    request_started.connect(page_cache.request_started, dispatch_uid=f"{uid}.request_started")
-    request_finished.connect(page_cache.request_finished, dispatch_uid=f"{uid}.request_finished")

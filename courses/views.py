@@ -1,46 +1,49 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+from wagtail import hooks
 from wagtail import views as wagtail_views
-from wagtail.models import Locale, Page, Site
-from wagtail.url_routing import RouteResult
+from wagtail.models import Locale, Page
 
-from . import page_cache, selectors, services
+from . import caches, selectors, services
 from .models import CoursePage, LessonPage
 
 
 def serve(request, path: str):
-    """Wagtail's page view with the page cache in front (courses/page_cache.py).
+    """Wagtail's page view, with the cache layers of courses/caches.py in front.
 
-    An anonymous visitor's catalog, course or module page comes whole from the cache. Every
-    other page skips Wagtail's routing (the site, the locale and one lookup per URL level) once
-    its route is cached: Wagtail's view takes the route we put on the request, and `pageurl`
-    the sites' root paths."""
-    response_name = page_cache.anonymous_response_key(request)
-    route_name = f"route:{request.get_host()}:{translation.get_language()}:{path}"
-    version, found = page_cache.get_many([route_name, response_name] if response_name else [route_name])
-    if response_name in found:
-        return page_cache.response_thaw(found[response_name])
-    if route_name in found:
-        site, root_paths, page, args, kwargs = found[route_name]
-        request._wagtail_site = site
-        request._wagtail_cached_site_root_paths = root_paths  # read by pageurl
-        request._wagtail_route_for_request = RouteResult(page, args, kwargs)
-    else:
-        route = Page.route_for_request(request, path)
-        if route is not None:
-            entry = (Site.find_for_request(request), Site.get_site_root_paths(), *route)
-            page_cache.set_many(version, {route_name: entry})
-    response = wagtail_views.serve(request, path)
-    route = getattr(request, "_wagtail_route_for_request", None)
-    if response_name and route is not None and hasattr(response, "render"):
+    An anonymous visitor's catalog, course or module page comes whole from the cache; every other
+    page reads its cached route (the page by its id) instead of walking Wagtail's tree."""
+    anonymous = caches.anonymous_response_name(request)
+    if anonymous:
+        version, response = caches.anonymous_response_get(anonymous)
+        if response is not None:
+            return response
+    route = caches.route_find(request, path)
+    if route is None:
+        raise Http404
+    page, args, kwargs = route
+    response = _serve_page(request, page, args, kwargs)
+    if anonymous and hasattr(response, "render"):
         response.render()
-        if page_cache.response_storable(request, response, route.page):
-            page_cache.set_many(version, {response_name: page_cache.response_freeze(response)})
+        caches.anonymous_response_keep(anonymous, version, request, response, page)
     return response
+
+
+def _serve_page(request, page, args, kwargs):
+    """Serve `page` as wagtail.views.serve does once it has found it: the on_serve_page and
+    before_serve_page hooks (view restrictions among them), then page.serve."""
+    chain = wagtail_views.serve_chain
+    for hook in reversed(hooks.get_hooks("on_serve_page")):
+        chain = hook(chain)
+    for hook in hooks.get_hooks("before_serve_page"):
+        result = hook(page, request, args, kwargs)
+        if isinstance(result, HttpResponse):
+            return result
+    return chain(page, request, args, kwargs)
 
 
 @require_POST
@@ -63,7 +66,7 @@ def lesson_done(request, lesson_id: int):
     following = context["next_lesson_page"]
     module = context["module"]
     # The quiz comes after the module's last lesson.
-    if module.quiz_id and (following is None or following.get_parent().pk != module.pk):
+    if module.quiz_id and (following is None or following.path[: -Page.steplen] != module.path):
         return redirect(module.url)
     return redirect(following.url if following else context["course"].url)
 

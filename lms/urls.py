@@ -31,7 +31,7 @@ urlpatterns += i18n_patterns(
     path("certificates/", include("certificates.urls")),
     path("", include("hr.urls")),  # /hr/... and /certificates/<code>/revoke/
     # Wagtail serves the course pages: /ar/<course>/<module>/<lesson>/ and /en/..., through
-    # the page cache (courses/page_cache.py); Wagtail's own /_util/ views come next.
+    # the cache layers (courses/caches.py); Wagtail's own /_util/ views come next.
     re_path(r"^(?!_util/)((?:[\w\-]+/)*)$", courses_views.serve),
     path("", include(wagtail_urls)),
 )

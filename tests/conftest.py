@@ -119,14 +119,14 @@ def _empty_shared_cache():
 
     from django.conf import settings
 
-    from core.cache import shared_cache
+    from core.caching import shared_cache
 
     for folder in Path(settings.VAR_DIR).glob("cache-test-*"):
         if not _process_alive(folder.name.removeprefix("cache-test-")):
             shutil.rmtree(folder, ignore_errors=True)
     shared_cache().clear()
     yield
-    shutil.rmtree(settings.CACHES["pages"]["LOCATION"], ignore_errors=True)
+    shutil.rmtree(settings.CACHES["shared"]["LOCATION"], ignore_errors=True)
 
 
 @pytest.fixture(autouse=True)

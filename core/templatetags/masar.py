@@ -1,5 +1,3 @@
-import functools
-
 from django import template
 from django.conf import settings
 from django.template.loader import get_template
@@ -7,7 +5,7 @@ from django.urls import get_script_prefix, translate_url
 from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 
-from core import i18n
+from core import caching, i18n
 
 register = template.Library()
 
@@ -17,9 +15,9 @@ def site_header(context):
     """Render the brand, the main navigation and the language switch (includes/site_header.html).
 
     Visitors and trainees all get the same header for a page and language, so theirs is
-    rendered once per process; HR, editors and staff get theirs rendered each time, since their
-    menu depends on their rights. The account menu, with its name and CSRF token, is not part
-    of it."""
+    rendered once per process (the "header" layer of core/caching.py); HR, editors and staff get
+    theirs rendered each time, since their menu depends on their rights. The account menu, with
+    its name and CSRF token, is not part of it."""
     user = context["user"]
     language = translation.get_language()
     links = language_links(context)
@@ -33,7 +31,7 @@ def site_header(context):
     return _shared_header(language, links, user.is_authenticated, get_script_prefix())
 
 
-@functools.lru_cache(maxsize=1000)
+@caching.process_memo("header")
 def _shared_header(language: str, links: tuple, signed_in: bool, _script_prefix: str) -> str:
     return _render_header(language, links, signed_in=signed_in)
 
@@ -49,7 +47,7 @@ def language_links(context) -> tuple[tuple[str, str, str, bool], ...]:
     current = translation.get_language()
     translations = {}
     if page is not None and hasattr(page, "translation_urls") and request is not None:
-        translations = page.translation_urls(request)  # cached (courses/page_cache.py)
+        translations = page.translation_urls(request)  # cached ("translation-links", courses/caches.py)
     elif page is not None and hasattr(page, "get_translations"):
         translations = {
             p.locale.language_code: p.url for p in page.get_translations(inclusive=True).live().select_related("locale")

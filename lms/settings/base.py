@@ -194,17 +194,23 @@ WAGTAILADMIN_BASE_URL = SITE_URL
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "xlsx", "pptx", "txt"]
 
-# "pages" is the cache shared by every process (core/cache.py): the page cache, trainees' progress
-# and signed-in users. A folder under var/ by default, CACHE_URL (Redis) in production;
-# PAGE_CACHE_SECONDS bounds the life of an entry.
+# "shared" is the cache every web process and worker sees (core/caching.py lists what it holds):
+# a folder under var/ by default, SHARED_CACHE_URL or else CACHE_URL (Redis) in production;
+# SHARED_CACHE_SECONDS bounds the life of an entry.
 CACHES = {
     "default": env.cache("CACHE_URL", default="locmemcache://masar"),
-    "pages": env.cache("PAGE_CACHE_URL", default=env.str("CACHE_URL", default=f"filecache://{VAR_DIR / 'cache'}")),
+    "shared": env.cache("SHARED_CACHE_URL", default=env.str("CACHE_URL", default=f"filecache://{VAR_DIR / 'cache'}")),
 }
-for _cache in CACHES.values():
-    if _cache["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
-        _cache["BACKEND"] = "core.cache.RedisCache"  # one Redis client per pool, not one per operation
-MASAR_PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=600)
+MASAR_SHARED_CACHE_SECONDS = env.int("SHARED_CACHE_SECONDS", default=600)
+# Cache layers switched off, comma-separated (core/caching.py names them: anonymous-pages, routes,
+# fragments, course-structures, translation-links, view-restrictions, progress, signed-in-user,
+# header, memory, redis-client). Pages are the same with any of them off, only slower;
+# bench/pages.py --without LAYER measures what one saves.
+MASAR_CACHE_LAYERS_OFF = env.list("CACHE_LAYERS_OFF", default=[])
+if "redis-client" not in MASAR_CACHE_LAYERS_OFF:
+    for _cache in CACHES.values():
+        if _cache["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+            _cache["BACKEND"] = "core.caching.RedisCache"  # one Redis client per pool, not one per operation
 if env.str("CACHE_URL", default=""):
     # A cache shared by every process: sessions are read from it and written through to the
     # database. (A per-process cache would keep a session alive in one process after logout.)

@@ -3,7 +3,7 @@ the test run's own, whatever the environment says.
 
 DATABASE_URL picks the database server (CI runs on PostgreSQL), where pytest-django makes a
 test database of its own; CELERY_BROKER_URL still applies (Redis in CI; tasks go to a queue of
-the tests' own). CACHE_URL and PAGE_CACHE_URL are ignored: a test never reads or clears the
+the tests' own). CACHE_URL and SHARED_CACHE_URL are ignored: a test never reads or clears the
 developer's Redis. A test that needs Redis starts its own (tests/faults)."""
 
 import os
@@ -40,16 +40,17 @@ if CELERY_BROKER_URL.startswith("filesystem://"):  # noqa: F405
         "store_processed": False,
     }
 
-# The caches of a test run are its own. "default" is per process; the shared "pages" cache is a
+# The caches of a test run are its own. "default" is per process; the "shared" cache is a
 # folder of this run (emptied when the run starts, removed when it ends: tests/conftest.py), since
 # a new test database gives old ids to new users and an entry left by an earlier run must not
 # answer for them. A worker or web server that a test starts gets the folder through
 # MASAR_TEST_CACHE, as it gets the database through DATABASE_URL.
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "masar-test"},
-    "pages": {
+    "shared": {
         "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
         "LOCATION": os.environ.get("MASAR_TEST_CACHE", str(VAR_DIR / f"cache-test-{os.getpid()}")),  # noqa: F405
     },
 }
+MASAR_CACHE_LAYERS_OFF = []  # every layer on, whatever CACHE_LAYERS_OFF says (tests switch them off)
 SESSION_ENGINE = "django.contrib.sessions.backends.db"  # base.py caches sessions when CACHE_URL is set

@@ -8,7 +8,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from accounts.models import Organization, User
-from core import cache
+from core import caching
 from courses.models import LessonPage
 from courses.services import enrollment_create
 from tests.factories import UserFactory
@@ -118,7 +118,7 @@ def test_the_users_own_entries_come_in_the_same_round_trip(client, demo_course, 
     lesson = LessonPage.objects.live().filter(locale__language_code="en").order_by("path").first()
     client.get(lesson.url)
     client.get(lesson.url)  # the visit is recorded: from here on the progress stays cached
-    shared = cache.shared_cache()
+    shared = caching.shared_cache()
     reads, inside = [], []
     for name in ("get", "get_many"):
         original = getattr(shared, name)
@@ -142,15 +142,14 @@ def test_the_users_own_entries_come_in_the_same_round_trip(client, demo_course, 
 
 def test_an_entry_written_during_the_request_is_not_read_from_the_fetch(demo_course):
     user = UserFactory()
-    key = cache.shared_key(f"progress:{user.pk}")
-    cache.shared_set(key, "before")
-    cache.user_entries_fetch(user.pk)
-    assert cache.shared_get(key) == "before"  # from the fetch
-    cache.shared_set(key, "after")
-    assert cache.shared_get(key) == "after"
-    cache.shared_delete(key)
-    assert cache.shared_get(key) is None
-    cache.request_finished()
+    caching.user_set("progress", user.pk, "before")
+    caching.user_entries_fetch(user.pk)
+    assert caching.user_get("progress", user.pk) == "before"  # from the fetch
+    caching.user_set("progress", user.pk, "after")
+    assert caching.user_get("progress", user.pk) == "after"
+    caching.user_forget("progress", user.pk)
+    assert caching.user_get("progress", user.pk) is None
+    caching.request_finished()
 
 
 @pytest.mark.django_db(transaction=True)
@@ -184,3 +183,24 @@ def test_on_postgresql_a_change_committed_elsewhere_signs_the_user_out_without_a
     while backends._known._rows.get(user.pk) and time.monotonic() < deadline:
         time.sleep(0.02)
     assert not signed_in(client)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_on_postgresql_the_signed_in_user_layer_switched_off_reads_the_user_each_time(client, settings):
+    import time
+
+    from accounts import backends
+    from core import notifications
+
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite reads the user on every request anyway")
+    backends.install()
+    deadline = time.monotonic() + 10
+    while not notifications.listening() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    client.force_login(UserFactory())
+    assert client.get("/en/certificates/").status_code == 200
+    assert user_queries(client, "/en/certificates/") == 0
+    settings.MASAR_CACHE_LAYERS_OFF = ["signed-in-user"]
+    assert user_queries(client, "/en/certificates/") == 1
+    assert user_queries(client, "/en/certificates/") == 1

@@ -5,7 +5,7 @@ import uuid
 import pytest
 from django.core.cache.backends.redis import RedisCacheClient as DjangoRedisCacheClient
 
-from core.cache import RedisCache
+from core.caching import RedisCache
 
 pytestmark = pytest.mark.django_db
 

@@ -141,7 +141,7 @@ def start_worker(transactional_db, settings, tmp_path):
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "lms.settings.test",
         "DATABASE_URL": database_url(),
-        "MASAR_TEST_CACHE": settings.CACHES["pages"]["LOCATION"],  # the shared cache of this run
+        "MASAR_TEST_CACHE": settings.CACHES["shared"]["LOCATION"],  # the shared cache of this run
         "PRIVATE_MEDIA_ROOT": settings.PRIVATE_MEDIA_ROOT,
         "MEDIA_ROOT": settings.MEDIA_ROOT,
         "SITE_URL": settings.SITE_URL,

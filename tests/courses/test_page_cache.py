@@ -1,4 +1,4 @@
-"""The page cache (courses/page_cache.py): fast pages that never show stale or someone else's content."""
+"""The cache layers of pages (core/caching.py, courses/caches.py): fast pages that never show stale or someone else's content."""
 
 import re
 import threading
@@ -9,7 +9,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from wagtail.models import Page, PageViewRestriction
 
-from courses import page_cache, selectors, services
+from courses import caches, selectors, services
 from courses.models import Enrollment, LessonPage
 from tests.conftest import write_course_tree
 from tests.courses.factories import build_course
@@ -108,9 +108,9 @@ def test_lesson_page_query_count_is_fixed(client, tmp_path, load_course_pages, d
     client.get(lesson.url)  # records the visit, which clears the cached progress
     client.get(lesson.url)
     # The session (from the cache in production, where CACHE_URL is set), the signed-in user and
-    # the content version; the trainee's progress, the route, the course outline, the lesson's
-    # fragments and the language links come from the shared cache; a trainee's menu needs no
-    # permission query.
+    # the content version (both from memory on PostgreSQL); the lesson's row (its route), the
+    # trainee's progress, the course outline, the lesson's fragments and the language links come
+    # from the caches; a trainee's menu needs no permission query.
     with django_assert_max_num_queries(3):
         assert client.get(lesson.url).status_code == 200
 
@@ -156,7 +156,7 @@ def test_outline_reads_the_course_structure_from_the_cache(demo_course, django_a
     with django_assert_num_queries(1):  # the content version; the structure and the progress are cached
         outline = selectors.course_outline(course=course, user=user)
     assert outline.total_lessons == 4
-    page_cache.content_changed()
+    caches.content_changed()
     with django_assert_num_queries(4):  # the version, the course, its modules, its lessons
         assert selectors.course_outline(course=course, user=user).total_lessons == 4
     with django_assert_num_queries(4):  # the version; enrollments, lessons done, quizzes passed
@@ -172,7 +172,9 @@ def test_a_fragment_is_kept_per_language_and_values_and_dropped_with_the_content
     from django.template import Context, Template, TemplateSyntaxError
     from django.utils import translation
 
-    template = Template('{% load pagecache %}{% pagecache "test" value %}{{ value }} {{ shown }}{% endpagecache %}')
+    template = Template(
+        '{% load fragmentcache %}{% fragmentcache "test" value %}{{ value }} {{ shown }}{% endfragmentcache %}'
+    )
 
     def render(value, shown, lang="en"):
         with translation.override(lang):
@@ -182,10 +184,10 @@ def test_a_fragment_is_kept_per_language_and_values_and_dropped_with_the_content
     assert render(1, "second") == "1 first"  # kept
     assert render(2, "second") == "2 second"  # another value, another fragment
     assert render(1, "third", lang="ar") == "1 third"  # another language too
-    page_cache.content_changed()
+    caches.content_changed()
     assert render(1, "fourth") == "1 fourth"  # content changed: rendered again
     with pytest.raises(TemplateSyntaxError):
-        Template("{% load pagecache %}{% pagecache %}x{% endpagecache %}")
+        Template("{% load fragmentcache %}{% fragmentcache %}x{% endfragmentcache %}")
 
 
 def test_a_bulk_update_of_a_page_shows_on_the_next_request(client, demo_course):
@@ -252,3 +254,26 @@ def test_a_page_read_during_a_publish_is_fresh_after_the_commit(client, tmp_path
     assert old_title in seen["during"] and "Published inside a transaction" not in seen["during"]
     assert "Published inside a transaction" in client.get(course.url).text
     assert "Published inside a transaction" in client.get("/en/").text
+
+
+def test_what_the_caches_keep_between_requests_is_plain_frozen_data(client, demo_course):
+    import dataclasses
+
+    from core import caching
+
+    user = UserFactory()
+    client.force_login(user)
+    course = demo_course["en"]
+    services.enrollment_create(user=user, course=course)
+    for url in (course.url, lessons(course)[0].url, "/en/"):
+        assert client.get(url).status_code == 200
+    structure = selectors.course_structures(paths=[course.path])[course.path]
+    assert caching.frozen(structure) and structure.modules[0][1][0].pk == lessons(course)[0].pk
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        structure.modules[0][0].title = "Changed by a later line"
+    progress = selectors.progress(user=user)
+    assert list(progress.enrollments) == [course.translation_key]
+    assert all(caching.frozen(state) for state in progress.enrollments.values())
+    kept = list(caching._memory.values())  # what this process shares between requests
+    assert kept and all(caching.frozen(value) for _version, value in kept)
+    assert not caching.frozen(course) and not caching.frozen([1]) and not caching.frozen({"a": 1})

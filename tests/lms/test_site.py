@@ -143,7 +143,7 @@ def test_a_cache_of_one_process_is_reported(settings):
     from core.checks import shared_cache_is_shared
 
     assert shared_cache_is_shared(None) == []
-    settings.CACHES = {**settings.CACHES, "pages": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    settings.CACHES = {**settings.CACHES, "shared": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     assert [warning.id for warning in shared_cache_is_shared(None)] == ["masar.W001"]
 
 

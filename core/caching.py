@@ -1,0 +1,336 @@
+"""Every cache of Masar: the layers, what each keys on, what invalidates it, what it saves.
+
+Course content changes rarely (an editor publishes), trainees read it all day, so pages keep
+what they computed. Each layer has a name; `MASAR_CACHE_LAYERS_OFF` (env `CACHE_LAYERS_OFF`,
+comma-separated) switches layers off, and a page is the same with or without any of them
+(tests/courses/test_caches_off.py). `bench/pages.py --without LAYER` measures what one saves;
+BENCHMARKS.md ("Fourth round") has the figures.
+
+=================  ====================================  ==========================================
+layer              holds, keyed on                       invalidated by
+=================  ====================================  ==========================================
+anonymous-pages    the whole response (body, type) of a  the content version
+                   catalog, course or module page for a
+                   visitor without session or messages;
+                   host, path (courses/views.py)
+routes             a URL's page (model, id, args): host,  the content version
+                   language, path (courses/views.py)
+fragments          rendered HTML of `{% fragmentcache %}` the content version
+                   (courses/templatetags): host,
+                   language, name, values such as the
+                   outline's progress signature
+course-structures  a course's modules and lessons as     the content version
+                   plain records: course path
+                   (courses/selectors.py)
+translation-links  a page's (language, URL) pairs: host,  the content version
+                   page id (courses/models.py)
+view-restrictions  whether any page is restricted         the content version
+progress           a trainee's enrollments, lessons done  saves and deletes of Enrollment,
+                   and quizzes passed: user id (and join  LessonCompletion and Attempt, the
+                   time, so a reused id is a miss)        visit's update(); again on commit
+signed-in-user     the user row, per process: user id    PostgreSQL NOTIFY from a trigger on the
+                   (accounts/backends.py)                user table; local saves
+header             the brand, menu and language switch   nothing: keyed on all it shows
+                   of visitors and trainees, per
+                   process: language, links, signed in
+                   (core/templatetags/masar.py)
+memory             the frozen versioned entries above,   the content version
+                   per process, so that a page reads
+                   them without a round trip
+redis-client       (not a store) one Redis client per
+                   connection pool, see RedisCache below
+=================  ====================================  ==========================================
+
+The content version (courses/content_version.py) is a token the database replaces on every write
+to a content table, whatever wrote it; an entry stored under another version is a miss, so a change
+shows on the next request in every process, and an entry computed from rows a transaction was
+still changing is never served after its commit. A request reads the version once (on PostgreSQL
+from memory, kept up to date by notifications; on SQLite with one primary-key query).
+
+Everything kept between requests is plain frozen data (str, bytes, numbers, dates, UUIDs, tuples,
+frozensets, frozen dataclasses of those), never a model instance a later line could mutate:
+the "memory" layer refuses anything else.
+
+The shared cache (`CACHES["shared"]`, env `SHARED_CACHE_URL`, else `CACHE_URL`, else a folder under
+var/) is seen by every web process and worker; keys carry the database name, so a test run and
+`make run` never read each other's entries. `SHARED_CACHE_SECONDS` bounds the life of an entry.
+A signed-in user's own entries (their progress) are fetched in one round trip as soon as the user is
+known (`user_entries_fetch`, called by accounts/backends.py).
+
+RedisCache below is Django's Redis backend with one client per connection pool: Django's builds a
+`redis.Redis` per operation, and redis-py fills a table of several hundred response callbacks in
+each, which costs more than the round trip itself.
+"""
+
+import dataclasses
+import datetime
+import functools
+import threading
+import uuid
+from collections import OrderedDict
+from collections.abc import Callable, Iterable
+
+from django.conf import settings
+from django.core.cache import caches
+from django.core.cache.backends.redis import RedisCache as DjangoRedisCache
+from django.core.cache.backends.redis import RedisCacheClient as DjangoRedisCacheClient
+from django.db import connection, transaction
+
+SHARED = "shared"
+LAYERS = (
+    "anonymous-pages",
+    "routes",
+    "fragments",
+    "course-structures",
+    "translation-links",
+    "view-restrictions",
+    "progress",
+    "signed-in-user",
+    "header",
+    "memory",
+    "redis-client",
+)
+MEMORY_ENTRIES = 2000  # per process
+
+
+def enabled(layer: str) -> bool:
+    """Return True unless `layer` is switched off (MASAR_CACHE_LAYERS_OFF)."""
+    if layer not in LAYERS:
+        raise ValueError(f"unknown cache layer {layer!r}")
+    return layer not in getattr(settings, "MASAR_CACHE_LAYERS_OFF", ())
+
+
+def shared_cache():
+    return caches[SHARED]
+
+
+def shared_key(name: str) -> str:
+    return f"masar:{connection.settings_dict['NAME']}:{name}"
+
+
+def shared_timeout() -> int:
+    return getattr(settings, "MASAR_SHARED_CACHE_SECONDS", 600)
+
+
+# --- what belongs to one request ---------------------------------------------------------
+
+
+class _Request(threading.local):
+    active = False  # outside requests (commands, tasks) the version is read on every use
+    version: str | None = None
+    user_entries: dict | None = None  # {key: value} fetched by user_entries_fetch
+
+
+_request = _Request()
+
+
+def request_started(**kwargs) -> None:
+    """Connected to Django's request_started (core/apps.py): the request reads the version anew."""
+    _request.active = True
+    _request.version = None
+    _request.user_entries = None
+
+
+def request_finished(**kwargs) -> None:
+    _request.active = False
+    _request.version = None
+    _request.user_entries = None
+
+
+# --- versioned entries: stored with the content version, a miss under another -------------
+
+_version_reader: list[Callable[[], str]] = []
+
+
+def version_reader(read: Callable[[], str]) -> None:
+    """Register the function that returns the content version (courses/content_version.py)."""
+    _version_reader[:] = [read]
+
+
+def version() -> str:
+    """Return the content version, read once per request."""
+    current = _request.version if _request.active else None
+    if current is None:
+        current = _version_reader[0]()
+        if _request.active:
+            _request.version = current
+    return current
+
+
+def version_forget() -> None:
+    """The content changed in this request: read the version again."""
+    _request.version = None
+
+
+_memory: OrderedDict[str, tuple] = OrderedDict()
+_memory_lock = threading.Lock()
+
+
+def frozen(value) -> bool:
+    """Return True if `value` is plain immutable data, safe to share between requests."""
+    if value is None or isinstance(value, str | bytes | int | float | datetime.date | uuid.UUID):
+        return True
+    if isinstance(value, tuple | frozenset):
+        return all(frozen(item) for item in value)
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        params = getattr(type(value), "__dataclass_params__", None)
+        return bool(params and params.frozen) and all(frozen(getattr(value, f.name)) for f in dataclasses.fields(value))
+    return False
+
+
+def get_many(layer: str, names: Iterable[str]) -> tuple[str | None, dict]:
+    """Return (content version, {name: value}) for the names of `layer` stored under it."""
+    if not enabled(layer):
+        return None, {}
+    current = version()
+    keys = {shared_key(f"{layer}:{name}"): name for name in names}
+    values, missing = {}, []
+    use_memory = enabled("memory")
+    for key, name in keys.items():
+        entry = _memory.get(key) if use_memory else None
+        if entry is not None and entry[0] == current:
+            values[name] = entry[1]
+        else:
+            missing.append(key)
+    if missing:
+        found = shared_cache().get_many(missing)
+        for key in missing:
+            entry = found.get(key)
+            if entry is not None and entry[0] == current:
+                values[keys[key]] = entry[1]
+                if use_memory:
+                    _memory_keep(key, entry)
+    return current, values
+
+
+def _memory_keep(key: str, entry: tuple) -> None:
+    if not frozen(entry[1]):
+        return
+    with _memory_lock:
+        _memory[key] = entry
+        _memory.move_to_end(key)
+        while len(_memory) > MEMORY_ENTRIES:
+            _memory.popitem(last=False)
+
+
+def set_many(layer: str, version_read: str | None, values: dict) -> None:
+    """Store {name: value} of `layer` under `version_read` (the one `get_many` returned)."""
+    if values and version_read is not None and enabled(layer):
+        entries = {shared_key(f"{layer}:{name}"): (version_read, value) for name, value in values.items()}
+        shared_cache().set_many(entries, shared_timeout())
+
+
+def remember(layer: str, name: str, compute: Callable):
+    """Return the value of `name` in `layer`, computing and storing it on a miss."""
+    current, found = get_many(layer, [name])
+    if name in found:
+        return found[name]
+    value = compute()
+    set_many(layer, current, {name: value})
+    return value
+
+
+def remember_many(layer: str, names: list[str], compute: Callable[[list[str]], dict]) -> dict:
+    """Return {name: value} for `names`; `compute(missing names)` returns the missing values."""
+    current, found = get_many(layer, names)
+    missing = [name for name in names if name not in found]
+    if missing:
+        computed = compute(missing)
+        set_many(layer, current, computed)
+        found.update(computed)
+    return found
+
+
+# --- a user's own entries, fetched with the user ------------------------------------------
+
+_user_layers: list[str] = []
+
+
+def user_layer(layer: str) -> None:
+    """Register `layer` as one whose entries (one per user) are fetched with the signed-in user."""
+    if layer not in _user_layers:
+        _user_layers.append(layer)
+
+
+def _user_key(layer: str, user_id: int) -> str:
+    return shared_key(f"{layer}:{user_id}")
+
+
+def user_entries_fetch(user_id: int) -> None:
+    """Fetch every entry of user `user_id` in one round trip, for the rest of the request."""
+    keys = [_user_key(layer, user_id) for layer in _user_layers if enabled(layer)]
+    found = shared_cache().get_many(keys) if keys else {}
+    _request.user_entries = {key: found.get(key) for key in keys}
+
+
+def user_get(layer: str, user_id: int):
+    if not enabled(layer):
+        return None
+    key = _user_key(layer, user_id)
+    fetched = _request.user_entries
+    if fetched and key in fetched:
+        return fetched[key]
+    return shared_cache().get(key)
+
+
+def user_set(layer: str, user_id: int, value) -> None:
+    if enabled(layer):
+        key = _user_key(layer, user_id)
+        _fetched_forget(key)
+        shared_cache().set(key, value, shared_timeout())
+
+
+def user_forget(layer: str, user_id: int) -> None:
+    """Clear the entry now and once the current transaction commits: a request that read the
+    database before the commit may have stored the old state in between."""
+    key = _user_key(layer, user_id)
+    _fetched_forget(key)
+    shared_cache().delete(key)
+    transaction.on_commit(lambda: shared_cache().delete(key), robust=True)
+
+
+def _fetched_forget(key: str) -> None:
+    if _request.user_entries:
+        _request.user_entries.pop(key, None)
+
+
+# --- per process --------------------------------------------------------------------------
+
+
+def process_memo(layer: str, maxsize: int = 1000):
+    """Decorate a function of frozen arguments: its results are kept per process while `layer`
+    is on. Only for what depends on nothing but the arguments (no content, no user)."""
+
+    def decorate(function):
+        memo = functools.lru_cache(maxsize=maxsize)(function)
+
+        @functools.wraps(function)
+        def wrapper(*args):
+            return memo(*args) if enabled(layer) else function(*args)
+
+        wrapper.cache_clear = memo.cache_clear
+        return wrapper
+
+    return decorate
+
+
+# --- the Redis backend ----------------------------------------------------------------------
+
+
+class RedisCacheClient(DjangoRedisCacheClient):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._clients = {}
+
+    def get_client(self, key=None, *, write=False):
+        index = self._get_connection_pool_index(write)
+        client = self._clients.get(index)
+        if client is None:
+            client = self._clients[index] = self._client(connection_pool=self._get_connection_pool(write))
+        return client
+
+
+class RedisCache(DjangoRedisCache):
+    def __init__(self, server, params):
+        super().__init__(server, params)
+        self._class = RedisCacheClient
