@@ -15,6 +15,8 @@ with wrk (Debian package `wrk`) on loopback. Each round measures, one after the 
 - lessons in turn: the course's lessons one after the other, as a trainee moving on reads them
   (each view records the visit, so the next one reads the progress from the database);
 - quiz question: the question page of the trainee's open quiz attempt;
+- quiz detail: that quiz's page (its rules, the attempts left, the button to continue);
+- quiz result: the result and review of another quiz the trainee submitted;
 - my certificates: the trainee's certificate list: the layout of a logged-in page (session,
   user, menu permissions) and one small list;
 - HR dashboard: the dashboard of an HR member whose organization has 500 trainees;
@@ -49,6 +51,8 @@ TARGETS = {
     "lesson": 0.30,
     "lessons in turn": 0.20,
     "quiz question": 0.25,
+    "quiz detail": 0.15,
+    "quiz result": 0.15,
     "my certificates": 0.15,
     "HR dashboard": 0.15,
 }
@@ -65,6 +69,7 @@ def prepare():
     from courses import services as course_services
     from courses.models import CoursePage, Enrollment, LessonCompletion, LessonPage, ModulePage
     from quizzes import services as quiz_services
+    from quizzes.models import Quiz
     from tests.certificates.factories import issued
 
     organization = Organization.objects.create(name="Bench organization")
@@ -85,6 +90,12 @@ def prepare():
     lesson = lessons[len(lessons) // 2]
     module = ModulePage.objects.live().child_of(course).filter(quiz__isnull=False).order_by("path").first()
     attempt = quiz_services.attempt_start(user=trainee, quiz=module.quiz)
+    # Another quiz taken and submitted unanswered (a fail, so the course's progress is unchanged).
+    other = (
+        Quiz.objects.filter(locale__language_code="en", draft=False).exclude(pk=module.quiz_id).order_by("pk").first()
+    )
+    done = quiz_services.attempt_start(user=trainee, quiz=other)
+    quiz_services.attempt_submit(attempt=done)
     certificate = issued(trainee, courses[-1], render=True)  # of another course: the first stays open
 
     hr = User.objects.create_user(
@@ -113,6 +124,8 @@ def prepare():
         ("lesson", lesson.url, cookies, lesson.title),
         ("lessons in turn", [page.url for page in lessons], cookies, "lessons done"),
         ("quiz question", f"/en/quizzes/attempts/{attempt.pk}/?q=1", cookies, "Question 1"),
+        ("quiz detail", f"/en/quizzes/{module.quiz_id}/", cookies, "Continue the quiz"),
+        ("quiz result", f"/en/quizzes/attempts/{done.pk}/result/", cookies, "Your result"),
         # The layout of a logged-in page and one small list: the floor of any logged-in page.
         ("my certificates", "/en/certificates/", cookies, "My certificates"),
         ("HR dashboard", "/en/hr/", session_cookie(hr), "Bench organization"),
