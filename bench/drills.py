@@ -42,7 +42,7 @@ def build(now):
     """Create a question bank of LARGE questions and two trainees with SMALL and LARGE cards."""
     from wagtail.models import Locale
 
-    from courses.models import content_uuid
+    from content.keys import content_uuid
     from interviews.models import Category, InterviewQuestion, KeyPoint, Level
     from tests.factories import UserFactory
     from tests.interviews.factories import card_deck

@@ -1,5 +1,4 @@
 import functools
-import uuid
 from datetime import timedelta
 
 from django.conf import settings
@@ -262,25 +261,3 @@ class LessonCompletion(models.Model):
 
     def __str__(self):
         return f"{self.user} · {self.lesson_key}"
-
-
-class ContentRecord(models.Model):
-    """What `load_content` last wrote for one key and language, to spot editors' changes."""
-
-    kind = models.CharField(max_length=20)
-    key = models.CharField(max_length=120)
-    language = models.CharField(max_length=5)
-    source_hash = models.CharField(max_length=64)
-    fingerprint = models.CharField(max_length=64, help_text="State of the object right after loading.")
-    loaded_at = models.DateTimeField(auto_now=True)
-
-    class Meta:
-        constraints = [models.UniqueConstraint(fields=["kind", "key", "language"], name="one_record_per_content")]
-
-    def __str__(self):
-        return f"{self.kind}:{self.key} ({self.language})"
-
-
-def content_uuid(kind: str, key: str) -> uuid.UUID:
-    """Return the stable translation key of a content key: the same in every language and run."""
-    return uuid.uuid5(uuid.NAMESPACE_URL, f"masar:{kind}:{key}")

@@ -25,6 +25,22 @@ class Category(models.TextChoices):
     SOCIAL_LISTENING = "social-listening", _("Social listening")
 
 
+class InterviewCategory(models.Model):
+    """What content/<lang>/interviews/<category>.yaml says of its category beyond its questions:
+    the course modules a trainee weak in it is sent back to (`modules:` in the file, written by
+    load_content), as the modules' translation keys in the file's order."""
+
+    key = models.CharField(_("category"), max_length=30, choices=Category.choices, unique=True)
+    modules = models.JSONField(_("modules to review"), default=list, blank=True)
+
+    class Meta:
+        verbose_name = _("interview category")
+        verbose_name_plural = _("interview categories")
+
+    def __str__(self):
+        return self.get_key_display()
+
+
 class Level(models.TextChoices):
     SPECIALIST = "specialist", _("Specialist")
     MANAGER = "manager", _("Manager")

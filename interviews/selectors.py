@@ -12,23 +12,9 @@ from django.db.models import Case, Count, IntegerField, Q, Value, When
 from django.utils import timezone
 from wagtail.models import Locale
 
-from .models import Card, Category, DrillAnswer, DrillSession, InterviewQuestion, Level, Rating
+from courses.models import ModulePage
 
-# The course modules to revisit for each category (keys of content/<lang>/courses/*/<module>/).
-CATEGORY_MODULES: dict[str, list[str]] = {
-    Category.BACKGROUND: ["role-and-duties"],
-    Category.TOOLS_ANALYTICS: ["analytics-and-tools"],
-    Category.STRATEGY_BRAND: ["strategy-and-content"],
-    Category.CONTENT_COMMUNITY: ["community-and-crisis"],
-    Category.CRISIS_REPUTATION: ["community-and-crisis"],
-    Category.PLATFORM_POLICIES: ["platform-policies"],
-    Category.SEO: ["seo"],
-    Category.CAREER_LEADERSHIP: ["career", "role-and-duties"],
-    Category.AI: ["ai-in-social-media"],
-    Category.REGIONAL_PLATFORMS: ["regional-platforms"],
-    Category.PAID_SOCIAL: ["paid-social"],
-    Category.SOCIAL_LISTENING: ["social-listening"],
-}
+from .models import Card, Category, DrillAnswer, DrillSession, InterviewCategory, InterviewQuestion, Level, Rating
 
 LEVEL_ORDER = Case(
     *[When(level=value, then=Value(i)) for i, value in enumerate(Level.values)],
@@ -226,8 +212,6 @@ class Report:
 def session_report(*, session: DrillSession, locale: Locale) -> Report:
     """Return the report of a session: time, key points and rating per question, and the
     categories to review with links to the course modules on them (in `locale`)."""
-    from courses.models import ModulePage, content_uuid
-
     answers = session.answers.order_by("position").select_related("question")
     if session.mode == DrillSession.Mode.PRACTICE:
         # A practice question on screen but not answered yet is not part of the summary.
@@ -272,18 +256,24 @@ def session_report(*, session: DrillSession, locale: Locale) -> Report:
     for row in rows:
         if row.question is not None and row.weak and row.question.category not in weak_categories:
             weak_categories.append(row.question.category)
-    module_keys = {key for category in weak_categories for key in CATEGORY_MODULES.get(category, [])}
-    modules = {}
-    if module_keys:
-        by_uuid = {content_uuid("module", key): key for key in module_keys}
-        for page in ModulePage.objects.live().filter(locale=locale, translation_key__in=list(by_uuid)):
-            modules[by_uuid[page.translation_key]] = page
+    # The modules each category sends a trainee back to: `modules:` of its content file.
+    links = (
+        {c.key: [UUID(m) for m in c.modules] for c in InterviewCategory.objects.filter(key__in=weak_categories)}
+        if weak_categories
+        else {}
+    )
+    wanted = {key for keys in links.values() for key in keys}
+    modules = (
+        {p.translation_key: p for p in ModulePage.objects.live().filter(locale=locale, translation_key__in=wanted)}
+        if wanted
+        else {}
+    )
     labels = dict(Category.choices)
     to_review = [
         CategoryToReview(
             category=category,
             label=labels.get(category, category),
-            modules=[modules[key] for key in CATEGORY_MODULES.get(category, []) if key in modules],
+            modules=[modules[key] for key in links.get(category, []) if key in modules],
         )
         for category in weak_categories
     ]

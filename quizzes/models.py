@@ -441,3 +441,19 @@ class Answer(models.Model):
     @property
     def awaiting_marking(self) -> bool:
         return self.answered_at is not None and self.points is None
+
+
+class QuestionCategory(TranslatableMixin, models.Model):
+    """The name of a question category in one language (the result page's breakdown), from
+    content/<lang>/quiz-categories.yaml, written by load_content."""
+
+    key = models.SlugField(_("key"), max_length=60)
+    label = models.CharField(_("name"), max_length=100)
+
+    class Meta(TranslatableMixin.Meta):
+        verbose_name = _("question category")
+        verbose_name_plural = _("question categories")
+        constraints = [models.UniqueConstraint(fields=["key", "locale"], name="question_category_unique_in_locale")]
+
+    def __str__(self):
+        return self.label

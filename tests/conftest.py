@@ -237,17 +237,19 @@ def load_course_pages():
     def load(root, force=False):
         from django.db import transaction
 
-        from courses.content import pages
-        from courses.content.common import Problems, Report
+        from content.driver import Report
+        from content.kinds import pages
+        from content.sources import Problems
         from courses.models import CoursePage
 
         problems = Problems()
-        trees = pages.parse(root, problems)
+        items = pages.parse(root, problems)
         assert not problems, [str(p) for p in problems]
         report = Report()
         with transaction.atomic():
-            pages.write(trees, report=report, force=force, quizzes={})
-        courses = CoursePage.objects.filter(slug=trees["en"][0].key).select_related("locale")
+            pages.write(items, report=report, force=force)
+        course_key = next(key for key, by_language in items.items() if by_language["en"].kind == "course")
+        courses = CoursePage.objects.filter(slug=course_key).select_related("locale")
         return {c.locale.language_code: c for c in courses}, report
 
     return load

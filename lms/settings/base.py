@@ -30,6 +30,7 @@ INSTALLED_APPS = [
     "interviews",
     "certificates",
     "hr",
+    "content",  # above every domain app: load_content writes their rows and pages
     "lms",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",

@@ -4,8 +4,9 @@ import pytest
 from django.conf import settings
 from wagtail.models import Page
 
-from courses.content import pages
-from courses.content.common import Problems, Report
+from content.driver import Report
+from content.kinds import pages
+from content.sources import Problems
 from courses.models import LessonPage
 from tests.conftest import write_course_tree
 
@@ -14,7 +15,7 @@ pytestmark = pytest.mark.django_db
 
 def problems_of(root, quiz_keys=None) -> list[str]:
     problems = Problems()
-    pages.parse(root, problems, quiz_keys=quiz_keys)
+    pages.parse(root, problems, known=None if quiz_keys is None else {"quiz": quiz_keys})
     return [str(p) for p in problems]
 
 
@@ -40,15 +41,15 @@ def test_a_valid_tree_has_no_problems(tree):
     [
         (lambda t: t.replace("---\n", "", 1), "line 1: the file must start with a '---' front matter block"),
         (lambda t: t.replace("summary: L\n", "summary: [unclosed\n"), "line 4: invalid YAML"),
-        (lambda t: t.replace("estimated_minutes: 5\n", ""), "front matter: missing required field 'estimated_minutes'"),
+        (lambda t: t.replace("estimated_minutes: 5\n", ""), "line 2: missing the required field 'estimated_minutes'"),
         (lambda t: t.replace("order: 1\n", "order: 1\ncolour: red\n"), "line 7: unknown field 'colour'"),
         (
             lambda t: t.replace("key: lesson-1-1", "key: lesson-x"),
-            "line 2: key 'lesson-x' does not match the file or folder name 'lesson-1-1'",
+            "line 2: key 'lesson-x' does not match the file name 'lesson-1-1'",
         ),
         (
             lambda t: t.replace("estimated_minutes: 5", "estimated_minutes: five"),
-            "line 5: field 'estimated_minutes' must be int",
+            "line 5: estimated_minutes must be a whole number",
         ),
         (lambda t: t + "\n:::aside\ntext\n:::\n", "unknown block ':::aside'"),
         (lambda t: t + "\n:::tip\nnever closed\n", "':::tip' is never closed"),
@@ -68,14 +69,19 @@ def test_each_error_names_the_file_and_line(tree, edit, expected):
 def test_a_missing_translation_is_reported(tree):
     lesson_file(tree, "ar", 2, 2).unlink()
     found = problems_of(tree)
-    assert any(str(lesson_file(tree, "en", 2, 2)) in p and "has no ar version" in p for p in found), found
+    # Named where the file is missing, with the language that has it.
+    assert any(
+        p.startswith(str(lesson_file(tree, "ar", 2, 2)))
+        and "lesson 'lesson-2-2' exists in en (lesson-2-2.md) but not in ar" in p
+        for p in found
+    ), found
 
 
 def test_duplicate_keys_and_orders_are_reported(tree):
     copy = lesson_file(tree, "en", 2, 1).with_name("lesson-1-1.md")
     copy.write_text(lesson_file(tree, "en", 1, 1).read_text(encoding="utf-8"), encoding="utf-8")
     found = problems_of(tree)
-    assert any("duplicate key 'lesson-1-1'" in p for p in found), found
+    assert any("duplicate page key 'lesson-1-1'" in p for p in found), found
     assert any("order 1 is also used by" in p for p in found), found
 
 

@@ -6,8 +6,9 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command
 
-from courses.content import glossary, pages
-from courses.content.common import Problems
+from content import glossary
+from content.kinds import pages
+from content.sources import Problems
 from courses.models import LessonPage
 from tests.conftest import write_course_tree
 
@@ -193,7 +194,7 @@ def test_sources_are_stored_and_shown_at_the_end_of_the_lesson(tree, load_course
 @pytest.mark.parametrize(
     ("sources", "expected"),
     [
-        ("sources: A book\n", "field 'sources' must be list"),
+        ("sources: A book\n", "sources must be a list"),
         ("sources:\n  - title: ''\n", "line 8: sources item 1 needs a title"),
         ("sources:\n  - title: T\n    url: javascript:alert(1)\n", "line 9: sources item 1: url must be a web address"),
         ("sources:\n  - title: T\n    link: https://example.com\n", "line 9: unknown field 'link' in sources item 1"),

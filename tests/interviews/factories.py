@@ -4,7 +4,7 @@ from datetime import timedelta
 
 from wagtail.models import Locale
 
-from courses.models import content_uuid
+from content.keys import content_uuid
 from interviews.models import Card, InterviewQuestion, KeyPoint
 
 EN_POINTS = [

@@ -14,7 +14,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _bank(count):
-    from courses.models import content_uuid
+    from content.keys import content_uuid
     from interviews.models import InterviewQuestion, KeyPoint
 
     en = locale("en")

@@ -7,9 +7,10 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from wagtail.models import Page
 
-from courses.models import CoursePage, HomePage, ModulePage, content_uuid
+from content.keys import content_uuid
+from courses.models import CoursePage, HomePage, ModulePage
 from interviews import selectors, services
-from interviews.models import Card, DrillAnswer, DrillSession
+from interviews.models import Card, DrillAnswer, DrillSession, InterviewCategory
 from interviews.services import DrillError
 from tests.interviews.factories import make_bank
 
@@ -23,7 +24,10 @@ def url(name, lang="en", **kwargs):
 
 @pytest.fixture
 def modules(locales):
-    """The SEO and analytics modules, in English and Arabic, keyed as load_content keys them."""
+    """The SEO and analytics modules, in English and Arabic, keyed as load_content keys them, and
+    the interview categories that send a trainee back to them (`modules:` of their content files)."""
+    for category, key in (("seo", "seo"), ("tools-analytics", "analytics-and-tools")):
+        InterviewCategory.objects.create(key=category, modules=[str(content_uuid("module", key))])
     root = Page.get_first_root_node()
     made = {}
     for code in ("en", "ar"):

@@ -7,8 +7,10 @@ import pytest
 import yaml
 from django.conf import settings
 
-from courses.content.common import Problems, Report
-from quizzes import content, services
+from content.driver import Report
+from content.kinds import quizzes as content
+from content.sources import Problems
+from quizzes import services
 from quizzes.models import Choice, MultipleChoiceQuestion, Question, Quiz, SingleChoiceQuestion, TrueFalseQuestion
 
 KEY = "sample-quiz"
@@ -114,13 +116,13 @@ def mutate(fn):
 
 
 BAD = [
-    ("missing title", mutate(lambda d: d.pop("title")), "missing field 'title'"),
-    ("text pass mark", mutate(lambda d: d.update(pass_mark="70")), "'pass_mark' must be a whole number"),
+    ("missing title", mutate(lambda d: d.pop("title")), "missing the required field 'title'"),
+    ("text pass mark", mutate(lambda d: d.update(pass_mark="70")), "pass_mark must be a whole number"),
     ("pass mark too high", mutate(lambda d: d.update(pass_mark=150)), "between 0 and 100"),
-    ("bool as number", mutate(lambda d: d.update(max_questions=True)), "'max_questions' must be a whole number"),
+    ("bool as number", mutate(lambda d: d.update(max_questions=True)), "max_questions must be a whole number"),
     ("unknown quiz field", mutate(lambda d: d.update(colour="red")), "unknown field 'colour'"),
     ("unknown question field", mutate(lambda d: d["questions"][0].update(hint="x")), "unknown field 'hint'"),
-    ("unknown type", mutate(lambda d: d["questions"][0].update(type="matching")), "unknown question type 'matching'"),
+    ("unknown type", mutate(lambda d: d["questions"][0].update(type="matching")), "type 'matching' must be one of"),
     (
         "two correct single",
         mutate(lambda d: d["questions"][0]["choices"][1].update(correct=True)),
@@ -145,15 +147,15 @@ BAD = [
         "duplicate choice key 'a'",
     ),
     ("key is not the file name", mutate(lambda d: d.update(key="other-quiz")), "does not match the file name"),
-    ("bad key", mutate(lambda d: d["questions"][0].update(key="Bad Key")), "lowercase slug"),
-    ("questions not a list", mutate(lambda d: d.update(questions="none")), "'questions' must be a list"),
-    ("no questions", mutate(lambda d: d.update(questions=[])), "at least one question"),
+    ("bad key", mutate(lambda d: d["questions"][0].update(key="Bad Key")), "must be a slug"),
+    ("questions not a list", mutate(lambda d: d.update(questions="none")), "questions must be a non-empty list"),
+    ("no questions", mutate(lambda d: d.update(questions=[])), "questions must be a non-empty list of questions"),
     ("question not a mapping", mutate(lambda d: d["questions"].append("just text")), "must be a mapping"),
-    ("missing question text", mutate(lambda d: d["questions"][0].pop("text")), "missing field 'text'"),
-    ("zero points", mutate(lambda d: d["questions"][0].update(points=0)), "between 1 and"),
+    ("missing question text", mutate(lambda d: d["questions"][0].pop("text")), "missing the required field 'text'"),
+    ("zero points", mutate(lambda d: d["questions"][0].update(points=0)), "points must be a positive whole number"),
     ("yes as text", mutate(lambda d: d["questions"][0]["choices"][0].update(text=True)), "must be text"),
     ("one choice", mutate(lambda d: d["questions"][0]["choices"].pop()), "at least two choices"),
-    ("title too long", mutate(lambda d: d.update(title="x" * 201)), "longer than 200"),
+    ("title too long", mutate(lambda d: d.update(title="x" * 201)), "at most 200 characters"),
 ]
 
 
@@ -190,13 +192,16 @@ def test_invalid_yaml_and_duplicate_fields(tree):
 @pytest.mark.parametrize(
     "change, message",
     [
-        (mutate(lambda d: d["questions"][0].update(type="multiple_choice")), "type differs"),
-        (mutate(lambda d: d["questions"][1].update(points=5)), "points differs"),
-        (mutate(lambda d: d["questions"][1]["choices"][2].update(correct=True)), "choices differs"),
-        (mutate(lambda d: d["questions"][1]["choices"][2].update(key="z")), "choices differs"),
-        (mutate(lambda d: d["questions"][2].update(answer=True)), "answer differs"),
-        (mutate(lambda d: d["questions"].pop()), "'four' of 'ar' is missing here"),
-        (mutate(lambda d: d.update(pass_mark=80)), "pass_mark is 80"),
+        (
+            mutate(lambda d: d["questions"][0].update(type="multiple_choice")),
+            "has type 'multiple_choice' in en but 'single_choice' in ar",
+        ),
+        (mutate(lambda d: d["questions"][1].update(points=5)), "has points 5 in en but 2 in ar"),
+        (mutate(lambda d: d["questions"][1]["choices"][2].update(correct=True)), "question 'two' has choices"),
+        (mutate(lambda d: d["questions"][1]["choices"][2].update(key="z")), "question 'two' has choices"),
+        (mutate(lambda d: d["questions"][2].update(answer=True)), "has answer True in en but False in ar"),
+        (mutate(lambda d: d["questions"].pop()), "question 'four' exists in ar but not in en"),
+        (mutate(lambda d: d.update(pass_mark=80)), "has pass_mark 80 in en but 60 in ar"),
     ],
 )
 def test_languages_must_match(tree, change, message):

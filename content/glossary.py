@@ -20,7 +20,9 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
-from .common import LANGUAGES, Problem, Problems, read_yaml
+from .driver import LANGUAGES
+from .kinds import KINDS
+from .sources import Problem, Problems, Source
 
 FILE_NAME = "glossary.yaml"
 ENTRY_FIELDS = {"concept", "ar", "en", "avoid_ar", "avoid_en", "allow_ar", "allow_en", "note"}
@@ -51,6 +53,7 @@ NOT_PROSE = {
     "order",
     "required",
     "phrases",
+    "modules",
     "estimated_minutes",
     "estimated_hours",
     "last_reviewed",
@@ -123,7 +126,7 @@ def read(root: Path, problems: Problems) -> list[Variant] | None:
     path = root / FILE_NAME
     if not path.exists():
         return None
-    data = read_yaml(path, problems)
+    data = Source(path, "").yaml(problems)
     if data is None:
         return []
     if not isinstance(data, list):
@@ -200,12 +203,13 @@ def _prose_lines(text: str):
         yield number, _URL.sub(lambda m: " " * len(m[0]), line)
 
 
-def check_file(path: Path, language: str, variants: list[Variant]) -> list[Problem]:
-    """Return a warning for each avoided variant of `language` found in the file (one per
+def check_file(source: Source, variants: list[Variant]) -> list[Problem]:
+    """Return a warning for each avoided variant of the file's language found in it (one per
     place: where several variants of a concept overlap, the longest is named)."""
-    mine = [v for v in variants if v.language == language]
+    path = source.path
+    mine = [v for v in variants if v.language == source.language]
     warnings = []
-    for number, line in _prose_lines(path.read_text(encoding="utf-8")):
+    for number, line in _prose_lines(source.text):
         original = unicodedata.normalize("NFC", line)
         normal, positions = normalize(line)
         hits = []
@@ -234,19 +238,19 @@ def check_file(path: Path, language: str, variants: list[Variant]) -> list[Probl
     return warnings
 
 
-def content_files(root: Path, language: str) -> list[Path]:
-    """Every file of one language the glossary applies to: courses, quizzes, interviews."""
-    base = root / language
-    return sorted([*base.glob("courses/**/*.md"), *base.glob("quizzes/*.yaml"), *base.glob("interviews/*.yaml")])
+def content_sources(root: Path) -> list[Source]:
+    """Every content file of every language: the files of every kind (content/kinds)."""
+    paths = {path: language for language in LANGUAGES for kind in KINDS for path in kind.files(root, language)}
+    return [Source(path, language) for path, language in paths.items()]
 
 
-def check(root: Path, problems: Problems) -> Problems:
-    """Return the glossary warnings of every content file under `root`; glossary errors go to `problems`."""
+def check(root: Path, problems: Problems, sources: list[Source] | None = None) -> Problems:
+    """Return the glossary warnings of every content file under `root` (the `sources` the loader
+    read, or every file of every kind); glossary errors go to `problems`."""
     warnings = Problems()
-    variants = read(root, problems)
+    variants = read(Path(root), problems)
     if not variants:
         return warnings
-    for language in LANGUAGES:
-        for path in content_files(root, language):
-            warnings.extend(check_file(path, language, variants))
+    for source in sorted(sources if sources is not None else content_sources(Path(root)), key=lambda s: str(s.path)):
+        warnings.extend(check_file(source, variants))
     return warnings

@@ -1,5 +1,9 @@
 """Turn a lesson's Markdown body into the StreamField blocks editors use in the admin.
 
+A body is rendered once, when its file is read: internal links (lesson:, module:, course:) stay
+placeholders (INTERNAL_HOST addresses) until `link_pages` / `link_blocks` point them at the pages'
+ids, which exist only once the pages are written.
+
 Raw HTML, scripts, event handlers and `javascript:` links never get through: the HTML that
 Markdown produces is cleaned with nh3 down to the tags Wagtail's rich text editor knows."""
 
@@ -60,6 +64,11 @@ def rich_text(markdown_text: str, resolve=None) -> str:
     """Return Wagtail rich text (database format) for a Markdown fragment.
 
     `resolve(kind, key)` returns a page id for internal links; without it they are dropped."""
+    return link_pages(render(markdown_text), resolve)
+
+
+def render(markdown_text: str) -> str:
+    """Return the rich text of a Markdown fragment with its internal links as placeholders."""
     prepared = _LINK.sub(
         lambda m: f"]({INTERNAL_HOST}{m['kind']}/{m['key']})" if m["kind"] in INTERNAL_KINDS else m[0], markdown_text
     )
@@ -73,12 +82,31 @@ def rich_text(markdown_text: str, resolve=None) -> str:
         url_schemes={"https", "http", "mailto"},
         link_rel=None,
     )
+    return html.strip()
+
+
+def link_pages(html: str, resolve=None) -> str:
+    """Point the internal-link placeholders of rendered rich text at page ids: `resolve(kind,
+    key)` returns the id; a link it cannot resolve (or without `resolve`) keeps its text only."""
 
     def to_page_link(match):
         page_id = resolve(match["kind"], match["key"]) if resolve else None
         return f'<a linktype="page" id="{page_id}">' if page_id else "<a>"
 
-    return _INTERNAL_HREF.sub(to_page_link, html).strip()
+    return _INTERNAL_HREF.sub(to_page_link, html)
+
+
+def link_blocks(blocks: list[dict], resolve=None) -> list[tuple[str, object]]:
+    """The StreamField value of blocks made by `body_blocks`, internal links pointed at pages."""
+    value = []
+    for block in blocks:
+        if block["type"] == "rich_text":
+            value.append(("rich_text", link_pages(block["value"], resolve)))
+        elif block["type"] == "callout":
+            value.append(("callout", {**block["value"], "body": link_pages(block["value"]["body"], resolve)}))
+        else:
+            value.append((block["type"], block["value"]))
+    return value
 
 
 def plain(text: str) -> str:
@@ -101,8 +129,18 @@ def _table(rows: list[str], line: int) -> dict:
     return {"data": data, "first_row_is_table_header": True, "first_col_is_header": False, "table_caption": ""}
 
 
-def body_blocks(text: str, first_line: int, resolve=None) -> list[dict]:
-    """Cut a lesson body into StreamField block dicts ({"type": ..., "value": ...})."""
+def check_intro(text: str, first_line: int) -> None:
+    """A course's or module's introduction is rich text: raise BodyError at a line that opens a
+    block (callouts, tables and images are for lesson bodies)."""
+    for number, line in enumerate(text.splitlines(), start=first_line):
+        stripped = line.strip()
+        if stripped.startswith(":::") or stripped.startswith("|") or _IMAGE.match(stripped):
+            raise BodyError(number, "an introduction is rich text: blocks, tables and images are for lessons")
+
+
+def body_blocks(text: str, first_line: int) -> list[dict]:
+    """Cut a lesson body into StreamField block dicts ({"type": ..., "value": ...}), internal
+    links left as placeholders (see `link_blocks`)."""
     lines = text.splitlines()
     blocks: list[dict] = []
     buffer: list[str] = []
@@ -111,7 +149,7 @@ def body_blocks(text: str, first_line: int, resolve=None) -> list[dict]:
         chunk = "\n".join(buffer).strip()
         buffer.clear()
         if chunk:
-            blocks.append({"type": "rich_text", "value": rich_text(chunk, resolve)})
+            blocks.append({"type": "rich_text", "value": render(chunk)})
 
     i = 0
     while i < len(lines):
@@ -139,7 +177,7 @@ def body_blocks(text: str, first_line: int, resolve=None) -> list[dict]:
                 blocks.append(
                     {
                         "type": "callout",
-                        "value": {"kind": kind, "title": plain(title), "body": rich_text(inner, resolve)},
+                        "value": {"kind": kind, "title": plain(title), "body": render(inner)},
                     }
                 )
             else:

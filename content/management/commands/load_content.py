@@ -2,7 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from courses.content.loader import ContentInvalid, content_load, content_root, content_validate
+from content.loader import ContentInvalid, content_load, content_root, content_validate
 
 
 class Command(BaseCommand):
@@ -23,8 +23,8 @@ class Command(BaseCommand):
         try:
             if check:
                 parsed = content_validate(root=root)
-                self._warn(parsed["warnings"])
-                self.stdout.write(self.style.SUCCESS(f"{root}: valid{self._glossary_summary(parsed['warnings'])}."))
+                self._warn(parsed.warnings)
+                self.stdout.write(self.style.SUCCESS(f"{root}: valid{self._glossary_summary(parsed.warnings)}."))
                 return
             report = content_load(root=root, force=force)
         except ContentInvalid as error:

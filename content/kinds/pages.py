@@ -1,0 +1,361 @@
+"""Pages: content/<lang>/courses/<course>/course.md, <course>/<module>/module.md and
+<course>/<module>/<lesson>.md -> Wagtail course, module and lesson pages in each language.
+
+A file's front matter is checked against its field table, its Markdown body rendered once when
+it is read (content/markdown.py); internal links in bodies must resolve to a page of the same
+language, and point at the pages' ids once the pages are written."""
+
+import re
+from functools import partial
+from pathlib import Path
+
+from wagtail.models import Page, Site
+
+from content.driver import LANGUAGES, Item, Kind, Writer, parse_kind, write_kind
+from content.keys import content_uuid
+from content.markdown import (
+    BodyError,
+    body_blocks,
+    check_intro,
+    check_link_schemes,
+    find_links,
+    link_blocks,
+    link_pages,
+    render,
+)
+from content.schema import Field, validate
+from content.schema import links as schema_links
+from content.sources import Problems, Source, where
+from courses.models import CoursePage, HomePage, LessonPage, ModulePage
+
+HOME_TITLES = {"ar": "مسار", "en": "Masar"}
+LEVELS = tuple(choice for choice, _label in CoursePage.Level.choices)
+WEB_ADDRESS = re.compile(r"^https?://[^\s/$.?#][^\s]*$")
+STRICT = {"strict": True}
+
+SCHEMAS = {
+    "course": {
+        "key": Field("key", required=True),
+        "title": Field("text", required=True, **STRICT),
+        "summary": Field("text", required=True, **STRICT),
+        "level": Field("text", required=True, choices=LEVELS),
+        "estimated_hours": Field("int", required=True),
+        "order": Field("int", required=True),
+        "outcomes": Field(
+            "list", required=True, min_items=1, items=Field("text", required=True, strict=True), noun="non-empty text"
+        ),
+    },
+    "module": {
+        "key": Field("key", required=True),
+        "title": Field("text", required=True, **STRICT),
+        "order": Field("int", required=True),
+        "required": Field("bool", required=True, same=True),
+        "quiz": Field("key", link="quiz", same=True),
+        "summary": Field("text", **STRICT),
+    },
+    "lesson": {
+        "key": Field("key", required=True),
+        "title": Field("text", required=True, **STRICT),
+        "summary": Field("text", **STRICT),
+        "estimated_minutes": Field("int", required=True),
+        "order": Field("int", required=True),
+        "policy_review": Field(
+            "mapping",
+            table={
+                "last_reviewed": Field("date", required=True),
+                "interval_days": Field("int", required=True, low=1),
+            },
+        ),
+        "sources": Field("list"),
+    },
+}
+SOURCE_FIELDS = {"title", "url"}
+MODELS = {"course": CoursePage, "module": ModulePage, "lesson": LessonPage}
+
+
+def _file_kind(path: Path) -> tuple[str, str, str | None]:
+    """(kind, the key its name gives, the parent's key) of a file of the courses tree."""
+    if path.name == "course.md":
+        return "course", path.parent.name, None
+    if path.name == "module.md":
+        return "module", path.parent.name, path.parent.parent.name
+    return "lesson", path.stem, path.parent.name
+
+
+def _check_sources(item_path: Path, meta, problems: Problems) -> None:
+    """A source is a text (its title) or a mapping with a title and an optional url."""
+    for index, source in enumerate(meta["sources"], start=1):
+        line = where(source, "title") if isinstance(source, dict) else where(meta, "sources")
+        label = f"sources item {index}"
+        if isinstance(source, str):
+            if not source.strip():
+                problems.add(item_path, line, f"{label} is empty")
+            continue
+        if not isinstance(source, dict):
+            problems.add(item_path, line, f"{label} must be a text or a mapping with title and url")
+            continue
+        for name in sorted(set(source) - SOURCE_FIELDS):
+            problems.add(item_path, where(source, name) or line, f"unknown field {name!r} in {label}")
+        title, url = source.get("title"), source.get("url")
+        if not isinstance(title, str) or not title.strip():
+            problems.add(item_path, line, f"{label} needs a title")
+        if url is not None and not (isinstance(url, str) and WEB_ADDRESS.match(url.strip())):
+            problems.add(item_path, where(source, "url") or line, f"{label}: url must be a web address (https://...)")
+
+
+def sources_value(sources) -> list[tuple[str, dict]]:
+    """The lesson's `sources` StreamField value for its front matter's list."""
+    value = []
+    for source in sources or []:
+        if isinstance(source, str):
+            value.append(("source", {"title": source.strip(), "url": ""}))
+        else:
+            value.append(("source", {"title": source["title"].strip(), "url": (source.get("url") or "").strip()}))
+    return value
+
+
+class Pages(Kind):
+    name = "page"
+    folder = "courses"
+    pattern = "**/*.md"
+    required = True
+
+    @property
+    def record_kinds(self) -> tuple:
+        return tuple(SCHEMAS)
+
+    def files(self, root: Path, language: str, problems: Problems | None = None) -> list[Path]:
+        """course.md, then each module's module.md and lessons, course by course."""
+        courses_dir = root / language / self.folder
+        problems = problems if problems is not None else Problems()
+        if not courses_dir.is_dir():
+            problems.add(courses_dir, "", "folder is missing")
+            return []
+        files = []
+        for course_dir in sorted(p for p in courses_dir.iterdir() if p.is_dir()):
+            if not (course_dir / "course.md").exists():
+                problems.add(course_dir, "", "course.md is missing")
+                continue
+            files.append(course_dir / "course.md")
+            for module_dir in sorted(p for p in course_dir.iterdir() if p.is_dir()):
+                if not (module_dir / "module.md").exists():
+                    problems.add(module_dir, "", "module.md is missing")
+                    continue
+                files.append(module_dir / "module.md")
+                files.extend(p for p in sorted(module_dir.glob("*.md")) if p.name != "module.md")
+            for stray in sorted(course_dir.glob("*.md")):
+                if stray.name != "course.md":
+                    problems.add(stray, "", "lessons belong in a module folder")
+        return files
+
+    def parse_file(self, source: Source, problems: Problems) -> list[Item]:
+        kind, expected_key, parent = _file_kind(source.path)
+        parsed = source.front_matter(problems)
+        if parsed is None:
+            return []
+        meta, body, body_line = parsed
+        before = len(problems)
+        values = validate(meta, SCHEMAS[kind], path=source.path, problems=problems)
+        what = "file name" if kind == "lesson" else "folder name"
+        key = self.file_key(source, values, meta, problems, name=expected_key, what=what)
+        if kind == "lesson" and isinstance(meta.get("sources"), list):
+            _check_sources(source.path, meta, problems)
+        for error in check_link_schemes(body, body_line):
+            problems.add(source.path, f"line {error.line}", error.message)
+        extra = {"body_line": body_line, "parent": parent, "links": find_links(body, body_line)}
+        try:
+            if kind == "lesson":
+                extra["blocks"] = body_blocks(body, body_line)
+                if not extra["blocks"]:
+                    problems.add(source.path, f"line {body_line}", "the lesson has no body")
+            else:
+                check_intro(body, body_line)
+                extra["intro"] = render(body)
+        except BodyError as error:
+            problems.add(source.path, f"line {error.line}", error.message)
+            return []
+        if len(problems) > before or not key:
+            return []
+        # The source hash of a page: its front matter as written, its body and its parent.
+        item_source = {"meta": dict(meta), "body": body, "parent": parent}
+        links = list(schema_links(values, SCHEMAS[kind]))
+        return [
+            self.item(
+                source, key, values, line=meta.line_of("key"), kind=kind, source=item_source, links=links, extra=extra
+            )
+        ]
+
+    def check(self, items: dict, problems: Problems, every: list) -> None:
+        """Parents and children, sibling orders, and body links that resolve."""
+        for item in every:
+            parent = items.get(item.extra["parent"], {}).get(item.language) if item.extra["parent"] else None
+            expected = {"module": "course", "lesson": "module"}.get(item.kind)
+            if parent is not None and parent.kind == expected and item.parent is None:
+                item.parent = parent
+                parent.children.append(item)
+        for language in LANGUAGES:
+            courses = [i for i in every if i.language == language and i.kind == "course"]
+            for siblings in [courses, *[i.children for i in every if i.language == language]]:
+                seen = {}
+                for item in siblings:
+                    order = item["order"]
+                    if order in seen:
+                        problems.add(
+                            item.path,
+                            where(item.data, "order"),
+                            f"order {order} is also used by {seen[order].path.name}",
+                        )
+                    seen[order] = item
+                siblings.sort(key=lambda i: i["order"])
+        for item in every:
+            for link in item.extra["links"]:
+                target = items.get(link.key, {}).get(item.language)
+                if target is None or target.kind != link.kind:
+                    problems.add(item.path, f"line {link.line}", f"link to {link.kind}:{link.key} does not resolve")
+
+    def shared(self, item: Item) -> dict:
+        shared = {"parent": ("sits under", item.extra["parent"])}
+        if item.kind == "module":
+            shared |= {"quiz": ("has quiz", item["quiz"]), "required": ("has required", item["required"])}
+        return shared
+
+    # Writing ------------------------------------------------------------------------------
+
+    def write(self, items: dict, writer: Writer) -> None:
+        """Create or update the pages of every language: first the missing pages (not live, so
+        that links can point at them), then the content of what changed, then the order."""
+        homes = _home_pages(writer)
+        quizzes = writer.objects.get("quiz", {})
+        for language in LANGUAGES:
+            mine = [by_language[language] for by_language in items.values() if language in by_language]
+            courses = sorted((i for i in mine if i.kind == "course"), key=lambda i: i["order"])
+            specs = list(_walk(courses))
+            locale = homes[language].locale
+            existing = {
+                p.translation_key: p
+                for p in Page.objects.filter(
+                    locale=locale, translation_key__in=[s.translation_key for s in specs]
+                ).specific()
+            }
+            plans = []
+            for item in specs:
+                page = existing.get(item.translation_key)
+                outcome = writer.decide(item, str(page.latest_revision_id) if page is not None else None)
+                if outcome == "create":
+                    parent = homes[language] if item.parent is None else existing[item.parent.translation_key]
+                    page = MODELS[item.kind](
+                        translation_key=item.translation_key, locale=locale, live=False, **_fields(item, None, quizzes)
+                    )
+                    parent.add_child(instance=page)
+                    existing[item.translation_key] = page
+                plans.append((item, page, outcome))
+            ids = {p.translation_key: p.pk for p in existing.values()}
+
+            def resolve(kind, key, ids=ids):
+                return ids.get(content_uuid(kind, key))
+
+            for item, page, outcome in plans:
+                if outcome in ("create", "update"):
+                    for name, value in _fields(item, resolve, quizzes).items():
+                        setattr(page, name, value)
+                    page.save_revision().publish()
+                    page.refresh_from_db(fields=["latest_revision"])
+                if outcome != "conflict":
+                    writer.record(item, str(page.latest_revision_id))
+                writer.done(self, item, outcome, page)
+            _reorder(courses, homes[language], existing)
+
+
+def _walk(courses):
+    for course in courses:
+        yield course
+        for module in course.children:
+            yield module
+            yield from module.children
+
+
+def _home_pages(writer: Writer) -> dict[str, HomePage]:
+    """Return the home page of each language, creating them (and pointing the site at them)."""
+    root = Page.get_first_root_node()
+    homes = {}
+    key = content_uuid("home", "home")
+    for language in LANGUAGES:
+        locale = writer.locale(language)
+        home = HomePage.objects.filter(translation_key=key, locale=locale).first()
+        if home is None:
+            home = HomePage(
+                title=HOME_TITLES.get(language, "Masar"), slug=f"home-{language}", translation_key=key, locale=locale
+            )
+            root.add_child(instance=home)
+            home.save_revision().publish()
+            writer.report.count("page", "created")
+        homes[language] = home
+    site = Site.objects.filter(is_default_site=True).first()
+    default_home = homes.get("en") or next(iter(homes.values()))
+    if site is None:
+        Site.objects.create(
+            hostname="localhost", port=80, root_page=default_home, is_default_site=True, site_name="Masar"
+        )
+    elif site.root_page_id not in {h.pk for h in homes.values()}:
+        placeholder = site.root_page
+        site.root_page = default_home
+        site.site_name = "Masar"
+        site.save()
+        # Wagtail's "Welcome" page from its first migration has no place in Masar.
+        if type(placeholder.specific) is Page and not placeholder.get_children().exists():
+            placeholder.delete()
+    return homes
+
+
+def _fields(item: Item, resolve, quizzes: dict) -> dict:
+    values = {
+        "title": item["title"].strip(),
+        "slug": item.key,
+        "seo_title": "",
+        "search_description": item.get("summary") or "",
+    }
+    if item.kind == "course":
+        values.update(
+            summary=item["summary"].strip(),
+            level=item["level"],
+            estimated_hours=item["estimated_hours"],
+            intro=link_pages(item.extra["intro"], resolve),
+            outcomes=[("outcome", o.strip()) for o in item["outcomes"]],
+        )
+    elif item.kind == "module":
+        values.update(
+            summary=(item.get("summary") or "").strip(),
+            required=item["required"],
+            intro=link_pages(item.extra["intro"], resolve),
+            quiz=quizzes.get(item["quiz"], {}).get(item.language) if item["quiz"] else None,
+        )
+    else:
+        review = item.get("policy_review") or {}
+        values.update(
+            summary=(item.get("summary") or "").strip(),
+            estimated_minutes=item["estimated_minutes"],
+            body=link_blocks(item.extra["blocks"], resolve),
+            last_reviewed=review.get("last_reviewed"),
+            review_interval_days=review.get("interval_days"),
+            sources=sources_value(item.get("sources")),
+        )
+    return values
+
+
+def _reorder(courses, home, pages) -> None:
+    """Put sibling pages in the order the files give, moving only when it differs."""
+    for parent_page, children in [
+        (home, courses),
+        *[(pages[s.translation_key], s.children) for s in _walk(courses) if s.kind != "lesson"],
+    ]:
+        wanted = [pages[c.translation_key].pk for c in children]
+        current = [pk for pk in parent_page.get_children().values_list("pk", flat=True) if pk in set(wanted)]
+        if current != wanted:
+            # Relative moves keep pages that other files (or editors) put under the same parent.
+            for previous, pk in zip(wanted, wanted[1:], strict=False):
+                Page.objects.get(pk=pk).move(Page.objects.get(pk=previous), pos="right")
+
+
+PAGES = Pages()
+parse = partial(parse_kind, PAGES)
+write = partial(write_kind, PAGES)

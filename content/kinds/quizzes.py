@@ -1,0 +1,306 @@
+"""Quizzes: content/<lang>/quizzes/<quiz-key>.yaml -> a Quiz per language, with its questions
+and choices; and the names of the question categories, content/<lang>/quiz-categories.yaml."""
+
+from dataclasses import replace
+from functools import partial
+
+from content.driver import Item, Kind, Writer, parse_kind, write_kind
+from content.keys import content_uuid  # noqa: F401  (tests reach it through this module)
+from content.schema import Field, validate
+from content.sources import Problems, Source, source_hash, where
+from quizzes.models import (
+    Answer,
+    Choice,
+    EssayQuestion,
+    MultipleChoiceQuestion,
+    Question,
+    QuestionCategory,
+    Quiz,
+    SingleChoiceQuestion,
+    TrueFalseQuestion,
+)
+
+QUESTION_TYPES = {
+    "single_choice": SingleChoiceQuestion,
+    "multiple_choice": MultipleChoiceQuestion,
+    "true_false": TrueFalseQuestion,
+    "essay": EssayQuestion,
+}
+TYPE_NAMES = {model: name for name, model in QUESTION_TYPES.items()}
+
+SMALL = 32767
+# Settings that must be the same in every language: attempts are counted across languages.
+SHARED_SETTINGS = set(Quiz.SHARED_RULES)
+CHOICE = {
+    "key": Field("key", required=True, max_length=20),
+    "text": Field("text", required=True, max_length=500),
+    "correct": Field("bool", default=False),
+}
+QUESTION = {
+    "key": Field("key", required=True, max_length=80),
+    "type": Field("text", required=True, choices=tuple(QUESTION_TYPES)),
+    "category": Field("key", default="", max_length=60, link="quiz-category"),
+    "points": Field("int", default=1, low=1, high=1000),
+    "text": Field("text", required=True),
+    "explanation": Field("text", default=""),
+    "choices": Field("list", noun="choice"),
+    "answer": Field("bool"),
+}
+QUIZ = {
+    "key": Field("key", required=True, max_length=80),
+    "title": Field("text", required=True, max_length=200),
+    "description": Field("text", default=""),
+    "category": Field("text", default="", max_length=60),
+    "pass_mark": Field("int", default=70, low=0, high=100),
+    "random_order": Field("bool", default=False),
+    "max_questions": Field("int", default=0, low=0, high=SMALL),
+    "answers_at_end": Field("bool", default=True),
+    "exam_paper": Field("bool", default=False),
+    "single_attempt": Field("bool", default=False),
+    "attempts_allowed": Field("int", default=0, low=0, high=SMALL),
+    "time_limit_minutes": Field("int", default=0, low=0, high=SMALL),
+    "draft": Field("bool", default=False),
+    "success_text": Field("text", default=""),
+    "fail_text": Field("text", default=""),
+    "questions": Field("list", required=True, min_items=1, noun="question"),
+}
+QUIZ = {name: replace(spec, same=name in SHARED_SETTINGS) for name, spec in QUIZ.items()}
+QUIZ_SETTINGS = [name for name in QUIZ if name not in ("key", "questions")]
+
+
+def _question(raw, index: int, path, problems: Problems) -> dict | None:
+    """Check one question; return its values (choices checked), or None if it cannot be used."""
+    label = f"questions[{index}]"
+    values = validate(raw, QUESTION, path=path, problems=problems, label=label)
+    if values is None or values["type"] is None:
+        return None
+    kind = values["type"]
+    at = partial(where, raw, label=label)
+    has_choices = kind in ("single_choice", "multiple_choice")
+    if kind == "true_false" and values["answer"] is None:
+        problems.add(path, at("answer"), "a true_false question needs 'answer: true' or 'answer: false'")
+    if kind != "true_false" and "answer" in raw:
+        problems.add(path, at("answer"), f"'answer' is only for true_false questions, not {kind}")
+    if not has_choices and raw.get("choices") is not None:
+        problems.add(path, at("choices"), f"a {kind} question has no choices")
+    choices = []
+    if has_choices:
+        raw_choices = values["choices"] or []
+        if len(raw_choices) < 2:
+            problems.add(path, at("choices"), f"a {kind} question needs at least two choices")
+        for n, raw_choice in enumerate(raw_choices):
+            choice = validate(raw_choice, CHOICE, path=path, problems=problems, label=f"{label}.choices[{n}]")
+            if choice is None:
+                continue
+            if any(c["key"] == choice["key"] for c in choices):
+                problems.add(
+                    path,
+                    where(raw_choice, "key", f"{label}.choices[{n}].key"),
+                    f"duplicate choice key {choice['key']!r}",
+                )
+            choices.append({"key": choice["key"], "text": choice["text"], "correct": choice["correct"]})
+        correct = sum(1 for c in choices if c["correct"])
+        if kind == "single_choice" and choices and correct != 1:
+            problems.add(
+                path, at("choices"), f"a single_choice question needs exactly one correct choice, not {correct}"
+            )
+        if kind == "multiple_choice" and choices and not correct:
+            problems.add(path, at("choices"), "a multiple_choice question needs at least one correct choice")
+    return {
+        "key": values["key"],
+        "type": kind,
+        "category": values["category"],
+        "points": values["points"],
+        "text": values["text"],
+        "explanation": values["explanation"],
+        "answer": values["answer"] if kind == "true_false" else None,
+        "choices": choices,
+    }
+
+
+class Quizzes(Kind):
+    name = "quiz"
+    folder = "quizzes"
+    schema = QUIZ
+
+    def parse_file(self, source: Source, problems: Problems) -> list[Item]:
+        data = source.yaml(problems)
+        values = validate(data, QUIZ, path=source.path, problems=problems) if data is not None else None
+        if values is None:
+            return []
+        key = self.file_key(source, values, data, problems)
+        questions, lines, links = [], {}, []
+        for index, raw in enumerate(values["questions"] or []):
+            question = _question(raw, index, source.path, problems)
+            if question is None:
+                continue
+            if question["key"] in lines:
+                problems.add(
+                    source.path,
+                    where(raw, "key", f"questions[{index}].key"),
+                    f"duplicate question key {question['key']!r}",
+                )
+                continue
+            lines[question["key"]] = raw.line
+            if question["category"]:
+                links.append(("category", "quiz-category", question["category"], raw.line_of("category")))
+            questions.append(question)
+        if not key:
+            return []
+        values["questions"] = questions
+        return [self.item(source, key, values, line=data.line_of("key"), links=links, extra={"lines": lines})]
+
+    def parts(self, item: Item) -> dict:
+        return {
+            f"question {q['key']!r}": (
+                item.extra["lines"].get(q["key"], 0),
+                {
+                    "type": ("has type", q["type"]),
+                    "points": ("has points", q["points"]),
+                    "answer": ("has answer", q["answer"]),
+                    "choices": ("has choices", sorted((c["key"], c["correct"]) for c in q["choices"])),
+                },
+            )
+            for q in item["questions"]
+        }
+
+    # Writing ------------------------------------------------------------------------------
+
+    def state(self, item: Item, writer: Writer):
+        quiz = Quiz.objects.filter(translation_key=item.translation_key, locale=writer.locale(item.language)).first()
+        return quiz, quiz_fingerprint(quiz) if quiz else None
+
+    def fingerprint(self, quiz: Quiz, item: Item) -> str:
+        return quiz_fingerprint(quiz)
+
+    def apply(self, item: Item, quiz: Quiz | None, writer: Writer) -> Quiz:
+        fields = {name: item[name] for name in QUIZ_SETTINGS}
+        label = f"quiz {item.key} ({item.language})"
+        if quiz is None:
+            quiz = Quiz.objects.create(
+                translation_key=item.translation_key, locale=writer.locale(item.language), **fields
+            )
+        else:
+            for name, value in fields.items():
+                setattr(quiz, name, value)
+            quiz.save()
+        existing = {q.key: q for q in Question.objects.filter(quiz=quiz)}
+        answered = set(
+            Answer.objects.filter(question_id__in=[q.pk for q in existing.values()]).values_list(
+                "question_id", flat=True
+            )
+        )
+        for order, data in enumerate(item["questions"], start=1):
+            model = QUESTION_TYPES[data["type"]]
+            question = existing.pop(data["key"], None)
+            if question is not None and type(question) is not model:
+                if question.pk in answered:
+                    writer.note(
+                        f"{label}: question {data['key']} changed type but trainees answered it; kept as it was"
+                    )
+                    continue
+                question.delete()
+                question = None
+            question = question or model(quiz=quiz, key=data["key"])
+            question.sort_order = order
+            for name in ("category", "points", "text", "explanation"):
+                setattr(question, name, data[name])
+            if data["type"] == "true_false":
+                question.correct_answer = data["answer"]
+            question.save()
+            _choices_write(question, data["choices"], label=label, writer=writer)
+        for key, question in existing.items():
+            if question.pk in answered:
+                writer.note(f"{label}: question {key} is gone from the file but trainees answered it; kept")
+            else:
+                question.delete()
+        return quiz
+
+
+def _choices_write(question: Question, items: list[dict], *, label: str, writer: Writer) -> None:
+    existing = {c.key: c for c in Choice.objects.filter(question=question)}
+    for order, item in enumerate(items):
+        choice = existing.pop(item["key"], None) or Choice(question=question, key=item["key"])
+        choice.text, choice.correct, choice.sort_order = item["text"], item["correct"], order
+        choice.save()
+    if not existing:
+        return
+    chosen = set(
+        Answer.selected_choices.through.objects.filter(choice_id__in=[c.pk for c in existing.values()]).values_list(
+            "choice_id", flat=True
+        )
+    )
+    for key, choice in existing.items():
+        if choice.pk in chosen:
+            writer.note(f"{label}: choice {key} of question {question.key} is gone from the file but was chosen; kept")
+        else:
+            choice.delete()
+
+
+def quiz_fingerprint(quiz: Quiz) -> str:
+    """The state of the quiz in the database: its settings, questions and choices."""
+    questions = list(Question.objects.filter(quiz=quiz).order_by("sort_order", "id"))
+    choices: dict[int, list] = {}
+    for choice in Choice.objects.filter(question__quiz=quiz).order_by("sort_order", "id"):
+        choices.setdefault(choice.question_id, []).append([choice.key, choice.text, choice.correct, choice.sort_order])
+    return source_hash(
+        {
+            "quiz": {name: getattr(quiz, name) for name in QUIZ_SETTINGS},
+            "questions": [
+                [
+                    TYPE_NAMES.get(type(q), type(q).__name__),
+                    q.key,
+                    q.sort_order,
+                    q.category,
+                    q.text,
+                    q.explanation,
+                    q.points,
+                    getattr(q, "correct_answer", None),
+                    choices.get(q.pk, []),
+                ]
+                for q in questions
+            ],
+        }
+    )
+
+
+class QuizCategories(Kind):
+    """The name of each question category in each language (the quiz result's breakdown)."""
+
+    name = "quiz-category"
+    folder = "."
+    pattern = "quiz-categories.yaml"
+    noun = "category"
+    schema = {"categories": Field("list", required=True, min_items=1, noun="category")}
+    ENTRY = {"key": Field("key", required=True, max_length=60), "label": Field("text", required=True, max_length=100)}
+
+    def parse_file(self, source: Source, problems: Problems) -> list[Item]:
+        data = source.yaml(problems)
+        values = validate(data, self.schema, path=source.path, problems=problems) if data is not None else None
+        items = []
+        for index, raw in enumerate((values or {}).get("categories") or []):
+            entry = validate(raw, self.ENTRY, path=source.path, problems=problems, label=f"categories[{index}]")
+            if entry and entry["key"] and entry["label"]:
+                items.append(self.item(source, entry["key"], entry, line=raw.line_of("key")))
+        return items
+
+    def state(self, item: Item, writer: Writer):
+        row = QuestionCategory.objects.filter(key=item.key, locale=writer.locale(item.language)).first()
+        return row, source_hash({"key": row.key, "label": row.label}) if row else None
+
+    def fingerprint(self, row: QuestionCategory, item: Item) -> str:
+        return source_hash({"key": row.key, "label": row.label})
+
+    def apply(self, item: Item, row: QuestionCategory | None, writer: Writer) -> QuestionCategory:
+        row = row or QuestionCategory(
+            key=item.key, locale=writer.locale(item.language), translation_key=item.translation_key
+        )
+        row.label = item["label"]
+        row.save()
+        return row
+
+
+QUIZZES = Quizzes()
+QUIZ_CATEGORIES = QuizCategories()
+parse = partial(parse_kind, QUIZZES)
+write = partial(write_kind, QUIZZES)
