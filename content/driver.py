@@ -186,11 +186,16 @@ class Kind:
         raise NotImplementedError
 
     def write(self, items: dict, writer: "Writer") -> None:
-        """Create or update the objects of `items` ({key: {language: Item}})."""
+        """Create or update the objects of `items` ({key: {language: Item}}).
+
+        Every language of a key is decided before any is written: saving one translation may
+        change the others (a quiz's shared rules), which is not an editor's change."""
         for _key, by_language in sorted(items.items()):
+            plans = []
             for _language, item in sorted(by_language.items()):
                 obj, now = self.state(item, writer)
-                outcome = writer.decide(item, now)
+                plans.append((item, obj, writer.decide(item, now)))
+            for item, obj, outcome in plans:
                 if outcome in ("create", "update"):
                     obj = self.apply(item, obj, writer)
                     writer.record(item, self.fingerprint(obj, item))

@@ -45,6 +45,8 @@ QUESTION = {
     "explanation": Field("text", default=""),
     "choices": Field("list", noun="choice"),
     "answer": Field("bool"),
+    # The lesson that teaches it (issue 14): checked as a link; not stored yet.
+    "lesson": Field("key", link="lesson"),
 }
 QUIZ = {
     "key": Field("key", required=True, max_length=80),
@@ -144,6 +146,8 @@ class Quizzes(Kind):
             lines[question["key"]] = raw.line
             if question["category"]:
                 links.append(("category", "quiz-category", question["category"], raw.line_of("category")))
+            if raw.get("lesson"):
+                links.append(("lesson", "lesson", str(raw["lesson"]), raw.line_of("lesson")))
             questions.append(question)
         if not key:
             return []

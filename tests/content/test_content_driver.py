@@ -265,3 +265,14 @@ def test_the_shipped_content_names_a_module_for_every_category():
     assert not problems, [str(p) for p in problems][:10]
     for key, by_language in parsed["interview-category"].items():
         assert by_language["en"]["modules"], key
+
+
+def test_a_shared_rule_changed_in_every_language_is_no_conflict(tree, locales):
+    """Saving one translation of a quiz copies its shared rules to the others: every language
+    is decided before any is written, so that copy is not taken for an editor's change."""
+    loader.content_load(root=tree)
+    for lang in ("en", "ar"):
+        write_file(tree, lang, {**sample(lang), "pass_mark": 80})
+    report = loader.content_load(root=tree)
+    assert report.counts["quiz"] == {"created": 0, "updated": 2, "unchanged": 0, "conflict": 0}
+    assert loader.content_load(root=tree).counts["quiz"]["unchanged"] == 2

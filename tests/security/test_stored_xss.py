@@ -192,10 +192,16 @@ def marked_up_content(tmp_path):
             (root / language / kind).mkdir(exist_ok=True)
             shutil.copy(CONTENT / language / kind / name, root / language / kind / name)
         shutil.copy(CONTENT / language / "quiz-categories.yaml", root / language)  # the quiz's categories
-        interviews = root / language / "interviews/seo.yaml"  # its modules are not in this tree
+        # The modules and lessons the shipped files link to are not in this tree.
+        interviews = root / language / "interviews/seo.yaml"
         data = yaml.safe_load(interviews.read_text(encoding="utf-8"))
         data.pop("modules", None)
         interviews.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+        quiz = root / language / "quizzes/seo-quiz.yaml"
+        data = yaml.safe_load(quiz.read_text(encoding="utf-8"))
+        for question in data["questions"]:
+            question.pop("lesson", None)
+        quiz.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
     quoted = XSS.replace('"', '\\"')
     lesson = root / "en/courses/demo-course/module-1/lesson-1-1.md"
     text = lesson.read_text(encoding="utf-8").replace("title: Lesson 1.1 en", f'title: "Lesson {quoted}"', 1)
