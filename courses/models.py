@@ -63,8 +63,6 @@ class HomePage(CachedPageMixin, Page):
         verbose_name = _("home page")
 
     def get_context(self, request, *args, **kwargs):
-        from . import selectors
-
         context = super().get_context(request, *args, **kwargs)
         context["catalog"] = selectors.catalog(home=self, user=request.user)
         return context
@@ -112,8 +110,6 @@ class CoursePage(CachedPageMixin, Page):
         verbose_name = _("course")
 
     def get_context(self, request, *args, **kwargs):
-        from . import selectors
-
         context = super().get_context(request, *args, **kwargs)
         context["outline"] = selectors.course_outline(course=self, user=request.user)
         return context
@@ -152,8 +148,6 @@ class ModulePage(CachedPageMixin, Page):
         verbose_name = _("module")
 
     def get_context(self, request, *args, **kwargs):
-        from . import selectors
-
         context = super().get_context(request, *args, **kwargs)
         outline = selectors.outline_above(page=self, levels=1, user=request.user)
         if outline is None:  # not under a live course page
@@ -210,19 +204,15 @@ class LessonPage(CachedPageMixin, Page):
         # Anonymous visitors see the catalog and outlines; lessons need an account.
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
-        from .services import lesson_visit
-
         response = super().serve(request, *args, **kwargs)
         outline = response.context_data["outline"]
         if outline.enrollment is not None:
-            lesson_visit(
+            services.lesson_visit(
                 user=request.user, lesson=self, course_key=outline.course.translation_key, enrollment=outline.enrollment
             )
         return response
 
     def get_context(self, request, *args, **kwargs):
-        from . import selectors
-
         context = super().get_context(request, *args, **kwargs)
         context.update(selectors.lesson_context(lesson=self, user=request.user))
         return context
@@ -261,3 +251,9 @@ class LessonCompletion(models.Model):
 
     def __str__(self):
         return f"{self.user} · {self.lesson_key}"
+
+
+# Wagtail pages are their own views: the page classes above build their context with the app's
+# selectors and record visits with its services, which in turn read the models defined above.
+# So those two are imported last, once every model exists (a cycle inside this one app only).
+from . import selectors, services  # noqa: E402
