@@ -57,4 +57,4 @@ lint: venv
 	$(VENV)/bin/ruff format --check .
 
 messages: venv
-	$(PY) manage.py makemessages -l ar --no-location --ignore=.venv --ignore=var --ignore=content
+	$(PY) manage.py makemessages -l ar --no-location --ignore=.venv --ignore=var --ignore=content/ar --ignore=content/en
