@@ -8,6 +8,7 @@ from django.conf import settings
 from . import driver, glossary
 from .driver import Parsed, Report
 from .kinds import KINDS
+from .kinds.quizzes import QUIZZES, answer_length_warnings
 from .sources import Problems
 
 
@@ -25,10 +26,12 @@ def content_root() -> Path:
 def content_validate(*, root: Path, kinds=None) -> Parsed:
     """Parse and check everything under `root`; raise ContentInvalid listing every problem.
 
-    The result's `warnings` are glossary hits (content/glossary.yaml): reported, never blocking."""
+    The result's `warnings` are glossary hits (content/glossary.yaml) and quizzes whose right
+    answers stand out by length: reported, never blocking."""
     problems = Problems()
     parsed = driver.parse(kinds or KINDS, root, problems)
     parsed.warnings = glossary.check(root, problems, sources=parsed.sources)
+    parsed.warnings.extend(answer_length_warnings(parsed[QUIZZES.name]))
     if problems:
         raise ContentInvalid(problems, parsed.warnings)
     return parsed

@@ -154,6 +154,12 @@ class Question(ClusterableModel, PolymorphicModel):
     text = models.TextField(_("question"))
     explanation = models.TextField(_("explanation"), blank=True)
     points = models.PositiveSmallIntegerField(_("points"), default=1)
+    # The lesson that teaches it: the lesson page's translation key (the same in every language),
+    # so a trainee who misses the question can be sent back to it. A key, not a foreign key:
+    # quizzes sit below courses (ARCHITECTURE.md).
+    lesson_key = models.UUIDField(
+        _("lesson"), null=True, blank=True, help_text=_("The lesson that teaches what this question asks.")
+    )
 
     class Meta:
         verbose_name = _("question")

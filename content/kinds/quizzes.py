@@ -5,7 +5,7 @@ from dataclasses import replace
 from functools import partial
 
 from content.driver import Item, Kind, Writer, parse_kind, write_kind
-from content.keys import content_uuid  # noqa: F401  (tests reach it through this module)
+from content.keys import content_uuid
 from content.schema import Field, validate
 from content.sources import Problems, Source, source_hash, where
 from quizzes.models import (
@@ -45,7 +45,7 @@ QUESTION = {
     "explanation": Field("text", default=""),
     "choices": Field("list", noun="choice"),
     "answer": Field("bool"),
-    # The lesson that teaches it (issue 14): checked as a link; not stored yet.
+    # The lesson that teaches it: a link, stored as the lesson's translation key.
     "lesson": Field("key", link="lesson"),
 }
 QUIZ = {
@@ -117,6 +117,7 @@ def _question(raw, index: int, path, problems: Problems) -> dict | None:
         "explanation": values["explanation"],
         "answer": values["answer"] if kind == "true_false" else None,
         "choices": choices,
+        "lesson": values["lesson"] or "",
     }
 
 
@@ -163,6 +164,7 @@ class Quizzes(Kind):
                     "points": ("has points", q["points"]),
                     "answer": ("has answer", q["answer"]),
                     "choices": ("has choices", sorted((c["key"], c["correct"]) for c in q["choices"])),
+                    "lesson": ("names the lesson", q["lesson"]),
                 },
             )
             for q in item["questions"]
@@ -209,6 +211,7 @@ class Quizzes(Kind):
             question.sort_order = order
             for name in ("category", "points", "text", "explanation"):
                 setattr(question, name, data[name])
+            question.lesson_key = content_uuid("lesson", data["lesson"]) if data["lesson"] else None
             if data["type"] == "true_false":
                 question.correct_answer = data["answer"]
             question.save()
@@ -251,7 +254,7 @@ def quiz_fingerprint(quiz: Quiz) -> str:
         {
             "quiz": {name: getattr(quiz, name) for name in QUIZ_SETTINGS},
             "questions": [
-                [
+                [  # the lesson only when set, so a quiz loaded before questions named lessons keeps its fingerprint
                     TYPE_NAMES.get(type(q), type(q).__name__),
                     q.key,
                     q.sort_order,
@@ -261,6 +264,7 @@ def quiz_fingerprint(quiz: Quiz) -> str:
                     q.points,
                     getattr(q, "correct_answer", None),
                     choices.get(q.pk, []),
+                    *([str(q.lesson_key)] if q.lesson_key else []),
                 ]
                 for q in questions
             ],
@@ -302,6 +306,36 @@ class QuizCategories(Kind):
         row.label = item["label"]
         row.save()
         return row
+
+
+# A quiz whose right answers are the longest option too often can be passed by length alone.
+LONGEST_RIGHT_MAX = 0.35
+
+
+def answer_length_warnings(items: dict) -> Problems:
+    """Warn about each quiz (per language) whose right answer is the unique longest option in
+    more than LONGEST_RIGHT_MAX of its single-choice questions. `items` as parsed:
+    {key: {language: Item}}. A warning, not a problem: an editor may have a reason."""
+    warnings = Problems()
+    for by_language in items.values():
+        for _language, item in sorted(by_language.items()):
+            single = [q for q in item["questions"] if q["type"] == "single_choice" and len(q["choices"]) > 1]
+            giveaways = sum(1 for q in single if _right_is_longest(q["choices"]))
+            if single and giveaways > LONGEST_RIGHT_MAX * len(single):
+                warnings.add(
+                    item.path,
+                    f"line {item.line}",
+                    f"quiz {item.key!r}: the right answer is the longest option in {giveaways} of {len(single)} "
+                    f"single-choice questions (at most {LONGEST_RIGHT_MAX:.0%}); make the wrong answers as "
+                    "specific as the right one",
+                )
+    return warnings
+
+
+def _right_is_longest(choices: list[dict]) -> bool:
+    lengths = sorted((len(c["text"].strip()), c["correct"]) for c in choices)
+    (longest, right), runner_up = lengths[-1], lengths[-2][0]
+    return right and longest > runner_up
 
 
 QUIZZES = Quizzes()
