@@ -8,7 +8,8 @@ from content.loader import ContentInvalid, content_load, content_root, content_v
 class Command(BaseCommand):
     help = (
         "Validate content/ar and content/en, then create or update the courses, quizzes and interview questions. "
-        "Terms the glossary (content/glossary.yaml) says to avoid are reported as warnings."
+        "Terms the glossary (content/glossary.yaml) says to avoid, and quizzes whose right answers stand out by "
+        "length, are reported as warnings."
     )
 
     def add_arguments(self, parser):
@@ -51,4 +52,4 @@ class Command(BaseCommand):
 
     @staticmethod
     def _glossary_summary(warnings) -> str:
-        return f"; {len(warnings)} glossary warning(s)" if warnings else ""
+        return f"; {len(warnings)} warning(s)" if warnings else ""
