@@ -9,6 +9,7 @@ from content.keys import content_uuid
 from content.parity import AnyOrder
 from content.schema import Field, validate
 from content.sources import Problems, Source, source_hash, where
+from interviews.matching import generic_phrase
 from interviews.models import Category, InterviewCategory, InterviewQuestion, KeyPoint, Level
 
 POINT = {
@@ -93,6 +94,15 @@ class Interviews(Kind):
                         where(point, "key", f"{label}.key_points[{n}].key"),
                         f"duplicate key point key {point['key']!r}",
                     )
+                for phrase in point["phrases"] or []:
+                    word = generic_phrase(phrase, source.language) if isinstance(phrase, str) else None
+                    if word:
+                        problems.add(
+                            source.path,
+                            where(point, "phrases", f"{label}.key_points[{n}].phrases"),
+                            f"phrase {phrase!r} of key point {point['key']!r} is the generic word {word!r}: "
+                            "a trainee's answer says it without covering the point; use a specific phrase",
+                        )
             if len(problems) > before:
                 continue
             data = {

@@ -22,7 +22,7 @@ def question(key="preferred-tools", level="specialist", points=("scheduling", "g
         "suggested_seconds": 120,
         "model_answer": "I use Buffer and read Insights." if lang == "en" else "أستخدم Buffer وأقرأ الإحصاءات.",
         "key_points": [
-            {"key": p, "text": f"Covers {p}" if lang == "en" else f"يغطي {p}", "phrases": [p, "Buffer"]} for p in points
+            {"key": p, "text": f"Covers {p}" if lang == "en" else f"يغطي {p}", "phrases": [f"{p} tool", "Buffer"]} for p in points
         ],
     }
     data.update(extra)
@@ -80,7 +80,7 @@ def test_the_shipped_content_parses(settings):
     for lang in ("en", "ar"):
         questions = [by_language[lang] for by_language in parsed.values()]
         assert len(questions) >= 60
-        # Every category offered in the drills has questions in every language.
+        # Every category offered in interview practice has questions in every language.
         assert {q["category"] for q in questions} == set(Category.values)
 
 
@@ -241,7 +241,7 @@ def test_write_creates_both_languages_then_changes_nothing(tmp_path, locales):
     ar = InterviewQuestion.objects.get(key="preferred-tools", locale__language_code="ar")
     assert en.translation_key == ar.translation_key == content_uuid("interview", "preferred-tools")
     assert [p.key for p in en.key_points.order_by("sort_order")] == ["scheduling", "goals"]
-    assert ar.key_points.first().phrases == ["scheduling", "Buffer"]
+    assert ar.key_points.first().phrases == ["scheduling tool", "Buffer"]
     assert _load(root) == {"created": 0, "updated": 0, "unchanged": 6, "conflict": 0}
 
 
