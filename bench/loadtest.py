@@ -1,4 +1,4 @@
-"""Load test: simulated trainees read lessons, take quizzes and drill, then the database is checked.
+"""Load test: simulated trainees read lessons, take quizzes and practise interviews, then the database is checked.
 
     .venv/bin/python bench/loadtest.py [--trainees 200] [--seconds 60] [--wait 180] [--p95 500]
     .venv/bin/python bench/loadtest.py --smoke      # 10 trainees for 20 seconds
@@ -10,7 +10,7 @@ http.client until the time is up, and stops everything.
 
 Each trainee takes the "Interview readiness" course in English: reads each lesson and marks it
 done, takes the module quiz (one question per page; about one answer in ten is wrong, so some
-fail and retake), and drills interview questions once the course is done. The first quiz
+fail and retake), and practises interview questions once the course is done. The first quiz
 starts at the same moment for every trainee: all of them wait for the last one to finish the
 first module's lessons, then send their start within the same second (a synchronised spike).
 
@@ -44,7 +44,7 @@ TRAINEES = 200
 P95_TARGET_MS = 500
 SPIKE_WINDOW_SECONDS = 1.0
 WRONG_ANSWER_SHARE = 0.1
-DRILL_TEXT = "I plan the calendar, schedule posts with Buffer and report KPIs from Google Analytics every week."
+PRACTICE_TEXT = "I plan the calendar, schedule posts with Buffer and report KPIs from Google Analytics every week."
 
 
 @dataclass
@@ -62,7 +62,7 @@ class Stats:
     latencies: dict = field(default_factory=lambda: defaultdict(list))
     errors: list = field(default_factory=list)
     quiz_answers: dict = field(default_factory=dict)  # (attempt id, question id) -> values
-    drill_answers: dict = field(default_factory=dict)  # drill answer id -> text
+    practice_answers: dict = field(default_factory=dict)  # practice answer id -> text
     spike: list = field(default_factory=list)  # seconds each start of the spike took
     spike_sent: list = field(default_factory=list)  # when each was sent (time.monotonic())
     cpu_load: float = 0.0  # CPU seconds of the trainee threads during the load
@@ -139,7 +139,7 @@ class Trainee(threading.Thread):
                     spike = False
             self.get("course", self.plan.lesson_urls[0].rsplit("/", 3)[0] + "/")
             while True:
-                self.drill()
+                self.practise()
                 self.get("lesson", self.random.choice(self.plan.lesson_urls))
         except Stop:
             pass
@@ -175,20 +175,20 @@ class Trainee(threading.Thread):
         _status, _location, result = self.get("quiz result", location)
         return 'class="badge ok"' in result
 
-    def drill(self) -> None:
-        _status, location, _body = self.post("drill start", "/en/interviews/practice/start/")
+    def practise(self) -> None:
+        _status, location, _body = self.post("practice start", "/en/interviews/practice/start/")
         for _ in range(3):
             found = re.search(r"/interviews/answers/(\d+)/$", location)
             if not found:
                 return  # nothing due: the home page or the report
             answer = int(found.group(1))
-            self.get("drill question", location)
-            _status, location, _body = self.post("drill answer", f"{location}submit/", {"answer": DRILL_TEXT})
+            self.get("practice question", location)
+            _status, location, _body = self.post("practice answer", f"{location}submit/", {"answer": PRACTICE_TEXT})
             with self.stats.lock:
-                self.stats.drill_answers[answer] = DRILL_TEXT
-            self.get("drill reveal", location)
+                self.stats.practice_answers[answer] = PRACTICE_TEXT
+            self.get("practice reveal", location)
             _status, location, _body = self.post(
-                "drill rate", f"/en/interviews/answers/{answer}/rate/", {"rating": "good"}
+                "practice rate", f"/en/interviews/answers/{answer}/rate/", {"rating": "good"}
             )
 
 
@@ -231,7 +231,7 @@ def check(stats: Stats, user_ids: list[int], wait: float) -> dict:
     """Compare what the server accepted with the database; wait for the certificates."""
     from certificates.models import Certificate
     from courses.models import Enrollment
-    from interviews.models import DrillAnswer
+    from interviews.models import PracticeAnswer
     from quizzes.models import Answer
 
     lost = []
@@ -250,8 +250,8 @@ def check(stats: Stats, user_ids: list[int], wait: float) -> dict:
                 lost.append((attempt, question))
         elif {c.pk for c in row.selected_choices.all()} != {int(v) for v in values}:
             lost.append((attempt, question))
-    stored = dict(DrillAnswer.objects.filter(pk__in=stats.drill_answers).values_list("pk", "answer_text"))
-    lost += [("drill", pk) for pk, text in stats.drill_answers.items() if stored.get(pk) != text]
+    stored = dict(PracticeAnswer.objects.filter(pk__in=stats.practice_answers).values_list("pk", "answer_text"))
+    lost += [("practice", pk) for pk, text in stats.practice_answers.items() if stored.get(pk) != text]
 
     completed = list(
         Enrollment.objects.filter(user_id__in=user_ids, completed_at__isnull=False).values_list("user_id", "course_key")
@@ -355,7 +355,7 @@ def report(args, stats: Stats, result: dict, elapsed: float, worker_log: str) ->
     for message in stats.errors[:10]:
         print("  ", message)
     print(
-        f"answers accepted: {len(stats.quiz_answers)} quiz, {len(stats.drill_answers)} drill; "
+        f"answers accepted: {len(stats.quiz_answers)} quiz, {len(stats.practice_answers)} practice; "
         f"lost: {len(result['lost'])}"
     )
     print(

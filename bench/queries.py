@@ -64,7 +64,7 @@ def build(size: str, spec: dict) -> dict:
     hr = UserFactory(username=f"{size}-hr", role=User.Role.HR, organization=organization)
     _progress(trainee, [course, *extras], lessons)
     quiz_pages = _quiz(size, spec, module, trainee)
-    practice = _drills(size, spec, trainee)
+    practice = _practice(size, spec, trainee)
     _colleagues(size, spec, organization, course, lessons)
     certificate = issued(trainee, course)
 
@@ -84,7 +84,7 @@ def build(size: str, spec: dict) -> dict:
         "lesson": (client, lessons[-1].url),
         "my learning": (client, "/en/learn/"),
         **{name: (client, *rest) if len(rest) == 1 else rest for name, *rest in quiz_pages},
-        "drill home": (client, "/en/interviews/"),
+        "interview practice home": (client, "/en/interviews/"),
         "practice question": (practice, started.url),
         "certificate": (client, f"/en/certificates/{certificate.code}/"),
         "HR dashboard": (hr_client, "/en/hr/"),
@@ -168,7 +168,7 @@ def _quiz(size: str, spec: dict, module, trainee) -> list[tuple]:
     ]
 
 
-def _drills(size: str, spec: dict, trainee):
+def _practice(size: str, spec: dict, trainee):
     """The interview bank and the trainee's cards, due one hour apart; return a practice client."""
     from django.test import Client
     from django.utils import timezone

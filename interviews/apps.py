@@ -4,4 +4,4 @@ from django.utils.translation import gettext_lazy as _
 
 class InterviewsConfig(AppConfig):
     name = "interviews"
-    verbose_name = _("Interview drills")
+    verbose_name = _("Interview practice")

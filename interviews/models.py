@@ -146,7 +146,8 @@ class Card(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
-        verbose_name = _("drill card")
+        verbose_name = _("review card")
+        verbose_name_plural = _("review cards")
         constraints = [models.UniqueConstraint(fields=["user", "question_key"], name="one_card_per_question")]
         indexes = [
             models.Index(fields=["user", "due"], name="interviews_card_user_due"),
@@ -157,14 +158,14 @@ class Card(models.Model):
         return f"{self.user} · {self.question_key}"
 
 
-class DrillSession(models.Model):
+class PracticeSession(models.Model):
     """A run of practice (open-ended, scheduled by FSRS) or a mock interview (N questions, timed)."""
 
     class Mode(models.TextChoices):
         PRACTICE = "practice", _("Practice")
         MOCK = "mock", _("Mock interview")
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="drill_sessions")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="practice_sessions")
     mode = models.CharField(_("mode"), max_length=10, choices=Mode.choices)
     level = models.CharField(_("level"), max_length=20, choices=Level.choices, blank=True)
     categories = models.JSONField(_("categories"), default=list, blank=True)
@@ -173,9 +174,10 @@ class DrillSession(models.Model):
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
 
     class Meta:
-        verbose_name = _("drill session")
+        verbose_name = _("practice session")
+        verbose_name_plural = _("practice sessions")
         ordering = ["-started_at"]
-        indexes = [models.Index(fields=["user", "-started_at"])]
+        indexes = [models.Index(fields=["user", "-started_at"], name="interviews_session_user_start")]
 
     def __str__(self):
         return f"{self.get_mode_display()} · {self.user} · {self.started_at:%Y-%m-%d}"
@@ -185,10 +187,10 @@ class DrillSession(models.Model):
         return self.finished_at is not None
 
 
-class DrillAnswer(models.Model):
+class PracticeAnswer(models.Model):
     """One question asked in a session, and what the trainee did with it."""
 
-    session = models.ForeignKey(DrillSession, on_delete=models.CASCADE, related_name="answers")
+    session = models.ForeignKey(PracticeSession, on_delete=models.CASCADE, related_name="answers")
     position = models.PositiveSmallIntegerField(default=0)
     question_key = models.UUIDField(_("question key"))
     question = models.ForeignKey(
@@ -210,7 +212,8 @@ class DrillAnswer(models.Model):
     seconds_taken = models.PositiveIntegerField(_("seconds taken"), null=True, blank=True)
 
     class Meta:
-        verbose_name = _("drill answer")
+        verbose_name = _("practice answer")
+        verbose_name_plural = _("practice answers")
         ordering = ["session", "position"]
         constraints = [models.UniqueConstraint(fields=["session", "position"], name="one_answer_per_position")]
 

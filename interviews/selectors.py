@@ -1,4 +1,4 @@
-"""Reads for interview drills: what is due, what is new, a session's report.
+"""Reads for interview practice: what is due, what is new, a session's report.
 
 Every function issues a fixed number of queries, whatever the size of the question bank
 or of the trainee's deck."""
@@ -14,7 +14,7 @@ from wagtail.models import Locale
 
 from courses.models import ModulePage
 
-from .models import Card, Category, DrillAnswer, DrillSession, InterviewCategory, InterviewQuestion, Level, Rating
+from .models import Card, Category, InterviewCategory, InterviewQuestion, Level, PracticeAnswer, PracticeSession, Rating
 
 LEVEL_ORDER = Case(
     *[When(level=value, then=Value(i)) for i, value in enumerate(Level.values)],
@@ -116,7 +116,7 @@ class Overview:
     sessions: list
 
 
-def drill_overview(
+def practice_overview(
     *, user, locale: Locale, now: datetime, categories: list[str] | None = None, level: str | None = None
 ) -> Overview:
     """Return what the home page shows: due today, new questions available, past sessions."""
@@ -129,22 +129,24 @@ def drill_overview(
         new_available=min(left, unseen),
         question_count=_questions(locale=locale, categories=categories, level=level).count(),
         sessions=list(
-            DrillSession.objects.filter(user=user).annotate(answer_count=Count("answers")).order_by("-started_at")[:15]
+            PracticeSession.objects.filter(user=user)
+            .annotate(answer_count=Count("answers"))
+            .order_by("-started_at")[:15]
         ),
     )
 
 
 def sessions_of(user):
-    return DrillSession.objects.filter(user=user)
+    return PracticeSession.objects.filter(user=user)
 
 
 def answers_of(user):
-    return DrillAnswer.objects.filter(session__user=user).select_related("session")
+    return PracticeAnswer.objects.filter(session__user=user).select_related("session")
 
 
-def current_answer(*, session: DrillSession) -> DrillAnswer | None:
+def current_answer(*, session: PracticeSession) -> PracticeAnswer | None:
     """Return the answer waiting for the trainee: unanswered (mock) or unrated (practice)."""
-    if session.mode == DrillSession.Mode.MOCK:
+    if session.mode == PracticeSession.Mode.MOCK:
         return session.answers.filter(answered_at__isnull=True, skipped=False).order_by("position").first()
     return session.answers.filter(rating__isnull=True).order_by("position").first()
 
@@ -159,7 +161,7 @@ class PointRow:
 
 @dataclass
 class ReportRow:
-    answer: DrillAnswer
+    answer: PracticeAnswer
     question: InterviewQuestion | None
     points: list[PointRow]
     seconds_taken: int | None
@@ -192,7 +194,7 @@ class CategoryToReview:
 
 @dataclass
 class Report:
-    session: DrillSession
+    session: PracticeSession
     rows: list[ReportRow]
     categories_to_review: list[CategoryToReview]
 
@@ -209,11 +211,11 @@ class Report:
         return sum(1 for row in self.rows if row.answer.answered_at and not row.answer.skipped)
 
 
-def session_report(*, session: DrillSession, locale: Locale) -> Report:
+def session_report(*, session: PracticeSession, locale: Locale) -> Report:
     """Return the report of a session: time, key points and rating per question, and the
     categories to review with links to the course modules on them (in `locale`)."""
     answers = session.answers.order_by("position").select_related("question")
-    if session.mode == DrillSession.Mode.PRACTICE:
+    if session.mode == PracticeSession.Mode.PRACTICE:
         # A practice question on screen but not answered yet is not part of the summary.
         answers = answers.filter(Q(answered_at__isnull=False) | Q(skipped=True))
     answers = list(answers)

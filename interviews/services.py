@@ -1,4 +1,4 @@
-"""Writes for interview drills: sessions, answers, self-ratings and the FSRS schedule."""
+"""Writes for interview practice: sessions, answers, self-ratings and the FSRS schedule."""
 
 import random
 from dataclasses import dataclass
@@ -13,7 +13,7 @@ from wagtail.models import Locale
 
 from . import selectors
 from .matching import covered_key_points
-from .models import Card, Category, DrillAnswer, DrillSession, InterviewQuestion, Level, Rating
+from .models import Card, Category, InterviewQuestion, Level, PracticeAnswer, PracticeSession, Rating
 
 MAX_ANSWER_CHARS = 10_000
 MOCK_MIN, MOCK_MAX = 3, 10
@@ -22,8 +22,8 @@ RATING_NAMES = {"again": Rating.AGAIN, "hard": Rating.HARD, "good": Rating.GOOD,
 _scheduler = fsrs.Scheduler()
 
 
-class DrillError(Exception):
-    """A request the drill engine refuses; `message` is translated and shown to the trainee."""
+class PracticeError(Exception):
+    """A request the interview practice engine refuses; `message` is translated and shown to the trainee."""
 
     def __init__(self, message: str, status: int = 400):
         super().__init__(message)
@@ -36,10 +36,10 @@ def filters_clean(*, categories, level) -> tuple[list[str], str]:
     categories = [c for c in (categories or []) if c]
     unknown = [c for c in categories if c not in Category.values]
     if unknown:
-        raise DrillError(_("Unknown category: %(category)s.") % {"category": unknown[0][:60]})
+        raise PracticeError(_("Unknown category: %(category)s.") % {"category": unknown[0][:60]})
     level = level or ""
     if level and level not in Level.values:
-        raise DrillError(_("Unknown level: %(level)s.") % {"level": level[:60]})
+        raise PracticeError(_("Unknown level: %(level)s.") % {"level": level[:60]})
     return sorted(set(categories), key=Category.values.index), level
 
 
@@ -53,29 +53,33 @@ def rating_parse(value) -> Rating:
     # isdecimal, not isdigit: int() refuses digits like "²"; and no int() of a 5,000-digit string.
     if text.isdecimal() and len(text) <= 2 and int(text) in Rating.values:
         return Rating(int(text))
-    raise DrillError(_("Choose one of the four ratings: again, hard, good or easy."))
+    raise PracticeError(_("Choose one of the four ratings: again, hard, good or easy."))
 
 
 # Practice ---------------------------------------------------------------------------
 
 
-def practice_start(*, user, categories=None, level=None, now: datetime | None = None) -> DrillSession:
+def practice_start(*, user, categories=None, level=None, now: datetime | None = None) -> PracticeSession:
     """Open a practice session with the given filters."""
     categories, level = filters_clean(categories=categories, level=level)
-    return DrillSession.objects.create(
-        user=user, mode=DrillSession.Mode.PRACTICE, categories=categories, level=level, started_at=now or timezone.now()
+    return PracticeSession.objects.create(
+        user=user,
+        mode=PracticeSession.Mode.PRACTICE,
+        categories=categories,
+        level=level,
+        started_at=now or timezone.now(),
     )
 
 
 @transaction.atomic
-def practice_next(*, session: DrillSession, locale: Locale, now: datetime | None = None) -> DrillAnswer | None:
-    """Return the question to drill next in a practice session, as a new DrillAnswer.
+def practice_next(*, session: PracticeSession, locale: Locale, now: datetime | None = None) -> PracticeAnswer | None:
+    """Return the question to ask next in a practice session, as a new PracticeAnswer.
 
     Due cards first (the one due soonest), then new questions (a few per day), then
     cards due later today. Return the open answer if one waits; None when nothing is left."""
     now = now or timezone.now()
     if session.finished:
-        raise DrillError(_("This session is finished. Start a new one from the interview practice page."))
+        raise PracticeError(_("This session is finished. Start a new one from the interview practice page."))
     waiting = selectors.current_answer(session=session)
     if waiting is not None:
         return waiting
@@ -105,12 +109,12 @@ def practice_next(*, session: DrillSession, locale: Locale, now: datetime | None
     position = len(session.question_keys)
     session.question_keys = [*session.question_keys, str(question.translation_key)]
     session.save(update_fields=["question_keys"])
-    return DrillAnswer.objects.create(
+    return PracticeAnswer.objects.create(
         session=session, position=position, question_key=question.translation_key, question=question, started_at=now
     )
 
 
-def session_finish(*, session: DrillSession, now: datetime | None = None) -> DrillSession:
+def session_finish(*, session: PracticeSession, now: datetime | None = None) -> PracticeSession:
     """Close a session; unanswered mock questions count as skipped. Finishing twice changes nothing."""
     if session.finished:
         return session
@@ -118,7 +122,7 @@ def session_finish(*, session: DrillSession, now: datetime | None = None) -> Dri
     with transaction.atomic():
         session.finished_at = now
         session.save(update_fields=["finished_at"])
-        if session.mode == DrillSession.Mode.MOCK:
+        if session.mode == PracticeSession.Mode.MOCK:
             session.answers.filter(answered_at__isnull=True).update(skipped=True)
         else:
             # A practice question shown but never answered leaves no trace.
@@ -132,12 +136,12 @@ def session_finish(*, session: DrillSession, now: datetime | None = None) -> Dri
 @transaction.atomic
 def answer_submit(
     *,
-    answer: DrillAnswer,
+    answer: PracticeAnswer,
     text: str,
     give_up: bool = False,
     question: InterviewQuestion | None = None,
     now: datetime | None = None,
-) -> DrillAnswer:
+) -> PracticeAnswer:
     """Record the trainee's answer (empty or `give_up` is a skip) and the key points it seems to cover.
 
     `question` is the language version on screen, when the trainee switched language."""
@@ -145,7 +149,7 @@ def answer_submit(
     # PostgreSQL text cannot hold NUL; no keyboard types one, so it is dropped.
     text = (text or "").replace("\r\n", "\n").replace("\x00", "")
     if len(text) > MAX_ANSWER_CHARS:
-        raise DrillError(
+        raise PracticeError(
             ngettext(
                 "Your answer is %(count)s character long; the limit is %(limit)s. Shorten it and submit again.",
                 "Your answer is %(count)s characters long; the limit is %(limit)s. Shorten it and submit again.",
@@ -153,16 +157,16 @@ def answer_submit(
             )
             % {"count": f"{len(text):,}", "limit": f"{MAX_ANSWER_CHARS:,}"}
         )
-    answer = DrillAnswer.objects.select_for_update(of=("self",)).select_related("session").get(pk=answer.pk)
+    answer = PracticeAnswer.objects.select_for_update(of=("self",)).select_related("session").get(pk=answer.pk)
     session = answer.session
     if session.finished:
-        raise DrillError(_("This session is finished. Start a new one from the interview practice page."))
+        raise PracticeError(_("This session is finished. Start a new one from the interview practice page."))
     if answer.answered_at is not None or answer.skipped:
-        raise DrillError(_("You have already answered this question."))
-    if session.mode == DrillSession.Mode.MOCK:
+        raise PracticeError(_("You have already answered this question."))
+    if session.mode == PracticeSession.Mode.MOCK:
         current = selectors.current_answer(session=session)
         if current is None or current.pk != answer.pk:
-            raise DrillError(_("Answer the questions of a mock interview in order."))
+            raise PracticeError(_("Answer the questions of a mock interview in order."))
 
     if question is not None and question.translation_key == answer.question_key:
         answer.question = question
@@ -176,7 +180,7 @@ def answer_submit(
     answer.seconds_taken = max(0, int((now - started).total_seconds()))
     answer.save()
 
-    if session.mode == DrillSession.Mode.MOCK:
+    if session.mode == PracticeSession.Mode.MOCK:
         following = session.answers.filter(position__gt=answer.position).order_by("position").first()
         if following is None:
             session_finish(session=session, now=now)
@@ -223,23 +227,25 @@ def card_review(*, user, question: InterviewQuestion, rating, now: datetime | No
 
 
 @transaction.atomic
-def answer_rate(*, answer: DrillAnswer, rating, covered_keys=(), now: datetime | None = None) -> DrillAnswer:
+def answer_rate(*, answer: PracticeAnswer, rating, covered_keys=(), now: datetime | None = None) -> PracticeAnswer:
     """Record the trainee's ticks and self-rating, and schedule the question's card with FSRS."""
     now = now or timezone.now()
     rating = rating_parse(rating)
-    answer = DrillAnswer.objects.select_for_update(of=("self",)).select_related("session", "question").get(pk=answer.pk)
+    answer = (
+        PracticeAnswer.objects.select_for_update(of=("self",)).select_related("session", "question").get(pk=answer.pk)
+    )
     session = answer.session
-    if session.mode == DrillSession.Mode.PRACTICE and session.finished:
-        raise DrillError(_("This session is finished. Start a new one from the interview practice page."))
-    if session.mode == DrillSession.Mode.MOCK and not session.finished:
-        raise DrillError(_("Rate your answers when the mock interview is over."))
+    if session.mode == PracticeSession.Mode.PRACTICE and session.finished:
+        raise PracticeError(_("This session is finished. Start a new one from the interview practice page."))
+    if session.mode == PracticeSession.Mode.MOCK and not session.finished:
+        raise PracticeError(_("Rate your answers when the mock interview is over."))
     if answer.answered_at is None and not answer.skipped:
-        raise DrillError(_("Answer the question, or give up, before you rate yourself."))
+        raise PracticeError(_("Answer the question, or give up, before you rate yourself."))
     if answer.rating is not None:
-        raise DrillError(_("You have already rated this answer."))
+        raise PracticeError(_("You have already rated this answer."))
     question = answer.question or selectors.question_for(key=answer.question_key, locale=Locale.get_active())
     if question is None:
-        raise DrillError(_("This question no longer exists."), status=404)
+        raise PracticeError(_("This question no longer exists."), status=404)
     valid = [point.key for point in question.key_points.all()]
     ticked = {str(key) for key in covered_keys or []}
     answer.covered_keys = [key for key in valid if key in ticked]
@@ -260,11 +266,11 @@ class Next:
     `nothing_left`: the practice ran out of questions for today."""
 
     page: str
-    answer: DrillAnswer | None = None
+    answer: PracticeAnswer | None = None
     nothing_left: bool = False
 
 
-def practice_continue(*, session: DrillSession, locale: Locale, now: datetime | None = None) -> Next:
+def practice_continue(*, session: PracticeSession, locale: Locale, now: datetime | None = None) -> Next:
     """The next practice question, or, when none is left today, the finished session's report
     (home when nothing was answered)."""
     answer = practice_next(session=session, locale=locale, now=now)
@@ -274,7 +280,7 @@ def practice_continue(*, session: DrillSession, locale: Locale, now: datetime | 
     return Next("reveal" if answer.answered_at is not None else "question", answer)
 
 
-def session_resume(*, session: DrillSession) -> Next:
+def session_resume(*, session: PracticeSession) -> Next:
     """Where a trainee coming back to `session` continues."""
     answer = None if session.finished else selectors.current_answer(session=session)
     if answer is None:
@@ -282,19 +288,19 @@ def session_resume(*, session: DrillSession) -> Next:
     return Next("reveal" if answer.answered_at is not None or answer.skipped else "question", answer)
 
 
-def after_answer(*, answer: DrillAnswer) -> Next:
+def after_answer(*, answer: PracticeAnswer) -> Next:
     """After an answer is submitted: its model answer in practice; in a mock interview the next
     question, or the report after the last one."""
     session = answer.session
-    if session.mode == DrillSession.Mode.MOCK:
+    if session.mode == PracticeSession.Mode.MOCK:
         session.refresh_from_db(fields=["finished_at"])
         return Next("report" if session.finished else "session")
     return Next("reveal", answer)
 
 
-def after_rating(*, answer: DrillAnswer, locale: Locale) -> Next:
+def after_rating(*, answer: PracticeAnswer, locale: Locale) -> Next:
     """After a self-rating: the report of a mock interview, the next question of a practice."""
-    if answer.session.mode == DrillSession.Mode.MOCK:
+    if answer.session.mode == PracticeSession.Mode.MOCK:
         return Next("report")
     return practice_continue(session=answer.session, locale=locale)
 
@@ -303,36 +309,36 @@ def after_rating(*, answer: DrillAnswer, locale: Locale) -> Next:
 
 
 @transaction.atomic
-def mock_start(*, user, level, count, locale: Locale, categories=None, now: datetime | None = None) -> DrillSession:
+def mock_start(*, user, level, count, locale: Locale, categories=None, now: datetime | None = None) -> PracticeSession:
     """Start a mock interview of `count` (3 to 10) questions of `level`, drawn at random."""
     now = now or timezone.now()
     categories, level = filters_clean(categories=categories, level=level)
     if not level:
-        raise DrillError(_("Choose a level for the mock interview."))
+        raise PracticeError(_("Choose a level for the mock interview."))
     try:
         count = int(str(count).strip())
     except (TypeError, ValueError):
-        raise DrillError(_("The number of questions must be a whole number from 3 to 10."))
+        raise PracticeError(_("The number of questions must be a whole number from 3 to 10."))
     if not MOCK_MIN <= count <= MOCK_MAX:
-        raise DrillError(_("The number of questions must be a whole number from 3 to 10."))
+        raise PracticeError(_("The number of questions must be a whole number from 3 to 10."))
     pool = list(
         selectors._questions(locale=locale, categories=categories, level=level).only(
             "id", "translation_key", "category"
         )
     )
     if not pool:
-        raise DrillError(_("No questions match this level and these categories yet."))
+        raise PracticeError(_("No questions match this level and these categories yet."))
     chosen = random.sample(pool, min(count, len(pool)))
-    session = DrillSession.objects.create(
+    session = PracticeSession.objects.create(
         user=user,
-        mode=DrillSession.Mode.MOCK,
+        mode=PracticeSession.Mode.MOCK,
         level=level,
         categories=categories,
         question_keys=[str(q.translation_key) for q in chosen],
         started_at=now,
     )
-    DrillAnswer.objects.bulk_create(
-        DrillAnswer(
+    PracticeAnswer.objects.bulk_create(
+        PracticeAnswer(
             session=session,
             position=i,
             question_key=q.translation_key,

@@ -1,4 +1,4 @@
-"""Interview drill pages. Every session and answer is looked up through the signed-in
+"""Interview practice pages. Every session and answer is looked up through the signed-in
 trainee, so another trainee, HR or staff get a 404 for what is not theirs."""
 
 from functools import wraps
@@ -12,20 +12,20 @@ from django.views.decorators.http import require_GET, require_POST
 from wagtail.models import Locale
 
 from . import selectors, services
-from .models import Category, DrillAnswer, DrillSession, Level, Rating
-from .services import DrillError
+from .models import Category, Level, PracticeAnswer, PracticeSession, Rating
+from .services import PracticeError
 
 
-def _refusal(request, error: DrillError):
+def _refusal(request, error: PracticeError):
     return render(request, "interviews/error.html", {"message": error.message}, status=error.status)
 
 
-def handles_drill_errors(view):
+def handles_practice_errors(view):
     @wraps(view)
     def wrapper(request, *args, **kwargs):
         try:
             return view(request, *args, **kwargs)
-        except DrillError as error:
+        except PracticeError as error:
             return _refusal(request, error)
 
     return wrapper
@@ -35,7 +35,7 @@ def _filters(data) -> tuple[list[str], str]:
     return services.filters_clean(categories=data.getlist("category"), level=data.get("level", ""))
 
 
-def _go(request, session: DrillSession, step: services.Next):
+def _go(request, session: PracticeSession, step: services.Next):
     """Redirect to the page the service chose (services.Next)."""
     if step.nothing_left:
         messages.info(
@@ -49,11 +49,11 @@ def _go(request, session: DrillSession, step: services.Next):
     return redirect(f"interviews:{step.page}", session_id=session.pk)
 
 
-def _answer(request, answer_id: int) -> DrillAnswer:
+def _answer(request, answer_id: int) -> PracticeAnswer:
     return get_object_or_404(selectors.answers_of(request.user), pk=answer_id)
 
 
-def _session(request, session_id: int) -> DrillSession:
+def _session(request, session_id: int) -> PracticeSession:
     return get_object_or_404(selectors.sessions_of(request.user), pk=session_id)
 
 
@@ -71,9 +71,9 @@ def home(request):
     try:
         categories, level = _filters(request.GET)
         error = None
-    except DrillError as refused:
+    except PracticeError as refused:
         categories, level, error = [], "", refused
-    overview = selectors.drill_overview(
+    overview = selectors.practice_overview(
         user=request.user, locale=Locale.get_active(), now=timezone.now(), categories=categories, level=level
     )
     context = {"overview": overview, "categories": categories, "level": level, "error": error, **_form_context()}
@@ -82,7 +82,7 @@ def home(request):
 
 @require_POST
 @login_required
-@handles_drill_errors
+@handles_practice_errors
 def practice_start(request):
     categories, level = _filters(request.POST)
     session = services.practice_start(user=request.user, categories=categories, level=level)
@@ -91,11 +91,11 @@ def practice_start(request):
 
 @require_POST
 @login_required
-@handles_drill_errors
+@handles_practice_errors
 def practice_next(request, session_id: int):
     session = _session(request, session_id)
-    if session.mode != DrillSession.Mode.PRACTICE:
-        raise DrillError(_("This is not a practice session."))
+    if session.mode != PracticeSession.Mode.PRACTICE:
+        raise PracticeError(_("This is not a practice session."))
     return _go(request, session, services.practice_continue(session=session, locale=Locale.get_active()))
 
 
@@ -116,7 +116,7 @@ def session_finish(request, session_id: int):
 
 @require_POST
 @login_required
-@handles_drill_errors
+@handles_practice_errors
 def mock_start(request):
     categories, level = _filters(request.POST)
     session = services.mock_start(
@@ -129,10 +129,10 @@ def mock_start(request):
     return redirect("interviews:session", session_id=session.pk)
 
 
-def _question_page(request, answer: DrillAnswer, *, text: str = "", error: str = "", status: int = 200):
+def _question_page(request, answer: PracticeAnswer, *, text: str = "", error: str = "", status: int = 200):
     question = selectors.question_for(key=answer.question_key, locale=Locale.get_active(), fallback=answer.question)
     if question is None:
-        return _refusal(request, DrillError(_("This question no longer exists."), status=404))
+        return _refusal(request, PracticeError(_("This question no longer exists."), status=404))
     session = answer.session
     context = {
         "answer": answer,
@@ -142,7 +142,7 @@ def _question_page(request, answer: DrillAnswer, *, text: str = "", error: str =
         "error": error,
         "limit": services.MAX_ANSWER_CHARS,
         "position": answer.position + 1,
-        "total": len(session.question_keys) if session.mode == DrillSession.Mode.MOCK else None,
+        "total": len(session.question_keys) if session.mode == PracticeSession.Mode.MOCK else None,
         "elapsed": int((timezone.now() - answer.started_at).total_seconds()) if answer.started_at else 0,
     }
     return render(request, "interviews/question.html", context, status=status)
@@ -154,10 +154,10 @@ def question(request, answer_id: int):
     answer = _answer(request, answer_id)
     session = answer.session
     if answer.answered_at is not None or answer.skipped or session.finished:
-        if session.mode == DrillSession.Mode.MOCK:
+        if session.mode == PracticeSession.Mode.MOCK:
             return redirect("interviews:session", session_id=session.pk)
         return redirect("interviews:reveal", answer_id=answer.pk)
-    if session.mode == DrillSession.Mode.MOCK:
+    if session.mode == PracticeSession.Mode.MOCK:
         current = selectors.current_answer(session=session)
         if current is not None and current.pk != answer.pk:
             return redirect("interviews:question", answer_id=current.pk)
@@ -172,7 +172,7 @@ def answer_submit(request, answer_id: int):
     question = selectors.question_for(key=answer.question_key, locale=Locale.get_active(), fallback=answer.question)
     try:
         answer = services.answer_submit(answer=answer, text=text, give_up="give_up" in request.POST, question=question)
-    except DrillError as error:
+    except PracticeError as error:
         if len(text) > services.MAX_ANSWER_CHARS and not answer.session.finished and answer.answered_at is None:
             # Keep what they typed: they shorten it and submit again.
             return _question_page(request, answer, text=text, error=error.message, status=error.status)
@@ -185,14 +185,14 @@ def answer_submit(request, answer_id: int):
 def reveal(request, answer_id: int):
     answer = _answer(request, answer_id)
     session = answer.session
-    if session.mode == DrillSession.Mode.MOCK and not session.finished:
+    if session.mode == PracticeSession.Mode.MOCK and not session.finished:
         # The model answers stay hidden until the mock interview is over.
         return redirect("interviews:session", session_id=session.pk)
     if answer.answered_at is None and not answer.skipped:
         return redirect("interviews:question", answer_id=answer.pk)
     question = selectors.question_for(key=answer.question_key, locale=Locale.get_active(), fallback=answer.question)
     if question is None:
-        return _refusal(request, DrillError(_("This question no longer exists."), status=404))
+        return _refusal(request, PracticeError(_("This question no longer exists."), status=404))
     points = list(question.key_points.all())
     context = {
         "answer": answer,
@@ -209,7 +209,7 @@ def reveal(request, answer_id: int):
 
 @require_POST
 @login_required
-@handles_drill_errors
+@handles_practice_errors
 def answer_rate(request, answer_id: int):
     answer = _answer(request, answer_id)
     answer = services.answer_rate(
@@ -222,7 +222,7 @@ def answer_rate(request, answer_id: int):
 @login_required
 def report(request, session_id: int):
     session = _session(request, session_id)
-    if not session.finished and session.mode == DrillSession.Mode.MOCK:
+    if not session.finished and session.mode == PracticeSession.Mode.MOCK:
         return redirect("interviews:session", session_id=session.pk)
     context = {"report": selectors.session_report(session=session, locale=Locale.get_active())}
     return render(request, "interviews/report.html", context)

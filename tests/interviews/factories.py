@@ -67,7 +67,7 @@ def make_bank(
 
 def card_deck(user, questions, *, now, spread_minutes: int) -> None:
     """Give `user` a reviewed card per question, due from `spread_minutes` before `now` to as many
-    after, in a scrambled order (bench/drills.py and the drill tests)."""
+    after, in a scrambled order (bench/practice.py and the interview practice tests)."""
     past = now - timedelta(days=30)
     Card.objects.bulk_create(
         (

@@ -6,7 +6,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
 
 from interviews import selectors
-from interviews.models import Card, DrillAnswer
+from interviews.models import Card, PracticeAnswer
 from tests.factories import UserFactory
 from tests.interviews.factories import card_deck, locale
 
@@ -42,7 +42,7 @@ def _practice_queries(client, user):
         with CaptureQueriesContext(connection) as start:
             response = client.post("/en/interviews/practice/start/")
         assert response.status_code == 302
-        answer = DrillAnswer.objects.filter(session__user=user).latest("id")
+        answer = PracticeAnswer.objects.filter(session__user=user).latest("id")
         with CaptureQueriesContext(connection) as page:
             assert client.get(f"/en/interviews/answers/{answer.pk}/").status_code == 200
         with CaptureQueriesContext(connection) as home:

@@ -10,8 +10,8 @@ from wagtail.models import Page
 from content.keys import content_uuid
 from courses.models import CoursePage, HomePage, ModulePage
 from interviews import selectors, services
-from interviews.models import Card, DrillAnswer, DrillSession, InterviewCategory
-from interviews.services import DrillError
+from interviews.models import Card, InterviewCategory, PracticeAnswer, PracticeSession
+from interviews.services import PracticeError
 from tests.interviews.factories import make_bank
 
 pytestmark = pytest.mark.django_db
@@ -66,7 +66,7 @@ def test_mock_count_outside_3_to_10_is_refused(client, trainee, mixed_bank, coun
     response = client.post(url("mock_start"), {"level": "manager", "count": count})
     assert response.status_code == 400
     assert "from 3 to 10" in response.content.decode()
-    assert not DrillSession.objects.exists()
+    assert not PracticeSession.objects.exists()
 
 
 def test_mock_needs_a_known_level_and_matching_questions(client, trainee, mixed_bank):
@@ -93,13 +93,13 @@ def test_mock_flow_timer_report_and_ratings(client, trainee, mixed_bank, modules
     response = client.post(
         url("mock_start"), {"level": "manager", "count": "3", "category": ["seo", "tools-analytics"]}
     )
-    session = DrillSession.objects.get(user=trainee)
+    session = PracticeSession.objects.get(user=trainee)
     assert response["Location"] == url("session", session_id=session.pk)
     first, second, third = session.answers.order_by("position")
 
     page = client.get(client.get(response["Location"])["Location"])
     body = page.content.decode()
-    assert "data-drill-timer" in body and 'data-suggested="120"' in body
+    assert "data-interview-timer" in body and 'data-suggested="120"' in body
     assert "question 1 of 3" in body
     assert first.question.model_answer not in body
     # Out of order: straight to the current question; submitting a later one is refused.
@@ -109,7 +109,7 @@ def test_mock_flow_timer_report_and_ratings(client, trainee, mixed_bank, modules
     assert client.get(url("reveal", answer_id=first.pk))["Location"] == url("session", session_id=session.pk)
 
     # The server measures the time taken; the timer never locks anyone out (3 minutes over is fine).
-    DrillAnswer.objects.filter(pk=first.pk).update(started_at=timezone.now() - timedelta(seconds=300))
+    PracticeAnswer.objects.filter(pk=first.pk).update(started_at=timezone.now() - timedelta(seconds=300))
     client.post(url("submit", answer_id=first.pk), {"answer": "Our goal and KPI first; Buffer to schedule."})
     first.refresh_from_db()
     assert 299 <= first.seconds_taken <= 310
@@ -158,15 +158,15 @@ def test_mock_flow_timer_report_and_ratings(client, trainee, mixed_bank, modules
 def test_ending_a_mock_early_counts_the_rest_as_skipped(client, trainee, mixed_bank, locales):
     client.force_login(trainee)
     client.post(url("mock_start"), {"level": "manager", "count": "5"})
-    session = DrillSession.objects.get(user=trainee)
+    session = PracticeSession.objects.get(user=trainee)
     first = session.answers.order_by("position").first()
     client.post(url("submit", answer_id=first.pk), {"answer": "Buffer"})
     response = client.post(url("finish", session_id=session.pk))
     assert response["Location"] == url("report", session_id=session.pk)
-    report = selectors.session_report(session=DrillSession.objects.get(pk=session.pk), locale=locales["en"])
+    report = selectors.session_report(session=PracticeSession.objects.get(pk=session.pk), locale=locales["en"])
     assert [row.answer.skipped for row in report.rows] == [False, True, True, True, True]
     assert report.answered_count == 1
-    with pytest.raises(DrillError):
+    with pytest.raises(PracticeError):
         services.answer_submit(answer=session.answers.order_by("position")[1], text="too late")
 
 
@@ -175,7 +175,7 @@ def test_mock_report_query_count_is_flat(client, trainee, locales, modules, djan
     client.force_login(trainee)
     for count in ("3", "10"):
         client.post(url("mock_start"), {"level": "manager", "count": count})
-        session = DrillSession.objects.filter(user=trainee).latest("started_at")
+        session = PracticeSession.objects.filter(user=trainee).latest("started_at")
         services.session_finish(session=session)
         with django_assert_max_num_queries(12):
             assert client.get(url("report", session_id=session.pk)).status_code == 200

@@ -6,8 +6,8 @@ import pytest
 from django.utils import timezone
 
 from interviews import selectors, services
-from interviews.models import Card, DrillAnswer
-from interviews.services import DrillError
+from interviews.models import Card, PracticeAnswer
+from interviews.services import PracticeError
 from tests.interviews.factories import make_bank, make_question
 
 pytestmark = pytest.mark.django_db
@@ -47,7 +47,7 @@ def test_card_is_one_per_user_and_question_key_in_any_language(trainee, locales)
 def test_ratings_other_than_the_four_are_refused(trainee, locales):
     question = make_question()["en"]
     for bad in ["", "great", "5", "0", "-1", None, "again!"]:
-        with pytest.raises(DrillError) as error:
+        with pytest.raises(PracticeError) as error:
             _review(trainee, question, bad, timezone.now())
         assert "again, hard, good or easy" in error.value.message
     assert not Card.objects.exists()
@@ -100,9 +100,9 @@ def test_new_questions_are_limited_per_day(trainee, locales, settings):
         _answer_and_rate(answer, "easy", now)
     assert len(set(seen)) == 2
     assert selectors.new_left_today(user=trainee, now=now) == 0
-    # Nothing due (easy pushed them days away) and no new left: nothing to drill.
+    # Nothing due (easy pushed them days away) and no new left: nothing to practise.
     assert services.practice_next(session=session, locale=locales["en"], now=now) is None
-    overview = selectors.drill_overview(user=trainee, locale=locales["en"], now=now)
+    overview = selectors.practice_overview(user=trainee, locale=locales["en"], now=now)
     assert (overview.new_available, overview.due_today, overview.question_count) == (0, 0, 5)
     # Tomorrow two more.
     tomorrow = now + timedelta(days=1)
@@ -116,10 +116,10 @@ def test_learning_cards_come_back_the_same_day_after_new_ones(trainee, locales, 
     session = _session(trainee)
     answer = services.practice_next(session=session, locale=locales["en"], now=now)
     _answer_and_rate(answer, "again", now)
-    # Quota used; the "again" card is due in minutes: it is drilled again today.
+    # Quota used; the "again" card is due in minutes: it is asked again today.
     nxt = services.practice_next(session=session, locale=locales["en"], now=now + timedelta(seconds=5))
     assert nxt.question_key == answer.question_key
-    assert selectors.drill_overview(user=trainee, locale=locales["en"], now=now).due_today == 1
+    assert selectors.practice_overview(user=trainee, locale=locales["en"], now=now).due_today == 1
 
 
 def test_filters_by_category_and_level(trainee, locales, settings):
@@ -135,9 +135,9 @@ def test_filters_by_category_and_level(trainee, locales, settings):
         _answer_and_rate(answer, "easy")
     assert services.practice_next(session=session, locale=locales["en"]) is None
     assert Card.objects.filter(user=trainee, category="seo", level="manager").count() == 2
-    with pytest.raises(DrillError):
+    with pytest.raises(PracticeError):
         _session(trainee, categories=["cooking"])
-    with pytest.raises(DrillError):
+    with pytest.raises(PracticeError):
         _session(trainee, level="ceo")
 
 
@@ -151,7 +151,7 @@ def test_language_switch_keeps_the_schedule(trainee, locales):
     later = now + timedelta(minutes=30)
 
     # Same trainee, now in Arabic: the card is the same, due, and shown in Arabic.
-    overview = selectors.drill_overview(user=trainee, locale=locales["ar"], now=later)
+    overview = selectors.practice_overview(user=trainee, locale=locales["ar"], now=later)
     assert overview.due_today == 1 and overview.new_available == 0
     session_ar = _session(trainee)
     answer_ar = services.practice_next(session=session_ar, locale=locales["ar"], now=later)
@@ -168,7 +168,7 @@ def test_empty_answer_is_a_skip_and_long_answer_is_refused(trainee, locales):
     make_question()
     session = _session(trainee)
     answer = services.practice_next(session=session, locale=locales["en"])
-    with pytest.raises(DrillError) as error:
+    with pytest.raises(PracticeError) as error:
         services.answer_submit(answer=answer, text="x" * 10_001)
     assert "10,001" in error.value.message and "10,000" in error.value.message
     answer.refresh_from_db()
@@ -178,7 +178,7 @@ def test_empty_answer_is_a_skip_and_long_answer_is_refused(trainee, locales):
     assert not answer.skipped
 
     session2 = _session(trainee)
-    DrillAnswer.objects.filter(pk=answer.pk).update(rating=3)
+    PracticeAnswer.objects.filter(pk=answer.pk).update(rating=3)
     answer2 = services.practice_next(session=session2, locale=locales["en"])
     services.answer_submit(answer=answer2, text="   \n ")
     answer2.refresh_from_db()
@@ -190,12 +190,12 @@ def test_answering_twice_or_in_a_finished_session_is_refused(trainee, locales):
     session = _session(trainee)
     answer = services.practice_next(session=session, locale=locales["en"])
     services.answer_submit(answer=answer, text="Buffer")
-    with pytest.raises(DrillError):
+    with pytest.raises(PracticeError):
         services.answer_submit(answer=answer, text="again")
     services.session_finish(session=session)
-    with pytest.raises(DrillError):
+    with pytest.raises(PracticeError):
         services.answer_rate(answer=answer, rating="good")
-    with pytest.raises(DrillError):
+    with pytest.raises(PracticeError):
         services.practice_next(session=session, locale=locales["en"])
 
 
@@ -203,12 +203,12 @@ def test_rating_before_answering_and_twice_is_refused(trainee, locales):
     make_question()
     session = _session(trainee)
     answer = services.practice_next(session=session, locale=locales["en"])
-    with pytest.raises(DrillError):
+    with pytest.raises(PracticeError):
         services.answer_rate(answer=answer, rating="good")
     services.answer_submit(answer=answer, text="", give_up=True)
     services.answer_rate(answer=answer, rating="again", covered_keys=["goals", "not-a-point"])
     answer.refresh_from_db()
     assert answer.covered_keys == ["goals"]
-    with pytest.raises(DrillError):
+    with pytest.raises(PracticeError):
         services.answer_rate(answer=answer, rating="easy")
     assert Card.objects.get(user=trainee).reviews == 1

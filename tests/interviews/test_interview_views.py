@@ -1,10 +1,10 @@
-"""The drill pages: practice flow in both languages, privacy, and every bad input."""
+"""The interview practice pages: practice flow in both languages, privacy, and every bad input."""
 
 import pytest
 from django.urls import reverse
 from django.utils import translation
 
-from interviews.models import Card, DrillAnswer, DrillSession
+from interviews.models import Card, PracticeAnswer, PracticeSession
 from tests.factories import UserFactory
 from tests.interviews.factories import make_bank, make_question
 
@@ -52,7 +52,7 @@ def test_anonymous_visitors_are_sent_to_log_in(client, bank):
 
 def test_practice_flow_answer_reveal_rate_next(logged_in, trainee, bank):
     response = _start_practice(logged_in)
-    answer = DrillAnswer.objects.get(session__user=trainee)
+    answer = PracticeAnswer.objects.get(session__user=trainee)
     assert response["Location"] == url("question", answer_id=answer.pk)
 
     page = logged_in.get(response["Location"])
@@ -76,13 +76,13 @@ def test_practice_flow_answer_reveal_rate_next(logged_in, trainee, bank):
     assert answer.rating == 3 and answer.covered_keys == ["scheduling", "goals"]
     assert answer.hinted_keys == ["scheduling", "goals"]
     assert Card.objects.filter(user=trainee, question_key=answer.question_key).exists()
-    nxt = DrillAnswer.objects.filter(session=answer.session).exclude(pk=answer.pk).get()
+    nxt = PracticeAnswer.objects.filter(session=answer.session).exclude(pk=answer.pk).get()
     assert response["Location"] == url("question", answer_id=nxt.pk)
 
 
 def test_give_up_reveals_and_counts_as_skip(logged_in, trainee, bank):
     _start_practice(logged_in)
-    answer = DrillAnswer.objects.get(session__user=trainee)
+    answer = PracticeAnswer.objects.get(session__user=trainee)
     response = logged_in.post(url("submit", answer_id=answer.pk), {"answer": "", "give_up": "1"})
     assert response["Location"] == url("reveal", answer_id=answer.pk)
     answer.refresh_from_db()
@@ -92,7 +92,7 @@ def test_give_up_reveals_and_counts_as_skip(logged_in, trainee, bank):
 
 def test_too_long_answer_is_refused_and_kept(logged_in, trainee, bank):
     _start_practice(logged_in)
-    answer = DrillAnswer.objects.get(session__user=trainee)
+    answer = PracticeAnswer.objects.get(session__user=trainee)
     text = "word " * 2001  # 10,005 characters
     response = logged_in.post(url("submit", answer_id=answer.pk), {"answer": text})
     assert response.status_code == 400
@@ -105,7 +105,7 @@ def test_too_long_answer_is_refused_and_kept(logged_in, trainee, bank):
 
 def test_too_long_answer_message_is_translated(logged_in, trainee, bank):
     _start_practice(logged_in, "ar")
-    answer = DrillAnswer.objects.get(session__user=trainee)
+    answer = PracticeAnswer.objects.get(session__user=trainee)
     response = logged_in.post(url("submit", "ar", answer_id=answer.pk), {"answer": "x" * 10_001})
     assert response.status_code == 400
     assert "10,000" in response.content.decode() or "١٠٬٠٠٠" in response.content.decode()
@@ -115,7 +115,7 @@ def test_too_long_answer_message_is_translated(logged_in, trainee, bank):
 @pytest.mark.parametrize("rating", ["", "excellent", "5", "0", "again; drop table"])
 def test_bad_ratings_get_400(logged_in, trainee, bank, rating):
     _start_practice(logged_in)
-    answer = DrillAnswer.objects.get(session__user=trainee)
+    answer = PracticeAnswer.objects.get(session__user=trainee)
     logged_in.post(url("submit", answer_id=answer.pk), {"answer": "Buffer"})
     response = logged_in.post(url("rate", answer_id=answer.pk), {"rating": rating})
     assert response.status_code == 400
@@ -125,12 +125,12 @@ def test_bad_ratings_get_400(logged_in, trainee, bank, rating):
 
 def test_answering_twice_and_in_a_finished_session_gets_400(logged_in, trainee, bank):
     _start_practice(logged_in)
-    answer = DrillAnswer.objects.get(session__user=trainee)
+    answer = PracticeAnswer.objects.get(session__user=trainee)
     logged_in.post(url("submit", answer_id=answer.pk), {"answer": "Buffer"})
     response = logged_in.post(url("submit", answer_id=answer.pk), {"answer": "Buffer again"})
     assert response.status_code == 400
     logged_in.post(url("finish", session_id=answer.session_id))
-    assert DrillSession.objects.get(pk=answer.session_id).finished_at is not None
+    assert PracticeSession.objects.get(pk=answer.session_id).finished_at is not None
     response = logged_in.post(url("rate", answer_id=answer.pk), {"rating": "good"})
     assert response.status_code == 400
     response = logged_in.post(url("practice_next", session_id=answer.session_id))
@@ -155,7 +155,7 @@ def test_wrong_methods_and_unknown_ids(logged_in, bank):
 def test_answers_belong_to_the_trainee_alone(client, trainee, other_trainee, hr_same_org, bank):
     client.force_login(trainee)
     _start_practice(client)
-    answer = DrillAnswer.objects.get(session__user=trainee)
+    answer = PracticeAnswer.objects.get(session__user=trainee)
     client.post(url("submit", answer_id=answer.pk), {"answer": "My private answer about Buffer"})
     session = answer.session
     staff = UserFactory(is_staff=True)
@@ -182,7 +182,7 @@ def test_answers_belong_to_the_trainee_alone(client, trainee, other_trainee, hr_
 def test_language_switch_mid_question_shows_the_other_version(logged_in, trainee, locales):
     versions = make_question()
     _start_practice(logged_in, "en")
-    answer = DrillAnswer.objects.get(session__user=trainee)
+    answer = PracticeAnswer.objects.get(session__user=trainee)
     page = logged_in.get(url("question", "ar", answer_id=answer.pk))
     assert versions["ar"].prompt in page.content.decode()
     logged_in.post(url("submit", "ar", answer_id=answer.pk), {"answer": "أجدول عبر Buffer وأقيس مؤشرات الأداء"})
@@ -230,7 +230,7 @@ def test_practice_pages_query_count_does_not_grow(logged_in, trainee, locales, d
         assert logged_in.get(url("home")).status_code == 200
     with django_assert_max_num_queries(16):
         _start_practice(logged_in)
-    answer = DrillAnswer.objects.get(session__user=trainee)
+    answer = PracticeAnswer.objects.get(session__user=trainee)
     with django_assert_max_num_queries(8):
         assert logged_in.get(url("question", answer_id=answer.pk)).status_code == 200
     logged_in.post(url("submit", answer_id=answer.pk), {"answer": "Buffer"})
@@ -240,10 +240,10 @@ def test_practice_pages_query_count_does_not_grow(logged_in, trainee, locales, d
 
 def test_practice_summary_lists_answered_questions_only(logged_in, trainee, bank):
     _start_practice(logged_in)
-    answer = DrillAnswer.objects.get(session__user=trainee)
+    answer = PracticeAnswer.objects.get(session__user=trainee)
     logged_in.post(url("submit", answer_id=answer.pk), {"answer": "Buffer"})
     logged_in.post(url("rate", answer_id=answer.pk), {"rating": "hard"})
-    assert DrillAnswer.objects.filter(session=answer.session).count() == 2  # the next one is on screen
+    assert PracticeAnswer.objects.filter(session=answer.session).count() == 2  # the next one is on screen
     report = logged_in.get(url("report", session_id=answer.session_id))
     assert report.status_code == 200
     rows = report.context["report"].rows
@@ -252,4 +252,4 @@ def test_practice_summary_lists_answered_questions_only(logged_in, trainee, bank
     assert [c.category for c in report.context["report"].categories_to_review] == ["tools-analytics"]
     # Finishing drops the question shown but never answered.
     logged_in.post(url("finish", session_id=answer.session_id))
-    assert list(DrillAnswer.objects.filter(session=answer.session)) == [answer]
+    assert list(PracticeAnswer.objects.filter(session=answer.session)) == [answer]

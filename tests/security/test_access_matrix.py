@@ -15,7 +15,7 @@ import pytest
 from certificates.models import Certificate
 from courses.models import Enrollment, LessonCompletion
 from hr.models import Export
-from interviews.models import DrillAnswer, DrillSession
+from interviews.models import PracticeAnswer, PracticeSession
 from quizzes.models import Answer, Attempt
 from tests.security.world import ROLES, World
 
@@ -59,17 +59,17 @@ ROWS = [
     Row("enroll (unpublished)",   "POST", "/en/learn/courses/{unpublished_course}/enroll/", (L, 404, 404, 404, 404, 404, 404, 404, 404)),
     Row("lesson done",            "POST", "/en/learn/lessons/{lesson}/done/",             (L, 302, 302, 302, 302, 302, 302, 302, 302)),
     Row("my learning",            "GET",  "/en/learn/",                                   (L, 200, 200, 200, 200, 200, 200, 200, 200)),
-    # Interview drills: sessions and answers are their trainee's alone, staff included.
-    Row("drill session",          "GET",  "/en/interviews/sessions/{drill_open_session}/",        (L, 404, 404, 404, 404, 404, 404, 404, 302)),
-    Row("drill next question",    "POST", "/en/interviews/sessions/{drill_open_session}/next/",   (L, 404, 404, 404, 404, 404, 404, 404, 302)),
-    Row("drill finish",           "POST", "/en/interviews/sessions/{drill_open_session}/finish/", (L, 404, 404, 404, 404, 404, 404, 404, 302)),
-    Row("drill practice report",  "GET",  "/en/interviews/sessions/{drill_answered_session}/report/", (L, 404, 404, 404, 404, 404, 404, 404, 200)),
+    # Interview practice: sessions and answers are their trainee's alone, staff included.
+    Row("practice session",       "GET",  "/en/interviews/sessions/{practice_open_session}/",     (L, 404, 404, 404, 404, 404, 404, 404, 302)),
+    Row("practice next question", "POST", "/en/interviews/sessions/{practice_open_session}/next/", (L, 404, 404, 404, 404, 404, 404, 404, 302)),
+    Row("practice finish",        "POST", "/en/interviews/sessions/{practice_open_session}/finish/", (L, 404, 404, 404, 404, 404, 404, 404, 302)),
+    Row("practice report",        "GET",  "/en/interviews/sessions/{practice_answered_session}/report/", (L, 404, 404, 404, 404, 404, 404, 404, 200)),
     Row("mock interview report",  "GET",  "/en/interviews/sessions/{mock_session}/report/",       (L, 404, 404, 404, 404, 404, 404, 404, 200)),
-    Row("drill question",         "GET",  "/en/interviews/answers/{drill_open_answer}/",          (L, 404, 404, 404, 404, 404, 404, 404, 200)),
-    Row("drill answer submit",    "POST", "/en/interviews/answers/{drill_open_answer}/submit/",   (L, 404, 404, 404, 404, 404, 404, 404, 302),
+    Row("practice question",      "GET",  "/en/interviews/answers/{practice_open_answer}/",       (L, 404, 404, 404, 404, 404, 404, 404, 200)),
+    Row("practice answer submit", "POST", "/en/interviews/answers/{practice_open_answer}/submit/", (L, 404, 404, 404, 404, 404, 404, 404, 302),
         data={"answer": "I schedule with Buffer."}),
-    Row("drill reveal",           "GET",  "/en/interviews/answers/{drill_answered}/reveal/",      (L, 404, 404, 404, 404, 404, 404, 404, 200)),
-    Row("drill rate",             "POST", "/en/interviews/answers/{drill_answered}/rate/",        (L, 404, 404, 404, 404, 404, 404, 404, 302),
+    Row("practice reveal",        "GET",  "/en/interviews/answers/{practice_answered}/reveal/",   (L, 404, 404, 404, 404, 404, 404, 404, 200)),
+    Row("practice rate",          "POST", "/en/interviews/answers/{practice_answered}/rate/",     (L, 404, 404, 404, 404, 404, 404, 404, 302),
         data={"rating": "good"}),
     # Certificates: the holder, HR of the holder's organization and support; PDFs likewise. Editing
     # content (an editor, staff) gives no right to people's data.
@@ -108,8 +108,8 @@ def fingerprint() -> tuple:
     return (
         list(Attempt.objects.order_by("pk").values_list("pk", "status", "score")),
         list(Answer.objects.order_by("pk").values_list("pk", "answered_at", "points", "marker_comment")),
-        list(DrillSession.objects.order_by("pk").values_list("pk", "finished_at", "question_keys")),
-        list(DrillAnswer.objects.order_by("pk").values_list("pk", "answered_at", "rating", "answer_text")),
+        list(PracticeSession.objects.order_by("pk").values_list("pk", "finished_at", "question_keys")),
+        list(PracticeAnswer.objects.order_by("pk").values_list("pk", "answered_at", "rating", "answer_text")),
         list(Certificate.objects.order_by("pk").values_list("pk", "status", "holder_name_latin", "revoked_at")),
         list(Export.objects.order_by("pk").values_list("pk", "status")),
         list(Enrollment.objects.order_by("pk").values_list("pk", "completed_at")),
@@ -170,8 +170,8 @@ def test_every_url_with_an_object_id_is_in_the_matrix():
         "<id:pk>": ("{quiz}", "{draft_quiz}", "{attempt_open}", "{attempt_done}", "{essay_response}", "{export}"),
         "<id:course_id>": ("{course}", "{unpublished_course}"),
         "<id:lesson_id>": ("{lesson}",),
-        "<id:session_id>": ("{drill_open_session}", "{drill_answered_session}", "{mock_session}"),
-        "<id:answer_id>": ("{drill_open_answer}", "{drill_answered}"),
+        "<id:session_id>": ("{practice_open_session}", "{practice_answered_session}", "{mock_session}"),
+        "<id:answer_id>": ("{practice_open_answer}", "{practice_answered}"),
         "<str:code>": ("{code}", "{names_code}", "{pdf_code}"),
         "<str:language>": ("ar", "en", "fr"),
     }

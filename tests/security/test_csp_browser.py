@@ -70,7 +70,7 @@ def _visit(context, url: str) -> list[str]:
 def test_the_wagtail_admin_runs_under_the_policy(live_server, small_loaded_course, request):
     world = World(request)
     world.quiz  # noqa: B018
-    world.drill_bank  # noqa: B018
+    world.practice_bank  # noqa: B018
     urls = [
         "/admin/",
         reverse("wagtailadmin_pages:edit", args=[world.lesson.pk]),
@@ -90,8 +90,8 @@ def test_masar_pages_run_under_the_policy(live_server, small_loaded_course, requ
         world.course.url,
         world.lesson.url,
         world.format("/ar/quizzes/attempts/{attempt_open}/"),
-        world.format("/en/interviews/answers/{drill_open_answer}/"),
-        world.format("/en/interviews/answers/{drill_answered}/reveal/"),
+        world.format("/en/interviews/answers/{practice_open_answer}/"),
+        world.format("/en/interviews/answers/{practice_answered}/reveal/"),
         world.format("/ar/certificates/{code}/"),
     ]
     hr_urls = ["/en/hr/", world.format("/en/hr/exports/{export}/")]

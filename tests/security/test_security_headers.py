@@ -93,7 +93,7 @@ def test_signed_in_pages_and_errors_carry_the_security_headers(production, reque
     for url in [
         world.lesson.url,
         world.format("/en/quizzes/attempts/{attempt_open}/"),
-        world.format("/en/interviews/answers/{drill_open_answer}/"),
+        world.format("/en/interviews/answers/{practice_open_answer}/"),
         world.format("/en/certificates/{code}/"),
         "/en/no-such-page/",
     ]:
@@ -131,7 +131,7 @@ def test_the_admins_work_under_the_policy(production, small_loaded_course, reque
     and the Django admin load, and only they may run inline scripts."""
     world = World(request)
     world.quiz  # noqa: B018
-    world.drill_bank  # noqa: B018
+    world.practice_bank  # noqa: B018
     client = world.client("superuser")
     question = SingleChoiceQuestion.objects.first()
     urls = [
@@ -179,8 +179,8 @@ def test_rendered_pages_run_no_inline_script(small_loaded_course, request):
             world.format("/en/quizzes/attempts/{attempt_open}/"),
             world.format("/en/quizzes/attempts/{attempt_done}/result/"),
             "/en/interviews/",
-            world.format("/en/interviews/answers/{drill_open_answer}/"),
-            world.format("/en/interviews/answers/{drill_answered}/reveal/"),
+            world.format("/en/interviews/answers/{practice_open_answer}/"),
+            world.format("/en/interviews/answers/{practice_answered}/reveal/"),
             world.format("/en/interviews/sessions/{mock_session}/report/"),
             world.format("/ar/certificates/{code}/"),
             "/en/accounts/profile/",

@@ -23,7 +23,7 @@ from certificates import pdf
 from certificates import services as certificate_services
 from courses.models import CoursePage, LessonPage
 from hr import services as hr_services
-from interviews import services as drill_services
+from interviews import services as practice_services
 from interviews.models import InterviewQuestion
 from quizzes import services as quiz_services
 from quizzes.models import Quiz
@@ -112,12 +112,12 @@ def test_names_are_plain_cells_in_the_zip_manifest(marked_up_holder):
     assert row[2] == trainee.name_arabic
 
 
-# What trainees type: drill answers and essays ----------------------------------------------
+# What trainees type: practice answers and essays -------------------------------------------
 
 
-def test_drill_answers_are_escaped_on_the_reveal_and_report_pages(request, client):
+def test_practice_answers_are_escaped_on_the_reveal_and_report_pages(request, client):
     world = World(request)
-    answer = world.drill_open_answer
+    answer = world.practice_open_answer
     client.force_login(world.trainee)
     response = client.post(f"/en/interviews/answers/{answer.pk}/submit/", {"answer": XSS + XSS_BREAKOUT})
     assert response.status_code == 302
@@ -129,11 +129,11 @@ def test_drill_answers_are_escaped_on_the_reveal_and_report_pages(request, clien
     assert not blocked_by_policy(report.text) and XSS not in report.text
 
 
-def test_a_too_long_drill_answer_is_shown_back_escaped(request, client):
+def test_a_too_long_practice_answer_is_shown_back_escaped(request, client):
     world = World(request)
-    answer = world.drill_open_answer
+    answer = world.practice_open_answer
     client.force_login(world.trainee)
-    text = XSS_BREAKOUT + "x" * drill_services.MAX_ANSWER_CHARS
+    text = XSS_BREAKOUT + "x" * practice_services.MAX_ANSWER_CHARS
     response = client.post(f"/en/interviews/answers/{answer.pk}/submit/", {"answer": text})
     assert response.status_code == 400  # kept in the box so the trainee can shorten it
     assert not blocked_by_policy(response.text)
@@ -142,8 +142,8 @@ def test_a_too_long_drill_answer_is_shown_back_escaped(request, client):
 
 def test_mock_interview_answers_are_escaped_on_the_report(request, client):
     world = World(request)
-    world.drill_bank  # noqa: B018
-    session = drill_services.mock_start(user=world.trainee, level="specialist", count=3, locale=world.locales["en"])
+    world.practice_bank  # noqa: B018
+    session = practice_services.mock_start(user=world.trainee, level="specialist", count=3, locale=world.locales["en"])
     client.force_login(world.trainee)
     for answer in session.answers.order_by("position"):
         client.post(f"/en/interviews/answers/{answer.pk}/submit/", {"answer": XSS})
@@ -241,8 +241,8 @@ def test_markup_in_content_files_is_escaped_or_stripped_everywhere(marked_up_con
     attempt = quiz_services.attempt_start(user=trainee, quiz=quiz)
     first = attempt.answers.order_by("position").first()
     quiz_services.attempt_submit(attempt=attempt)
-    session = drill_services.practice_start(user=trainee)
-    answer = drill_services.practice_next(session=session, locale=lesson.locale)
+    session = practice_services.practice_start(user=trainee)
+    answer = practice_services.practice_next(session=session, locale=lesson.locale)
     answer.question = question
     answer.question_key = question.translation_key
     answer.save()

@@ -1,5 +1,5 @@
 """A small world for the security tests: two organizations, their people, and one of
-everything a trainee owns (quiz attempts, drill sessions and answers, certificates, an HR
+everything a trainee owns (quiz attempts, practice sessions and answers, certificates, an HR
 export). Each object is made the first time a test asks for it, so a test pays only for
 what it uses."""
 
@@ -15,7 +15,7 @@ from certificates import services as certificate_services
 from certificates.models import Certificate
 from courses.models import LessonPage
 from hr import services as hr_services
-from interviews import services as drill_services
+from interviews import services as practice_services
 from quizzes import services as quiz_services
 from quizzes.models import Answer, Quiz
 from tests.certificates.factories import issued
@@ -66,7 +66,7 @@ class World:
 
     @cached_property
     def trainee(self):
-        """The owner of the attempts, drill sessions and certificates (names confirmed)."""
+        """The owner of the attempts, practice sessions and certificates (names confirmed)."""
         return UserFactory(
             organization=self.org,
             name_latin="Owner Trainee",
@@ -210,43 +210,45 @@ class World:
         self.attempt_done  # noqa: B018 (the order matters: one attempt in progress per quiz)
         return quiz_services.attempt_start(user=self.trainee, quiz=self.quiz)
 
-    # Interview drills ---------------------------------------------------------------------
+    # Interview practice -------------------------------------------------------------------
 
     @cached_property
-    def drill_bank(self):
+    def practice_bank(self):
         return [make_question(f"security-{i}") for i in range(3)]
 
     def _practice_answer(self):
-        self.drill_bank  # noqa: B018
-        session = drill_services.practice_start(user=self.trainee)
-        return drill_services.practice_next(session=session, locale=self.locales["en"])
+        self.practice_bank  # noqa: B018
+        session = practice_services.practice_start(user=self.trainee)
+        return practice_services.practice_next(session=session, locale=self.locales["en"])
 
     @cached_property
-    def drill_open_answer(self):
+    def practice_open_answer(self):
         """A practice question shown to the owner, not answered yet."""
         return self._practice_answer()
 
     @cached_property
-    def drill_open_session(self):
-        return self.drill_open_answer.session
+    def practice_open_session(self):
+        return self.practice_open_answer.session
 
     @cached_property
-    def drill_answered(self):
+    def practice_answered(self):
         """A practice answer of the owner, answered and not rated yet."""
-        self.drill_open_answer  # noqa: B018 (made first, in its own session)
+        self.practice_open_answer  # noqa: B018 (made first, in its own session)
         answer = self._practice_answer()
-        return drill_services.answer_submit(answer=answer, text="I schedule with Buffer.")
+        return practice_services.answer_submit(answer=answer, text="I schedule with Buffer.")
 
     @cached_property
-    def drill_answered_session(self):
-        return self.drill_answered.session
+    def practice_answered_session(self):
+        return self.practice_answered.session
 
     @cached_property
     def mock_session(self):
         """The owner's finished mock interview."""
-        self.drill_bank  # noqa: B018
-        session = drill_services.mock_start(user=self.trainee, level="specialist", count=3, locale=self.locales["en"])
-        return drill_services.session_finish(session=session)
+        self.practice_bank  # noqa: B018
+        session = practice_services.mock_start(
+            user=self.trainee, level="specialist", count=3, locale=self.locales["en"]
+        )
+        return practice_services.session_finish(session=session)
 
     # Certificates -------------------------------------------------------------------------
 

@@ -2,7 +2,7 @@
 // suggested time is passed. It never disables the form; the server records the real time taken.
 (function () {
   "use strict";
-  var el = document.querySelector("[data-drill-timer]");
+  var el = document.querySelector("[data-interview-timer]");
   if (!el) { return; }
   var display = el.querySelector("[data-timer-display]");
   var over = document.querySelector("[data-timer-over]");

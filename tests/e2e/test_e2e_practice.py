@@ -1,4 +1,4 @@
-"""Interview drills in a real browser: practice (answer, reveal, rate) and a mock interview
+"""Interview practice in a real browser: practice (answer, reveal, rate) and a mock interview
 of three questions to its report, in Arabic, then the same pages in English."""
 
 import pytest
@@ -26,22 +26,22 @@ def test_practice_and_a_mock_interview(new_page):
 
     # Practice: answer, reveal the model answer, tick a key point, rate.
     click_and_wait(page, page.locator("main form[action$='/practice/start/'] button[type=submit]"))
-    assert page.locator("main h1.drill-prompt").inner_text().strip()
+    assert page.locator("main h1.interview-prompt").inner_text().strip()
     page.fill("#id_answer", ANSWERS["ar"])
-    shot(page, "ar-drill")
+    shot(page, "ar-practice")
     click_and_wait(page, page.locator("main form[action*='/submit/'] button[type=submit]:not([name=give_up])"))
     assert "/reveal/" in page.url, page.url
     assert page.locator("main .model-answer").inner_text().strip(), "no model answer revealed"
     assert page.locator("main .user-answer").inner_text().strip() == ANSWERS["ar"]
-    shot(page, "ar-drill-reveal")
+    shot(page, "ar-practice-reveal")
     points = page.locator("main form[action*='/rate/'] input[name=covered]")
     assert points.count() >= 1
     points.first.check()
-    rated_prompt = page.locator("main h1.drill-prompt").inner_text().strip()
+    rated_prompt = page.locator("main h1.interview-prompt").inner_text().strip()
     click_and_wait(page, page.locator("main button[name=rating][value=good]"))
     # Rated: practice goes on with the next question; finishing it gives the summary.
     assert "/interviews/answers/" in page.url, page.url
-    assert page.locator("main h1.drill-prompt").inner_text().strip() != rated_prompt
+    assert page.locator("main h1.interview-prompt").inner_text().strip() != rated_prompt
     click_and_wait(page, page.locator("main form[action*='/finish/'] button[type=submit]"))
     assert "/report/" in page.url, page.url
     summary = page.locator("main table tbody tr")
@@ -57,8 +57,8 @@ def test_practice_and_a_mock_interview(new_page):
     click_and_wait(page, mock.locator("button[type=submit]"))
     prompts = []
     for _ in range(3):
-        prompts.append(page.locator("main h1.drill-prompt").inner_text().strip())
-        assert page.locator("main .drill-timer").count() == 1
+        prompts.append(page.locator("main h1.interview-prompt").inner_text().strip())
+        assert page.locator("main .interview-timer").count() == 1
         answer_question(page, "ar")
     assert len(set(prompts)) == 3
     assert "/report/" in page.url, page.url
@@ -78,7 +78,7 @@ def test_practice_and_a_mock_interview(new_page):
     click_and_wait(page, page.locator("main form[action$='/practice/start/'] button[type=submit]"))
     assert "/interviews/answers/" in page.url, page.url
     page.fill("#id_answer", ANSWERS["en"])
-    shot(page, "en-drill")
+    shot(page, "en-practice")
     click_and_wait(page, page.locator("main form[action*='/submit/'] button[type=submit]:not([name=give_up])"))
     assert page.locator("main .model-answer").inner_text().strip()
-    shot(page, "en-drill-reveal")
+    shot(page, "en-practice-reveal")

@@ -1,4 +1,4 @@
-"""Random forms against the quiz and drill endpoints (Hypothesis): whatever is posted (random
+"""Random forms against the quiz and interview practice endpoints (Hypothesis): whatever is posted (random
 keys, huge strings, any Unicode, NUL bytes, negative and huge numbers, several values per
 key), the answer is a page or a refusal, never a 500."""
 
@@ -6,7 +6,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from interviews import services as drill_services
+from interviews import services as practice_services
 from quizzes import services as quiz_services
 from tests.security.world import World
 
@@ -57,7 +57,7 @@ def world(request, settings):
     settings.INTERVIEWS_NEW_PER_DAY = 10_000
     world = World(request)
     world.quiz  # noqa: B018
-    world.drill_bank  # noqa: B018
+    world.practice_bank  # noqa: B018
     return world
 
 
@@ -106,18 +106,18 @@ def test_random_quiz_forms_never_make_a_500(world):
     run()
 
 
-def test_random_drill_forms_never_make_a_500(world):
-    questions = [q for pair in world.drill_bank for q in pair.values()]
+def test_random_practice_forms_never_make_a_500(world):
+    questions = [q for pair in world.practice_bank for q in pair.values()]
     real = [str(q.translation_key) for q in questions] + [p.key for q in questions for p in q.key_points.all()]
     keys = ["answer", "give_up", "rating", "covered", "category", "level", "count", "page"]
     trainee = world.client("owner")
     locale = world.locales["en"]
 
     def open_answer():
-        session = drill_services.practice_start(user=world.trainee)
-        answer = drill_services.practice_next(session=session, locale=locale)
+        session = practice_services.practice_start(user=world.trainee)
+        answer = practice_services.practice_next(session=session, locale=locale)
         if answer is None:  # nothing left today: a mock interview always has questions
-            session = drill_services.mock_start(user=world.trainee, level="specialist", count=3, locale=locale)
+            session = practice_services.mock_start(user=world.trainee, level="specialist", count=3, locale=locale)
             answer = session.answers.order_by("position").first()
         return answer
 
@@ -133,7 +133,7 @@ def test_random_drill_forms_never_make_a_500(world):
         base = f"/{language}/interviews"
         answer = open_answer()
         if endpoint in ("rate", "reveal"):
-            answer = drill_services.answer_submit(answer=answer, text="I schedule with Buffer.")
+            answer = practice_services.answer_submit(answer=answer, text="I schedule with Buffer.")
         urls = {
             "practice": ("POST", f"{base}/practice/start/"),
             "mock": ("POST", f"{base}/mock/start/"),
@@ -159,7 +159,7 @@ NUL = "before\x00after"
 
 def test_nul_bytes_in_answers_and_searches_are_not_a_500(world):
     trainee = world.client("owner")
-    answer, attempt, essay = world.drill_open_answer, world.attempt_open, world.essay_question
+    answer, attempt, essay = world.practice_open_answer, world.attempt_open, world.essay_question
     response = trainee.post(f"/en/interviews/answers/{answer.pk}/submit/", {"answer": NUL})
     assert response.status_code == 302
     answer.refresh_from_db()
@@ -183,6 +183,6 @@ def test_nul_bytes_in_answers_and_searches_are_not_a_500(world):
 @pytest.mark.parametrize("rating", ["²", "9" * 5000, "-1", "1.0", "0"])
 def test_odd_ratings_are_refused_not_a_500(world, rating):
     """Found by the runs above: "²".isdigit() is true but int("²") fails, and int() refuses 5,000 digits."""
-    answered = drill_services.answer_submit(answer=world.drill_open_answer, text="I schedule with Buffer.")
+    answered = practice_services.answer_submit(answer=world.practice_open_answer, text="I schedule with Buffer.")
     response = world.client("owner").post(f"/en/interviews/answers/{answered.pk}/rate/", {"rating": rating})
     assert response.status_code == 400

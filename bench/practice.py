@@ -1,6 +1,6 @@
 """Benchmark: picking the next due interview card for a trainee with 100 cards and one with 10,000.
 
-Run: .venv/bin/python bench/drills.py [--repeat 400]
+Run: .venv/bin/python bench/practice.py [--repeat 400]
 
 Uses a throwaway database (a temporary SQLite file, or a separate test database on the
 server named by DATABASE_URL), prints the median time of the next-due selection for both
@@ -20,7 +20,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ["DJANGO_SETTINGS_MODULE"] = "lms.settings.test"
-_TMP = tempfile.TemporaryDirectory(prefix="masar-bench-drills-")
+_TMP = tempfile.TemporaryDirectory(prefix="masar-bench-practice-")
 if not os.environ.get("DATABASE_URL"):
     # SQLite: the test database file goes under a temporary folder, never var/.
     os.environ["MASAR_VAR_DIR"] = _TMP.name
@@ -93,7 +93,7 @@ def practice_query_counts(user) -> tuple[int, int]:
     from django.test import Client
     from django.utils import translation
 
-    from interviews.models import DrillAnswer
+    from interviews.models import PracticeAnswer
 
     client = Client()
     client.force_login(user)
@@ -101,7 +101,7 @@ def practice_query_counts(user) -> tuple[int, int]:
         with CaptureQueriesContext(connection) as start:
             response = client.post("/en/interviews/practice/start/")
         assert response.status_code == 302, response.status_code
-        answer = DrillAnswer.objects.filter(session__user=user).latest("id")
+        answer = PracticeAnswer.objects.filter(session__user=user).latest("id")
         with CaptureQueriesContext(connection) as page:
             response = client.get(f"/en/interviews/answers/{answer.pk}/")
         assert response.status_code == 200, response.status_code
@@ -142,7 +142,7 @@ def main() -> int:
         q_large = practice_query_counts(large)
         plan = explain(large, until)
 
-        print(f"Interview drills benchmark ({vendor}; data built in {built:.1f}s; {args.repeat} selections each)")
+        print(f"Interview practice benchmark ({vendor}; data built in {built:.1f}s; {args.repeat} selections each)")
         print()
         print(f"{'trainee':<16}{'cards':>8}{'next due (median)':>20}{'start practice':>17}{'question page':>16}")
         print(f"{'small':<16}{SMALL:>8}{t_small * 1e6:>17.1f} µs{q_small[0]:>9} queries{q_small[1]:>8} queries")
