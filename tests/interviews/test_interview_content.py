@@ -22,7 +22,8 @@ def question(key="preferred-tools", level="specialist", points=("scheduling", "g
         "suggested_seconds": 120,
         "model_answer": "I use Buffer and read Insights." if lang == "en" else "أستخدم Buffer وأقرأ الإحصاءات.",
         "key_points": [
-            {"key": p, "text": f"Covers {p}" if lang == "en" else f"يغطي {p}", "phrases": [f"{p} tool", "Buffer"]} for p in points
+            {"key": p, "text": f"Covers {p}" if lang == "en" else f"يغطي {p}", "phrases": [f"{p} tool", "Buffer"]}
+            for p in points
         ],
     }
     data.update(extra)
