@@ -76,7 +76,7 @@ def new_left_today(*, user, now: datetime) -> int:
     return max(0, new_per_day() - introduced)
 
 
-def _questions(*, locale: Locale, categories: list[str] | None, level: str | None):
+def questions_matching(*, locale: Locale, categories: list[str] | None, level: str | None):
     questions = InterviewQuestion.objects.filter(locale=locale)
     if categories:
         questions = questions.filter(category__in=list(categories))
@@ -88,7 +88,7 @@ def _questions(*, locale: Locale, categories: list[str] | None, level: str | Non
 def new_questions(*, user, locale: Locale, categories: list[str] | None = None, level: str | None = None):
     """Return the questions in `locale` (with the filters) that `user` has no card for yet."""
     seen = Card.objects.filter(user=user).values("question_key")
-    return _questions(locale=locale, categories=categories, level=level).exclude(translation_key__in=seen)
+    return questions_matching(locale=locale, categories=categories, level=level).exclude(translation_key__in=seen)
 
 
 def next_new_question(
@@ -127,7 +127,7 @@ def practice_overview(
         due_today=due_count(user=user, until=end, categories=categories, level=level),
         new_left_today=left,
         new_available=min(left, unseen),
-        question_count=_questions(locale=locale, categories=categories, level=level).count(),
+        question_count=questions_matching(locale=locale, categories=categories, level=level).count(),
         sessions=list(
             PracticeSession.objects.filter(user=user)
             .annotate(answer_count=Count("answers"))
@@ -219,6 +219,14 @@ def session_report(*, session: PracticeSession, locale: Locale) -> Report:
         # A practice question on screen but not answered yet is not part of the summary.
         answers = answers.filter(Q(answered_at__isnull=False) | Q(skipped=True))
     answers = list(answers)
+    questions = _questions_shown(answers, locale)
+    rows = [_report_row(answer, questions.get(answer.pk)) for answer in answers]
+    return Report(session=session, rows=rows, categories_to_review=_categories_to_review(rows, locale))
+
+
+def _questions_shown(answers: list[PracticeAnswer], locale: Locale) -> dict:
+    """{answer id: the question in `locale`, or the one answered when it has no translation}:
+    two queries at most."""
     keys = [answer.question_key for answer in answers]
     shown = {
         q.translation_key: q
@@ -232,33 +240,30 @@ def session_report(*, session: PracticeSession, locale: Locale) -> Report:
         if missing
         else {}
     )
+    return {a.pk: shown.get(a.question_key) or fallback.get(a.question_id) for a in answers}
 
-    rows = []
-    for answer in answers:
-        question = shown.get(answer.question_key) or fallback.get(answer.question_id)
-        points = []
-        if question is not None:
-            points = [
-                PointRow(
-                    key=p.key, text=p.text, hinted=p.key in answer.hinted_keys, covered=p.key in answer.covered_keys
-                )
-                for p in question.key_points.all()
-            ]
-        rows.append(
-            ReportRow(
-                answer=answer,
-                question=question,
-                points=points,
-                seconds_taken=answer.seconds_taken,
-                suggested_seconds=question.suggested_seconds if question else 0,
-            )
-        )
 
+def _report_row(answer: PracticeAnswer, question: InterviewQuestion | None) -> ReportRow:
+    points = [
+        PointRow(key=p.key, text=p.text, hinted=p.key in answer.hinted_keys, covered=p.key in answer.covered_keys)
+        for p in (question.key_points.all() if question is not None else ())
+    ]
+    return ReportRow(
+        answer=answer,
+        question=question,
+        points=points,
+        seconds_taken=answer.seconds_taken,
+        suggested_seconds=question.suggested_seconds if question else 0,
+    )
+
+
+def _categories_to_review(rows: list[ReportRow], locale: Locale) -> list[CategoryToReview]:
+    """The categories of the weak answers, in order, with the modules each sends a trainee back
+    to (`modules:` of its content file), live in `locale`: two queries at most."""
     weak_categories = []
     for row in rows:
         if row.question is not None and row.weak and row.question.category not in weak_categories:
             weak_categories.append(row.question.category)
-    # The modules each category sends a trainee back to: `modules:` of its content file.
     links = (
         {c.key: [UUID(m) for m in c.modules] for c in InterviewCategory.objects.filter(key__in=weak_categories)}
         if weak_categories
@@ -271,7 +276,7 @@ def session_report(*, session: PracticeSession, locale: Locale) -> Report:
         else {}
     )
     labels = dict(Category.choices)
-    to_review = [
+    return [
         CategoryToReview(
             category=category,
             label=labels.get(category, category),
@@ -279,4 +284,3 @@ def session_report(*, session: PracticeSession, locale: Locale) -> Report:
         )
         for category in weak_categories
     ]
-    return Report(session=session, rows=rows, categories_to_review=to_review)

@@ -322,7 +322,7 @@ def mock_start(*, user, level, count, locale: Locale, categories=None, now: date
     if not MOCK_MIN <= count <= MOCK_MAX:
         raise PracticeError(_("The number of questions must be a whole number from 3 to 10."))
     pool = list(
-        selectors._questions(locale=locale, categories=categories, level=level).only(
+        selectors.questions_matching(locale=locale, categories=categories, level=level).only(
             "id", "translation_key", "category"
         )
     )
