@@ -45,6 +45,18 @@ def _archive_name(certificate: Certificate, language: str) -> str:
     return f"{person}/{course}-{certificate.code}-{language}.pdf"
 
 
+MANIFEST_COLUMNS = [
+    "code",
+    "holder_name_latin",
+    "holder_name_arabic",
+    "course_title_en",
+    "course_title_ar",
+    "completed_on",
+    "hours",
+    "verify_url",
+]
+
+
 def export_build(*, export_id: int) -> Export | None:
     """Write the export's ZIP file by file into private storage, keeping its progress up to date."""
     with transaction.atomic():
@@ -59,22 +71,33 @@ def export_build(*, export_id: int) -> Export | None:
         export.error = ""
         export.save(update_fields=["status", "started_at", "total", "done", "error"])
 
-    storage = private_storage()
     name = f"exports/{export.organization_id}/certificates-{export.pk}.zip"
+    size = _zip_write(export, certificates, name)
+    ids = [certificate.pk for certificate in certificates]
+    with transaction.atomic():
+        Export.objects.select_for_update().filter(pk=export.pk).first()  # see certificates revoked meanwhile
+        revoked = Certificate.objects.filter(pk__in=ids, status=Certificate.Status.REVOKED).exists()
+        Export.objects.filter(pk=export.pk).update(
+            status=Export.Status.OUTDATED if revoked else Export.Status.READY,
+            file=name,
+            size=size,
+            certificate_ids=ids,
+            finished_at=timezone.now(),
+            done=len(certificates),
+        )
+    if revoked:
+        files_delete([name])
+    export.refresh_from_db()
+    return export
+
+
+def _zip_write(export: Export, certificates: list[Certificate], name: str) -> int:
+    """Write the ZIP (both PDFs of each certificate and a CSV manifest) to private storage at
+    `name`, atomically; return its size."""
+    storage = private_storage()
     manifest = io.StringIO()
     writer = spreadsheet.writer(manifest)  # every cell through csv_safe
-    writer.writerow(
-        [
-            "code",
-            "holder_name_latin",
-            "holder_name_arabic",
-            "course_title_en",
-            "course_title_ar",
-            "completed_on",
-            "hours",
-            "verify_url",
-        ]
-    )
+    writer.writerow(MANIFEST_COLUMNS)
     with atomic_write(storage, name) as fh:
         with zipfile.ZipFile(fh, "w", compression=zipfile.ZIP_STORED, allowZip64=True) as archive:
             for index, certificate in enumerate(certificates, start=1):
@@ -101,23 +124,7 @@ def export_build(*, export_id: int) -> Export | None:
                 )
                 Export.objects.filter(pk=export.pk).update(done=index)
             archive.writestr("certificates.csv", "\ufeff" + manifest.getvalue())
-        size = fh.tell()
-    ids = [certificate.pk for certificate in certificates]
-    with transaction.atomic():
-        Export.objects.select_for_update().filter(pk=export.pk).first()  # see certificates revoked meanwhile
-        revoked = Certificate.objects.filter(pk__in=ids, status=Certificate.Status.REVOKED).exists()
-        Export.objects.filter(pk=export.pk).update(
-            status=Export.Status.OUTDATED if revoked else Export.Status.READY,
-            file=name,
-            size=size,
-            certificate_ids=ids,
-            finished_at=timezone.now(),
-            done=len(certificates),
-        )
-    if revoked:
-        files_delete([name])
-    export.refresh_from_db()
-    return export
+        return fh.tell()
 
 
 def export_fail(*, export_id: int, error: str) -> None:
