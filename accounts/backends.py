@@ -12,8 +12,8 @@ whatever wrote them (a save, `QuerySet.update()`, Wagtail's bulk actions, raw SQ
   the listener is not connected, nothing is kept and every request reads the database.
 
 This is the "signed-in-user" layer of core/caching.py (switched off, every request reads the row).
-The user's own entries in the shared cache (a trainee's progress) are fetched in one round trip as
-soon as the user is known (core/caching.py)."""
+The user's own entries in the shared cache (a trainee's progress) are fetched in one round trip
+when a page first asks for one (core/caching.py)."""
 
 import threading
 import time
@@ -96,8 +96,8 @@ notifications.subscribe(
 
 
 class UserBackend(ModelBackend):
-    """ModelBackend whose signed-in user comes from `_KnownUsers` when it can, and which fetches
-    the user's cached entries in one round trip."""
+    """ModelBackend whose signed-in user comes from `_KnownUsers` when it can, and whose cached
+    entries a page then reads in one round trip (core/caching.py)."""
 
     def get_user(self, user_id):
         # Inside a transaction its own writes must show.
@@ -110,7 +110,7 @@ class UserBackend(ModelBackend):
                 _known.remember(user, read_since=read_since)
         if user is None or not self.user_can_authenticate(user):
             return None
-        caching.user_entries_fetch(user.pk)
+        caching.user_signed_in(user.pk)
         return user
 
 

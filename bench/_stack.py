@@ -2,9 +2,9 @@
 
 `Stack` sets the environment of lms.settings.production for this process (so the benchmark
 reads and writes the same database through the ORM), creates a PostgreSQL database of its
-own, migrates it, loads the course content, creates the demo users, collects the static
-files, then starts gunicorn with 2 worker processes on a free loopback port (and, if asked,
-a Celery worker on Redis). Leaving the `with` block stops what it started (by process id),
+own (named with the process id), migrates it, loads the course content, creates the demo users,
+collects the static files, then starts gunicorn with 2 worker processes on a free loopback port
+(and, if asked, a Celery worker on Redis; `add_server` starts more gunicorns on the same data). Leaving the `with` block stops what it started (by process id),
 drops the database, deletes its Redis keys and its temporary folder.
 
 Nothing here listens on or talks to anything but 127.0.0.1."""
@@ -59,7 +59,8 @@ class Stack:
 
     def __post_init__(self):
         self.tag = f"{self.name}-{os.getpid()}"
-        self.database = f"masar_bench_{self.name}"
+        # Of this run alone: two runs at once (two engineers on one machine) must not drop each other's.
+        self.database = f"masar_bench_{self.name}_{os.getpid()}"
         self.tmp = Path(tempfile.mkdtemp(prefix=f"masar-bench-{self.name}-"))
         self.queue = f"masar-bench-{self.tag}"
         self.cache_prefix = f"masar-bench-{self.tag}"

@@ -6,11 +6,15 @@
 Builds the same stack as bench/pages.py (production settings, PostgreSQL, Redis cache) without
 gunicorn, sends the requests through Django's test client and prints, per page, the queries of
 one request and pyinstrument's call tree of all of them. `--without LAYER` switches cache layers
-off (core/caching.py), as CACHE_LAYERS_OFF does.
+off (core/caching.py), as CACHE_LAYERS_OFF does; `--compare LAYER` times each page with and without
+the layer instead, alternating batches in one process (figures that the machine's load moves less
+than two servers measured one after the other).
 """
 
 import argparse
+import itertools
 import os
+import statistics
 import sys
 import time
 from pathlib import Path
@@ -29,6 +33,12 @@ def main() -> int:
     parser.add_argument("--all", action="store_true", help="show library frames in the call tree too")
     parser.add_argument("--flat", action="store_true", help="a flat list of functions by total time instead of a tree")
     parser.add_argument("--without", action="append", default=[], help="switch this cache layer off (repeatable)")
+    parser.add_argument(
+        "--compare",
+        action="append",
+        default=[],
+        help="instead of profiling, time each page with and without this cache layer, alternating (repeatable)",
+    )
     args = parser.parse_args()
     if args.without:
         os.environ["CACHE_LAYERS_OFF"] = ",".join(args.without)
@@ -43,26 +53,33 @@ def main() -> int:
         from django.test import Client
         from django.test.utils import CaptureQueriesContext
 
-        for name, path, cookies, _expected in pages_bench.prepare():
+        for name, paths, cookies, _expected in pages_bench.prepare():
             if args.page and name not in args.page:
                 continue
             client = Client(HTTP_HOST="127.0.0.1")
             for key, value in (cookies or {}).items():
                 client.cookies[key] = value
-            for _ in range(5):  # warm up
-                assert client.get(path).status_code == 200, (name, path)
+            # A list of paths ("lessons in turn") is requested one after the other, round and round.
+            turn = itertools.cycle([paths] if isinstance(paths, str) else paths)
+            path = paths if isinstance(paths, str) else f"{len(paths)} paths in turn"
+            for _ in range(max(5, len(paths) + 1 if isinstance(paths, list) else 5)):  # warm up
+                url = next(turn)
+                assert client.get(url).status_code == 200, (name, url)
+            if args.compare:
+                compare(name, client, turn, args.compare, args.requests)
+                continue
             with CaptureQueriesContext(connection) as queries:
-                client.get(path)
+                client.get(next(turn))
             captured = list(queries.captured_queries)  # the next requests reset the connection's log
             start = time.perf_counter()
             for _ in range(args.requests):
-                client.get(path)
+                client.get(next(turn))
             elapsed = (time.perf_counter() - start) / args.requests
             print(f"=== {name} {path}: {elapsed * 1000:.2f} ms per request (unprofiled), {len(captured)} queries")
             profiler = Profiler(interval=0.0005)
             profiler.start()
             for _ in range(args.requests):
-                client.get(path)
+                client.get(next(turn))
             profiler.stop()
             if args.sql:
                 for query in captured:
@@ -79,6 +96,27 @@ def main() -> int:
     finally:
         stack.teardown()
     return 0
+
+
+def compare(name, client, turn, layers, requests, batches=10) -> None:
+    """Print the ms per request of the page with every layer on and with each of `layers` off, in
+    batches that alternate within this one process (so the machine's load falls on both alike)."""
+    from django.conf import settings
+
+    size = max(1, requests // batches)
+    for layer in layers:
+        times = {"on": [], "off": []}
+        for _ in range(batches):
+            for state in ("on", "off"):
+                settings.MASAR_CACHE_LAYERS_OFF = [layer] if state == "off" else []
+                client.get(next(turn))  # the first request after a switch fills what the layer keeps
+                start = time.perf_counter()
+                for _ in range(size):
+                    client.get(next(turn))
+                times[state].append((time.perf_counter() - start) / size * 1000)
+        settings.MASAR_CACHE_LAYERS_OFF = []
+        on, off = statistics.median(times["on"]), statistics.median(times["off"])
+        print(f"{name:<17} {layer:<18} on {on:6.2f} ms   off {off:6.2f} ms   gain {off / on:5.2f}x")
 
 
 if __name__ == "__main__":

@@ -3,59 +3,62 @@
 Course content changes rarely (an editor publishes), trainees read it all day, so pages keep
 what they computed. Each layer has a name; `MASAR_CACHE_LAYERS_OFF` (env `CACHE_LAYERS_OFF`,
 comma-separated) switches layers off, and a page is the same with or without any of them
-(tests/courses/test_caches_off.py). `bench/pages.py --without LAYER` measures what one saves;
-BENCHMARKS.md ("Fourth round") has the figures.
+(tests/courses/test_caches_off.py). What a layer saves is measured by `bench/profile_pages.py
+--compare LAYER` (in one process, with and without, alternating) and `bench/pages.py --without
+LAYER`; "saves" below is the in-process figure of BENCHMARKS.md, "Fourth round: caches".
 
-=================  ====================================  ==========================================
-layer              holds, keyed on                       invalidated by
-=================  ====================================  ==========================================
-anonymous-pages    the whole response (body, type) of a  the content version
-                   catalog, course or module page for a
-                   visitor without session or messages;
-                   host, path (courses/views.py)
-routes             a URL's page (model, id, args): host,  the content version
-                   language, path (courses/views.py)
-fragments          rendered HTML of `{% fragmentcache %}` the content version
-                   (courses/templatetags): host,
-                   language, name, values such as the
-                   outline's progress signature
-course-structures  a course's modules and lessons as     the content version
-                   plain records: course path
-                   (courses/selectors.py)
-translation-links  a page's (language, URL) pairs: host,  the content version
-                   page id (courses/models.py)
-view-restrictions  whether any page is restricted         the content version
-progress           a trainee's enrollments, lessons done  saves and deletes of Enrollment,
-                   and quizzes passed: user id (and join  LessonCompletion and Attempt, the
-                   time, so a reused id is a miss)        visit's update(); again on commit
-signed-in-user     the user row, per process: user id    PostgreSQL NOTIFY from a trigger on the
-                   (accounts/backends.py)                user table; local saves
-header             the brand, menu and language switch   nothing: keyed on all it shows
-                   of visitors and trainees, per
-                   process: language, links, signed in
-                   (core/templatetags/masar.py)
-memory             the frozen versioned entries above,   the content version
-                   per process, so that a page reads
-                   them without a round trip
-redis-client       (not a store) one Redis client per
-                   connection pool, see RedisCache below
-=================  ====================================  ==========================================
+anonymous-pages    The whole response (body, content type) of a catalog, course or module page
+                   for a visitor with no session and no pending messages (courses/caches.py,
+                   courses/views.py). Keys: host, path. Invalidated by the content version.
+                   Saves rendering the page: the catalog 13.7 -> 0.5 ms.
+routes             A URL's page as plain data: its model, its row and Wagtail's route arguments
+                   (courses/caches.py). Keys: host, language, path. Content version. Saves
+                   Wagtail's walk down the tree (site, locale, root, each level): lesson 17.6 ->
+                   2.9 ms.
+fragments          The HTML of `{% fragmentcache %}` blocks (courses/templatetags): a lesson's
+                   body, its pager, its outline; a course's and a module's outline. Keys: host,
+                   language, name, values (such as the outline's progress signature). Content
+                   version. Saves rendering them (rich text reads its links): lesson 13.5 -> 3.2.
+course-structures  A course's live modules (with their quizzes) and lessons as plain records
+                   (courses/selectors.py). Keys: the course's tree path. Content version. Saves
+                   reading them and their URLs: lesson 32.4 -> 3.4 ms, course 30.4 -> 3.5.
+translation-links  A page's (language, URL) pairs for the language switch (courses/models.py).
+                   Keys: host, page id. Content version. Saves 2 queries and the URLs: lesson
+                   10.2 -> 2.4 ms.
+view-restrictions  Whether any page is restricted at all (courses/models.py). Content version.
+                   Saves Wagtail's query for the page's ancestors' restrictions: lesson 2.3 -> 1.8.
+progress           A trainee's enrollments, lessons done and quizzes passed (courses/selectors.py),
+                   fetched with the signed-in user in one round trip. Keys: user id (and join
+                   time, so a reused id is a miss). Invalidated by saves and deletes of
+                   Enrollment, LessonCompletion and Attempt, by the visit's update(), and again
+                   once the transaction commits. Saves 3 queries: lesson 3.7 -> 1.9 ms.
+signed-in-user     The user row, per process, on PostgreSQL (accounts/backends.py). Keys: user id.
+                   Invalidated by a NOTIFY from a trigger on the user table, and local saves.
+                   Saves the user query: lesson 2.9 -> 1.8 ms.
+header             The brand, menu and language switch of visitors and trainees, per process
+                   (core/templatetags/masar.py). Keys: language, links, signed in: all it shows,
+                   so nothing invalidates it. Saves rendering it: lesson 2.7 -> 2.0 ms.
+memory             The versioned entries above that are frozen, per process (bounded), so a page
+                   reads them without a round trip to the shared cache or unpickling. Content
+                   version. Saves lesson 4.5 -> 2.4 ms, the cached catalog 0.7 -> 0.3.
+redis-client       Not a store: one Redis client per connection pool (RedisCache below), read
+                   from the settings at start. Saves building a client per operation.
 
 The content version (courses/content_version.py) is a token the database replaces on every write
 to a content table, whatever wrote it; an entry stored under another version is a miss, so a change
 shows on the next request in every process, and an entry computed from rows a transaction was
-still changing is never served after its commit. A request reads the version once (on PostgreSQL
-from memory, kept up to date by notifications; on SQLite with one primary-key query).
+still changing is never served after its commit. It does the job of Wagtail's page_published /
+page_unpublished purges (frontend_cache) for bulk updates and raw SQL too, which send no signal.
+A request reads the version once (on PostgreSQL from memory, kept up to date by notifications;
+on SQLite with one primary-key query).
 
 Everything kept between requests is plain frozen data (str, bytes, numbers, dates, UUIDs, tuples,
 frozensets, frozen dataclasses of those), never a model instance a later line could mutate:
-the "memory" layer refuses anything else.
+the "memory" layer refuses anything else, and a cached route rebuilds its page for each request.
 
 The shared cache (`CACHES["shared"]`, env `SHARED_CACHE_URL`, else `CACHE_URL`, else a folder under
 var/) is seen by every web process and worker; keys carry the database name, so a test run and
 `make run` never read each other's entries. `SHARED_CACHE_SECONDS` bounds the life of an entry.
-A signed-in user's own entries (their progress) are fetched in one round trip as soon as the user is
-known (`user_entries_fetch`, called by accounts/backends.py).
 
 RedisCache below is Django's Redis backend with one client per connection pool: Django's builds a
 `redis.Redis` per operation, and redis-py fills a table of several hundred response callbacks in
@@ -118,6 +121,7 @@ def shared_timeout() -> int:
 class _Request(threading.local):
     active = False  # outside requests (commands, tasks) the version is read on every use
     version: str | None = None
+    signed_in: int | None = None  # the user whose entries a page may ask for
     user_entries: dict | None = None  # {key: value} fetched by user_entries_fetch
 
 
@@ -128,13 +132,13 @@ def request_started(**kwargs) -> None:
     """Connected to Django's request_started (core/apps.py): the request reads the version anew."""
     _request.active = True
     _request.version = None
-    _request.user_entries = None
+    _request.signed_in = _request.user_entries = None
 
 
 def request_finished(**kwargs) -> None:
     _request.active = False
     _request.version = None
-    _request.user_entries = None
+    _request.signed_in = _request.user_entries = None
 
 
 # --- versioned entries: stored with the content version, a miss under another -------------
@@ -256,6 +260,12 @@ def _user_key(layer: str, user_id: int) -> str:
     return shared_key(f"{layer}:{user_id}")
 
 
+def user_signed_in(user_id: int) -> None:
+    """The request's user is known (accounts/backends.py): the first of their entries a page asks
+    for brings all of them, in one round trip; a page that needs none costs none."""
+    _request.signed_in, _request.user_entries = user_id, None
+
+
 def user_entries_fetch(user_id: int) -> None:
     """Fetch every entry of user `user_id` in one round trip, for the rest of the request."""
     keys = [_user_key(layer, user_id) for layer in _user_layers if enabled(layer)]
@@ -267,8 +277,10 @@ def user_get(layer: str, user_id: int):
     if not enabled(layer):
         return None
     key = _user_key(layer, user_id)
+    if _request.user_entries is None and _request.signed_in == user_id:
+        user_entries_fetch(user_id)
     fetched = _request.user_entries
-    if fetched and key in fetched:
+    if fetched is not None and key in fetched:
         return fetched[key]
     return shared_cache().get(key)
 
@@ -290,7 +302,7 @@ def user_forget(layer: str, user_id: int) -> None:
 
 
 def _fetched_forget(key: str) -> None:
-    if _request.user_entries:
+    if _request.user_entries is not None:
         _request.user_entries.pop(key, None)
 
 

@@ -140,6 +140,23 @@ def test_the_users_own_entries_come_in_the_same_round_trip(client, demo_course, 
     assert name == "get_many"
 
 
+def test_a_page_that_needs_no_progress_does_not_fetch_it(client, demo_course, monkeypatch):
+    user = UserFactory()
+    client.force_login(user)
+    shared = caching.shared_cache()
+    asked = []
+    for name in ("get", "get_many"):
+        original = getattr(shared, name)
+        monkeypatch.setattr(
+            shared, name, lambda keys, *a, _o=original, **kw: asked.append(str(keys)) or _o(keys, *a, **kw)
+        )
+    assert client.get("/en/certificates/").status_code == 200
+    assert not [keys for keys in asked if f"progress:{user.pk}" in keys]
+    lesson = LessonPage.objects.live().filter(locale__language_code="en").order_by("path").first()
+    assert client.get(lesson.url).status_code == 200
+    assert [keys for keys in asked if f"progress:{user.pk}" in keys]
+
+
 def test_an_entry_written_during_the_request_is_not_read_from_the_fetch(demo_course):
     user = UserFactory()
     caching.user_set("progress", user.pk, "before")
