@@ -10,13 +10,18 @@ from django.utils.translation import gettext as _
 from .models import QuestionCategory
 
 
-def category_label(key: str) -> str:
-    """Return the name of a category in the active language; an unknown key is shown tidied up."""
-    if not key:
-        return _("General")
-    label = (
-        QuestionCategory.objects.filter(key=key, locale__language_code=get_language())
-        .values_list("label", flat=True)
-        .first()
+def category_labels(keys) -> dict[str, str]:
+    """Return {key: name in the active language} for `keys`, in one query; an unknown key is
+    shown tidied up, no key at all as "General"."""
+    keys = set(keys)
+    named = dict(
+        QuestionCategory.objects.filter(key__in=keys - {""}, locale__language_code=get_language()).values_list(
+            "key", "label"
+        )
     )
-    return label or key.replace("-", " ").capitalize()
+    return {key: named.get(key) or (key.replace("-", " ").capitalize() if key else _("General")) for key in keys}
+
+
+def category_label(key: str) -> str:
+    """Return the name of one category in the active language (see category_labels)."""
+    return category_labels([key])[key]

@@ -11,7 +11,7 @@ from django.http import Http404
 from django.utils import translation
 from wagtail.coreutils import get_supported_content_language_variant
 
-from .categories import category_label
+from .categories import category_labels
 from .models import Answer, AnswerValue, Attempt, Choice, Question, Quiz
 
 
@@ -176,14 +176,11 @@ class CategoryResult:
     points: Decimal
     max_points: Decimal
     questions: int
+    label: str = ""
 
     @property
     def percent(self) -> int:
         return int(self.points * 100 / self.max_points) if self.max_points else 0
-
-    @property
-    def label(self) -> str:
-        return category_label(self.category)
 
 
 def category_breakdown(*, rows: list[Answer]) -> list[CategoryResult]:
@@ -195,6 +192,9 @@ def category_breakdown(*, rows: list[Answer]) -> list[CategoryResult]:
         result.points += answer.points or 0
         result.max_points += answer.question.points
         result.questions += 1
+    labels = category_labels(results)  # every category's name in one query
+    for result in results.values():
+        result.label = labels[result.category]
     return sorted(results.values(), key=lambda r: r.category)
 
 
