@@ -4,26 +4,18 @@ Reliability settings (acks_late, reject on worker lost, prefetch 1) come from CE
 settings; the render task adds retries with exponential backoff, jitter and a cap, and its
 own soft and hard time limits. After the last retry the row is marked failed with the error."""
 
-import traceback
+from celery import shared_task
 
-from celery import Task, shared_task
+from core.tasks import FailureRecordingTask
 
 RENDER_MAX_RETRIES = 5
 
 
-class CertificateRenderTask(Task):
-    def on_failure(self, exc, task_id, args, kwargs, einfo):
+class CertificateRenderTask(FailureRecordingTask):
+    def record_failure(self, row_id: int, error: str) -> None:
         from . import services
 
-        services.certificate_render_fail(certificate_id=_first_id(args, kwargs), error=_error_text(exc))
-
-
-def _first_id(args, kwargs) -> int:
-    return args[0] if args else next(iter(kwargs.values()))
-
-
-def _error_text(exc) -> str:
-    return "".join(traceback.format_exception(exc))
+        services.certificate_render_fail(certificate_id=row_id, error=error)
 
 
 @shared_task(

@@ -1,17 +1,16 @@
 """Celery tasks of HR: thin wrappers taking ids and calling one service each (see certificates/tasks.py
 for the reliability settings they share)."""
 
-import traceback
+from celery import shared_task
 
-from celery import Task, shared_task
+from core.tasks import FailureRecordingTask
 
 
-class ExportBuildTask(Task):
-    def on_failure(self, exc, task_id, args, kwargs, einfo):
+class ExportBuildTask(FailureRecordingTask):
+    def record_failure(self, row_id: int, error: str) -> None:
         from . import services
 
-        export_id = args[0] if args else next(iter(kwargs.values()))
-        services.export_fail(export_id=export_id, error="".join(traceback.format_exception(exc)))
+        services.export_fail(export_id=row_id, error=error)
 
 
 @shared_task(

@@ -200,3 +200,17 @@ def test_the_sweeper_starts_again_an_export_whose_message_was_lost(
 def test_the_exports_sweep_is_scheduled_with_celery_beat(settings):
     entry = settings.CELERY_BEAT_SCHEDULE["hr-exports-sweep"]
     assert entry["task"] == tasks.exports_sweep.name == "hr.tasks.exports_sweep"
+
+
+def test_an_export_whose_last_retry_fails_is_failed_with_the_error(organization, eager_celery, monkeypatch):
+    hr = HRFactory(organization=organization)
+    export = Export.objects.create(organization=organization, requested_by=hr, filters={})
+
+    def broken(*args, **kwargs):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(services, "_zip_write", broken)
+    result = tasks.export_build.apply(args=[export.pk], retries=tasks.export_build.max_retries, throw=False)
+    assert result.failed()
+    export.refresh_from_db()
+    assert export.status == Export.Status.FAILED and "disk full" in export.error
