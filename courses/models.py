@@ -93,6 +93,15 @@ class CoursePage(CachedPageMixin, Page):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    final_exam = models.ForeignKey(
+        "quizzes.Quiz",
+        verbose_name=_("final exam"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="exam_of",
+        help_text=_("Passed after every required module, it completes the course and earns the certificate."),
+    )
 
     content_panels = Page.content_panels + [
         FieldPanel("summary"),
@@ -100,6 +109,7 @@ class CoursePage(CachedPageMixin, Page):
         MultiFieldPanel([FieldPanel("level"), FieldPanel("estimated_hours")], heading=_("Size")),
         FieldPanel("outcomes"),
         FieldPanel("cover"),
+        FieldPanel("final_exam"),
     ]
     search_fields = Page.search_fields + [index.SearchField("summary")]
     parent_page_types = ["courses.HomePage"]

@@ -69,7 +69,19 @@ class Quiz(TranslatableMixin, models.Model):
         "attempts_allowed",
         "time_limit_minutes",
         "draft",
+        "review",
+        "attempts_per_period",
+        "cooldown_hours",
     )
+
+    class Review(models.TextChoices):
+        """When a trainee sees the full review (choices chosen, right answers, explanations).
+        Before that, a closed attempt shows the score, the topics and which questions were
+        missed, each with the lesson that teaches it."""
+
+        IMMEDIATELY = "immediately", _("After every attempt")
+        AFTER_PASSING = "after_passing", _("Once passed, or when no attempt is left")
+        AFTER_LAST_ATTEMPT = "after_last_attempt", _("Only when no attempt is left")
 
     title = models.CharField(_("title"), max_length=200)
     description = models.TextField(_("description"), blank=True)
@@ -91,6 +103,27 @@ class Quiz(TranslatableMixin, models.Model):
     time_limit_minutes = models.PositiveSmallIntegerField(
         _("time limit (minutes)"), default=0, help_text=_("0 = none.")
     )
+    review = models.CharField(
+        _("full review"),
+        max_length=20,
+        choices=Review.choices,
+        default=Review.IMMEDIATELY,
+        help_text=_("When the choices made, the right answers and the explanations are shown."),
+    )
+    attempts_per_period = models.PositiveSmallIntegerField(
+        _("attempts before a pause"),
+        default=0,
+        help_text=_("After this many attempts in a row the trainee waits (the pause below); 0 = no pause."),
+    )
+    cooldown_hours = models.PositiveSmallIntegerField(_("pause (hours)"), default=0)
+    pools = models.ManyToManyField(
+        "self",
+        verbose_name=_("drawn from"),
+        symmetrical=False,
+        blank=True,
+        related_name="drawn_by",
+        help_text=_("An exam: its questions are drawn from these quizzes' pools (as many from each as possible)."),
+    )
 
     objects = QuizQuerySet.as_manager()
 
@@ -102,6 +135,8 @@ class Quiz(TranslatableMixin, models.Model):
             [
                 FieldRowPanel([FieldPanel("pass_mark"), FieldPanel("time_limit_minutes")]),
                 FieldRowPanel([FieldPanel("max_questions"), FieldPanel("attempts_allowed")]),
+                FieldRowPanel([FieldPanel("attempts_per_period"), FieldPanel("cooldown_hours")]),
+                FieldPanel("review"),
                 FieldPanel("random_order"),
                 FieldPanel("answers_at_end"),
                 FieldPanel("exam_paper"),
@@ -110,6 +145,7 @@ class Quiz(TranslatableMixin, models.Model):
             ],
             heading=_("Rules (the same in every language: saving them here changes every translation)"),
         ),
+        FieldPanel("pools"),
         FieldPanel("success_text"),
         FieldPanel("fail_text"),
     ]
@@ -121,6 +157,25 @@ class Quiz(TranslatableMixin, models.Model):
 
     def __str__(self):
         return self.title
+
+    def clean(self):
+        super().clean()
+        if self.review != self.Review.IMMEDIATELY and not self.answers_at_end and not self.exam_paper:
+            raise ValidationError(
+                {
+                    "answers_at_end": _(
+                        "A quiz that shows the right answer after each question cannot hold back its review."
+                    )
+                }
+            )
+        if bool(self.attempts_per_period) != bool(self.cooldown_hours):
+            raise ValidationError(
+                {
+                    "cooldown_hours": _(
+                        "Give both the number of attempts before a pause and the length of the pause, or neither."
+                    )
+                }
+            )
 
     @property
     def attempts_limit(self) -> int:
