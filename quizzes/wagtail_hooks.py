@@ -1,10 +1,23 @@
 """Wagtail admin: quizzes and each question type as snippets, grouped in one menu."""
 
+from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem
+from wagtail.admin.widgets import Button
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
-from .models import EssayQuestion, MultipleChoiceQuestion, Quiz, SingleChoiceQuestion, TrueFalseQuestion
+from . import admin_views
+from .models import (
+    EssayQuestion,
+    MultipleChoiceQuestion,
+    NumericQuestion,
+    OrderingQuestion,
+    Quiz,
+    SingleChoiceQuestion,
+    TrueFalseQuestion,
+)
 
 
 class QuizViewSet(SnippetViewSet):
@@ -52,6 +65,18 @@ class EssayQuestionViewSet(QuestionViewSet):
     url_prefix = "quizzes/essay"
 
 
+class OrderingQuestionViewSet(QuestionViewSet):
+    model = OrderingQuestion
+    menu_label = _("Ordering questions")
+    url_prefix = "quizzes/ordering"
+
+
+class NumericQuestionViewSet(QuestionViewSet):
+    model = NumericQuestion
+    menu_label = _("Numeric questions")
+    url_prefix = "quizzes/numeric"
+
+
 class QuizzesGroup(SnippetViewSetGroup):
     menu_label = _("Quizzes")
     menu_icon = "form"
@@ -62,7 +87,42 @@ class QuizzesGroup(SnippetViewSetGroup):
         MultipleChoiceQuestionViewSet,
         TrueFalseQuestionViewSet,
         EssayQuestionViewSet,
+        OrderingQuestionViewSet,
+        NumericQuestionViewSet,
     )
 
 
 register_snippet(QuizzesGroup)
+
+
+# Item analysis (quizzes/statistics.py): a page per quiz under the admin, reached from the menu
+# and from each quiz's row in the snippet listing.
+
+
+@hooks.register("register_admin_urls")
+def register_item_analysis_urls():
+    return [
+        path("item-analysis/", admin_views.ItemAnalysisIndexView.as_view(), name="quizzes_item_analysis_index"),
+        path("item-analysis/<id:pk>/", admin_views.ItemAnalysisView.as_view(), name="quizzes_item_analysis"),
+        path("item-analysis/<id:pk>/csv/", admin_views.item_analysis_csv, name="quizzes_item_analysis_csv"),
+    ]
+
+
+class ItemAnalysisMenuItem(MenuItem):
+    def is_shown(self, request):
+        return admin_views.may_analyse(request.user)
+
+
+@hooks.register("register_admin_menu_item")
+def register_item_analysis_menu_item():
+    return ItemAnalysisMenuItem(
+        _("Item analysis"), reverse("quizzes_item_analysis_index"), name="item-analysis", icon_name="table", order=251
+    )
+
+
+@hooks.register("register_snippet_listing_buttons")
+def item_analysis_listing_button(snippet, user, next_url=None):
+    if isinstance(snippet, Quiz) and admin_views.may_analyse(user):
+        yield Button(
+            _("Item analysis"), reverse("quizzes_item_analysis", args=[snippet.pk]), icon_name="table", priority=90
+        )

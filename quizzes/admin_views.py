@@ -1,0 +1,162 @@
+"""Wagtail admin pages of the item analysis (quizzes/statistics.py): the list of quizzes, one
+quiz's analysis, and its CSV. For editors (who may change quizzes) and staff; thin views."""
+
+import codecs
+import csv
+import io
+
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.generic import TemplateView
+from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
+
+from . import statistics
+from .models import Quiz
+
+# What makes a spreadsheet read a cell as a formula (OWASP); hr/spreadsheet.py, the project's
+# CSV writer, sits above quizzes, so the rule is repeated here.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def may_analyse(user) -> bool:
+    """Return True if `user` may see item analyses: editors of quizzes and staff."""
+    return bool(user.is_active and (user.is_staff or user.has_perm("quizzes.change_quiz")))
+
+
+def csv_cell(value) -> str:
+    """A cell's text: numbers as they are; text with a leading apostrophe if it would start a formula."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return str(value)
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def _scope(request) -> str | None:
+    scope = request.GET.get("attempts", statistics.ALL_ATTEMPTS)
+    return scope if scope in statistics.ATTEMPT_SCOPES else None
+
+
+def _bad_scope(request):
+    message = _("Choose all attempts or each trainee's first attempt.")
+    return render(
+        request,
+        "quizzes/admin/item_analysis_error.html",
+        {"message": message, "page_title": _("Item analysis"), "header_title": _("Item analysis")},
+        status=400,
+    )
+
+
+class _AnalysisMixin(WagtailAdminTemplateMixin):
+    header_icon = "table"
+
+    def dispatch(self, request, *args, **kwargs):
+        if not may_analyse(request.user):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+
+class ItemAnalysisIndexView(_AnalysisMixin, TemplateView):
+    template_name = "quizzes/admin/item_analysis_index.html"
+    page_title = gettext_lazy("Item analysis")
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(rows=statistics.item_analysis_quizzes(), **kwargs)
+
+
+class ItemAnalysisView(_AnalysisMixin, TemplateView):
+    template_name = "quizzes/admin/item_analysis.html"
+    page_title = gettext_lazy("Item analysis")
+
+    def get(self, request, pk: int):
+        self.quiz = get_object_or_404(Quiz.objects.select_related("locale"), pk=pk)
+        scope = _scope(request)
+        if scope is None:
+            return _bad_scope(request)
+        analysis = statistics.item_analysis(quiz=self.quiz, scope=scope)
+        return self.render_to_response(self.get_context_data(analysis=analysis))
+
+    def get_page_subtitle(self):
+        return self.quiz.title
+
+    def get_breadcrumbs_items(self):
+        return [
+            *self.breadcrumbs_items,
+            {"url": reverse("quizzes_item_analysis_index"), "label": _("Item analysis")},
+            {"url": "", "label": self.quiz.title},
+        ]
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            quiz=self.quiz,
+            scopes=statistics.ATTEMPT_SCOPES.items(),
+            thresholds={
+                "easy": statistics.percent(statistics.TOO_EASY_ABOVE),
+                "hard": statistics.percent(statistics.TOO_HARD_BELOW),
+                "discrimination": statistics.percent(statistics.DISCRIMINATION_BELOW),
+                "responses": statistics.MIN_RESPONSES,
+            },
+            **kwargs,
+        )
+
+
+CSV_COLUMNS = [
+    gettext_lazy("Question key"),
+    gettext_lazy("Question"),
+    gettext_lazy("Type"),
+    gettext_lazy("Responses"),
+    gettext_lazy("Facility index (%)"),
+    gettext_lazy("Standard deviation (%)"),
+    gettext_lazy("Discrimination index (%)"),
+    gettext_lazy("Flags"),
+    gettext_lazy("Option key"),
+    gettext_lazy("Option"),
+    gettext_lazy("Right option"),
+    gettext_lazy("Times picked"),
+    gettext_lazy("Share picked (%)"),
+]
+
+
+def _rounded(value: float | None) -> float | str:
+    return "" if value is None else round(value * 100, 1)
+
+
+def item_analysis_csv(request, pk: int):
+    """The analysis as CSV: one row per option (one per question without options), UTF-8 with a
+    byte order mark so Excel reads Arabic; numbers with Western digits, for spreadsheets to compute."""
+    if not may_analyse(request.user):
+        raise PermissionDenied
+    quiz = get_object_or_404(Quiz.objects.select_related("locale"), pk=pk)
+    scope = _scope(request)
+    if scope is None:
+        return _bad_scope(request)
+    analysis = statistics.item_analysis(quiz=quiz, scope=scope)
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow([csv_cell(column) for column in CSV_COLUMNS])
+    yes, no = _("yes"), _("no")
+    for stat in analysis.questions:
+        head = [
+            stat.question.key,
+            stat.question.text,
+            stat.type_label,
+            stat.responses,
+            _rounded(stat.facility),
+            _rounded(stat.sd),
+            _rounded(stat.discrimination),
+            "; ".join(stat.flag_labels),
+        ]
+        options = stat.options or [None]
+        for option in options:
+            tail = (
+                ["", "", "", "", ""]
+                if option is None
+                else [option.key, option.text, yes if option.correct else no, option.picked, _rounded(option.share)]
+            )
+            writer.writerow([csv_cell(cell) for cell in head + tail])
+    response = HttpResponse(codecs.BOM_UTF8 + out.getvalue().encode("utf-8"), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="item-analysis-{quiz.pk}-{scope}.csv"'
+    return response
