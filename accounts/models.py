@@ -1,3 +1,4 @@
+import math
 import secrets
 
 from django.conf import settings
@@ -38,6 +39,24 @@ class Organization(models.Model):
 
 USERNAME_TAKEN = _("This username is taken. Choose another one.")
 EMAIL_TAKEN = _("An account with this email already exists. Log in or reset your password.")
+
+
+class ExtraTime(models.TextChoices):
+    """More time for a trainee on everything timed (WCAG 2.2.1 Timing Adjustable): the time limits
+    of quizzes and the exam, the suggested time of each mock interview question."""
+
+    NONE = "", _("No extra time")
+    X1_25 = "1.25", _("×1.25 (25% more time)")
+    X1_5 = "1.5", _("×1.5 (50% more time)")
+    X2 = "2", _("×2 (double the time)")
+    UNLIMITED = "unlimited", _("No time limit")
+
+    @property
+    def factor(self):
+        """How many times the base time, or None for no limit."""
+        if self == ExtraTime.UNLIMITED:
+            return None
+        return float(self.value or 1)
 
 
 class UserManager(DjangoUserManager):
@@ -88,6 +107,14 @@ class User(AbstractUser):
         blank=True,
         help_text=_("Set when the trainee confirms the names printed on certificates; they cannot change after."),
     )
+    extra_time = models.CharField(
+        _("extra time"),
+        max_length=10,
+        choices=ExtraTime.choices,
+        default=ExtraTime.NONE,
+        blank=True,
+        help_text=_("More time on timed quizzes, the exam and mock interviews. Every change is logged."),
+    )
 
     objects = UserManager()
 
@@ -122,3 +149,42 @@ class User(AbstractUser):
     @property
     def names_locked(self) -> bool:
         return self.names_confirmed_at is not None
+
+    def allowed_time(self, base: int | None) -> int | None:
+        """Return the time this user has for something timed at `base` (minutes or seconds, a whole
+        number): longer with extra time, rounded up; None when their time is unlimited. An untimed
+        `base` (0 or None) stays as it is."""
+        if not base:
+            return base
+        factor = ExtraTime(self.extra_time).factor if self.extra_time in ExtraTime.values else 1
+        if factor is None:
+            return None
+        return math.ceil(base * factor)
+
+
+class ExtraTimeChange(models.Model):
+    """One change of a trainee's extra time: who gave it, when, from what to what. The log HR and
+    support read to answer "why does this trainee have more time?"."""
+
+    user = models.ForeignKey(
+        User, verbose_name=_("trainee"), on_delete=models.CASCADE, related_name="extra_time_changes"
+    )
+    changed_by = models.ForeignKey(
+        User,
+        verbose_name=_("changed by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    old = models.CharField(_("from"), max_length=10, choices=ExtraTime.choices, blank=True)
+    new = models.CharField(_("to"), max_length=10, choices=ExtraTime.choices, blank=True)
+    reason = models.CharField(_("reason"), max_length=300, blank=True)
+    changed_at = models.DateTimeField(_("changed at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-changed_at", "-pk"]
+        verbose_name = _("extra time change")
+        verbose_name_plural = _("extra time changes")
+
+    def __str__(self):
+        return f"{self.user}: {self.get_old_display()} → {self.get_new_display()}"

@@ -1,12 +1,15 @@
-"""Writes for accounts: sign-up, profile changes, confirming certificate names, password resets."""
+"""Writes for accounts: sign-up, profile changes, confirming certificate names, password resets,
+a trainee's extra time."""
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import PasswordResetForm
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
-from .models import EMAIL_TAKEN, USERNAME_TAKEN, Organization
+from .models import EMAIL_TAKEN, USERNAME_TAKEN, ExtraTime, ExtraTimeChange, Organization
 from .validators import clean_names
 
 User = get_user_model()
@@ -124,3 +127,55 @@ def password_reset_send(*, email: str, domain: str, use_https: bool, language: s
             subject_template_name=PASSWORD_RESET_SUBJECT_TEMPLATE,
             email_template_name=PASSWORD_RESET_EMAIL_TEMPLATE,
         )
+
+
+# --- extra time ------------------------------------------------------------------------
+
+EXTRA_TIME_REASON_MAX = ExtraTimeChange._meta.get_field("reason").max_length
+
+
+def extra_time_can_set(*, actor, user) -> bool:
+    """Return True if `actor` may give `user` extra time: HR of the trainee's organization, or
+    staff who may change users (the admin's right; editing content is not enough)."""
+    if not actor.is_authenticated or not actor.is_active:
+        return False
+    if actor.is_superuser or (actor.is_staff and actor.has_perm("accounts.change_user")):
+        return True
+    return actor.is_hr and user.role == User.Role.TRAINEE and actor.organization_id == user.organization_id
+
+
+def extra_time_set(*, actor, user, value: str, reason: str = "") -> "User":
+    """Give `user` the extra time `value` (one of ExtraTime's values) and log who changed it from
+    what. PermissionDenied if `actor` may not; a ValidationError, with nothing changed, for a value
+    not in the list. Setting the value a trainee already has changes and logs nothing."""
+    if not extra_time_can_set(actor=actor, user=user):
+        raise PermissionDenied(
+            _("Only HR of the trainee's organization, or support staff, can change their extra time.")
+        )
+    if not isinstance(value, str) or value not in ExtraTime.values:
+        raise ValidationError(
+            _("Choose one of the extra time options: none, ×1.25, ×1.5, ×2 or no time limit."),
+            code="invalid_extra_time",
+        )
+    reason = (reason or "").strip()
+    if len(reason) > EXTRA_TIME_REASON_MAX:
+        raise ValidationError(
+            ngettext(
+                "Keep the reason to %(limit)d character or fewer.",
+                "Keep the reason to %(limit)d characters or fewer.",
+                EXTRA_TIME_REASON_MAX,
+            )
+            % {"limit": EXTRA_TIME_REASON_MAX},
+            code="reason_too_long",
+        )
+    with transaction.atomic():
+        locked = _user_locked(user)
+        old = locked.extra_time
+        if old != value:
+            locked.extra_time = value
+            locked.save(update_fields=["extra_time"])
+            ExtraTimeChange.objects.create(
+                user=locked, changed_by=actor if actor.pk else None, old=old, new=value, reason=reason
+            )
+    user.extra_time = locked.extra_time
+    return user

@@ -3,6 +3,9 @@ import datetime
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import ExtraTime
+from accounts.services import EXTRA_TIME_REASON_MAX
+
 from .selectors import STATUS_COMPLETED, STATUS_IN_PROGRESS, DashboardFilters
 
 # Completions happen between these dates; the weekly chart counts back 12 weeks from the
@@ -82,3 +85,23 @@ class DashboardFilterForm(forms.Form):
             date_to=data.get("date_to") if not self.has_error("__all__") else None,
             q=(data.get("q") or "").strip(),
         )
+
+
+class ExtraTimeForm(forms.Form):
+    """HR gives one of their trainees extra time; accounts.services.extra_time_set checks and logs it."""
+
+    extra_time = forms.ChoiceField(
+        label=_("Extra time"),
+        choices=ExtraTime.choices,
+        required=False,
+        error_messages={
+            "invalid_choice": _("Choose one of the extra time options: none, ×1.25, ×1.5, ×2 or no time limit.")
+        },
+        help_text=_("For timed quizzes, the final exam and the suggested time of mock interview questions."),
+    )
+    reason = forms.CharField(
+        label=_("Reason (optional)"),
+        required=False,
+        max_length=EXTRA_TIME_REASON_MAX,
+        help_text=_('Kept in the log below, for example: "agreed accommodation, March 2025".'),
+    )

@@ -13,7 +13,7 @@ from django.db.models.functions import TruncWeek
 from django.utils import timezone
 from wagtail.models import Locale
 
-from accounts.models import User
+from accounts.models import ExtraTimeChange, User
 from certificates.models import Certificate, sees_every_organization
 from courses import selectors as course_selectors
 from courses.models import CoursePage, Enrollment
@@ -216,6 +216,21 @@ def course_choices(*, language: str) -> list[tuple[str, str]]:
     if locale:
         courses = courses.filter(locale=locale)
     return [(str(key), title) for key, title in courses.values_list("translation_key", "title")]
+
+
+# --- a trainee's extra time ---------------------------------------------------------------
+
+
+def hr_trainee(*, user, trainee_id: int) -> User | None:
+    """Return the trainee if `user` is HR of the trainee's organization; None for anyone else."""
+    if not user.is_authenticated or not user.is_hr:
+        return None
+    return User.objects.filter(pk=trainee_id, role=User.Role.TRAINEE, organization_id=user.organization_id).first()
+
+
+def extra_time_changes(*, trainee: User, limit: int = 50) -> list[ExtraTimeChange]:
+    """The trainee's extra time log, newest first, with who changed it: one query."""
+    return list(trainee.extra_time_changes.select_related("changed_by")[:limit])
 
 
 # --- exports ---------------------------------------------------------------------------

@@ -10,6 +10,7 @@ app_name = "hr"
 urlpatterns = [
     path("hr/", views.dashboard, name="dashboard"),
     path("hr/trainees.csv", views.dashboard_csv, name="csv"),
+    path("hr/trainees/<id:pk>/", views.trainee_detail, name="trainee"),
     path("hr/exports/", views.export_create, name="export_create"),
     path("hr/exports/<id:pk>/", views.export_detail, name="export"),
     path("hr/exports/<id:pk>/status/", views.export_status, name="export_status"),

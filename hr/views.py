@@ -15,8 +15,9 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts import services as account_services
 from certificates import pdf
 from certificates import selectors as certificate_selectors
 from certificates import services as certificate_services
@@ -25,7 +26,7 @@ from certificates.models import Certificate
 from certificates.storage import private_storage
 
 from . import selectors, services, spreadsheet
-from .forms import DashboardFilterForm
+from .forms import DashboardFilterForm, ExtraTimeForm
 from .models import Export
 
 PAGE_SIZE = 25
@@ -154,6 +155,45 @@ def _csv_lines(writer, enrollments, language):
                 pdf.verification_url(certificate.code) if ready else "",
             ]
         )
+
+
+# --- a trainee: extra time ------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+@hr_required
+def trainee_detail(request, pk: int):
+    """A trainee of the HR member's organization: their extra time, a form to change it, its log."""
+    trainee = selectors.hr_trainee(user=request.user, trainee_id=pk)
+    if trainee is None:
+        raise Http404
+    status = 200
+    if request.method == "POST":
+        form = ExtraTimeForm(request.POST)
+        if form.is_valid():
+            try:
+                account_services.extra_time_set(
+                    actor=request.user,
+                    user=trainee,
+                    value=form.cleaned_data["extra_time"],
+                    reason=form.cleaned_data["reason"],
+                )
+            except PermissionDenied:
+                raise Http404
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(
+                    request,
+                    _("Extra time for %(name)s: %(value)s.")
+                    % {"name": trainee.display_name, "value": trainee.get_extra_time_display()},
+                )
+                return redirect("hr:trainee", pk=trainee.pk)
+        status = 400
+    else:
+        form = ExtraTimeForm(initial={"extra_time": trainee.extra_time})
+    context = {"trainee": trainee, "form": form, "changes": selectors.extra_time_changes(trainee=trainee)}
+    return render(request, "hr/trainee.html", context, status=status)
 
 
 # --- ZIP exports -----------------------------------------------------------------------
