@@ -2,6 +2,7 @@
 question with its choices. Wagtail's InlinePanel takes one model; this admin takes them all."""
 
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 from polymorphic.admin import (
     PolymorphicChildModelAdmin,
     PolymorphicChildModelFilter,
@@ -16,6 +17,8 @@ from .models import (
     Choice,
     EssayQuestion,
     MultipleChoiceQuestion,
+    NumericQuestion,
+    OrderingQuestion,
     Question,
     Quiz,
     SingleChoiceQuestion,
@@ -44,8 +47,23 @@ class QuestionInline(StackedPolymorphicInline):
         model = EssayQuestion
         fields = QUESTION_FIELDS
 
+    class OrderingInline(StackedPolymorphicInline.Child):
+        model = OrderingQuestion
+        fields = QUESTION_FIELDS
+
+    class NumericInline(StackedPolymorphicInline.Child):
+        model = NumericQuestion
+        fields = QUESTION_FIELDS + ["answer", "tolerance", "unit"]
+
     model = Question
-    child_inlines = (SingleChoiceInline, MultipleChoiceInline, TrueFalseInline, EssayInline)
+    child_inlines = (
+        SingleChoiceInline,
+        MultipleChoiceInline,
+        TrueFalseInline,
+        EssayInline,
+        OrderingInline,
+        NumericInline,
+    )
     extra = 0
 
 
@@ -62,6 +80,16 @@ class ChoiceInline(admin.TabularInline):
     model = Choice
     fields = ["key", "text", "correct", "sort_order"]
     extra = 0
+
+
+class StepInline(admin.TabularInline):
+    """An ordering question's steps: their order numbers give the right order."""
+
+    model = Choice
+    fields = ["sort_order", "key", "text"]
+    extra = 0
+    verbose_name = _("step")
+    verbose_name_plural = _("steps (the order numbers give the right order; trainees see them scrambled)")
 
 
 class QuestionChildAdmin(PolymorphicChildModelAdmin):
@@ -93,10 +121,28 @@ class EssayQuestionAdmin(QuestionChildAdmin):
     base_model = Question
 
 
+@admin.register(OrderingQuestion)
+class OrderingQuestionAdmin(QuestionChildAdmin):
+    base_model = Question
+    inlines = [StepInline]
+
+
+@admin.register(NumericQuestion)
+class NumericQuestionAdmin(QuestionChildAdmin):
+    base_model = Question
+
+
 @admin.register(Question)
 class QuestionParentAdmin(PolymorphicParentModelAdmin):
     base_model = Question
-    child_models = (SingleChoiceQuestion, MultipleChoiceQuestion, TrueFalseQuestion, EssayQuestion)
+    child_models = (
+        SingleChoiceQuestion,
+        MultipleChoiceQuestion,
+        TrueFalseQuestion,
+        EssayQuestion,
+        OrderingQuestion,
+        NumericQuestion,
+    )
     list_display = ["text", "quiz", "key", "points", "polymorphic_ctype"]
     list_filter = [PolymorphicChildModelFilter, "quiz"]
     list_select_related = ["quiz", "polymorphic_ctype"]
@@ -105,7 +151,17 @@ class QuestionParentAdmin(PolymorphicParentModelAdmin):
 
 class AnswerInline(admin.TabularInline):
     model = Answer
-    fields = ["position", "question", "answer_bool", "answer_text", "points", "correct", "marked_by", "marked_at"]
+    fields = [
+        "position",
+        "question",
+        "answer_bool",
+        "answer_text",
+        "answer_order",
+        "points",
+        "correct",
+        "marked_by",
+        "marked_at",
+    ]
     readonly_fields = fields
     extra = 0
     can_delete = False

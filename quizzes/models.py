@@ -1,18 +1,25 @@
+import random
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
 from polymorphic.models import PolymorphicModel
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.models import TranslatableMixin
+
+from core.i18n import localize_digits
+
+from .numbers import NUMBER_LIMIT, number_display, number_parse, number_text
 
 ESSAY_MAX_LENGTH = 10_000
 CENT = Decimal("0.01")
@@ -26,24 +33,47 @@ def user_is_editor(user) -> bool:
 @dataclass(frozen=True)
 class AnswerValue:
     """What a trainee answered, whatever the question type: chosen choice ids, true or false
-    (`truth`), or text. The question types clean, grade and review this; `Answer` stores it."""
+    (`truth`), text (an essay, or a number as normalised text), or choice ids in the order the
+    trainee put them (`order`). The question types clean, grade and review this; `Answer`
+    stores it: `columns()` are its own columns, the chosen choices its relation."""
 
     choice_ids: frozenset = frozenset()
     truth: bool | None = None
     text: str = ""
+    order: tuple = ()
+
+    # The Answer columns that hold a value (the chosen choices are a relation, written apart).
+    COLUMNS = ("answer_bool", "answer_text", "answer_order")
 
     @property
     def empty(self) -> bool:
-        return not self.choice_ids and self.truth is None and not self.text
+        return not self.choice_ids and self.truth is None and not self.text and not self.order
+
+    def columns(self) -> dict:
+        """The value as Answer columns (COLUMNS), so saving an answer needs no type of its own."""
+        return {"answer_bool": self.truth, "answer_text": self.text, "answer_order": list(self.order)}
+
+    @classmethod
+    def stored(cls, answer: "Answer", choice_ids) -> "AnswerValue":
+        """The value an `Answer` row holds, given the ids of its chosen choices."""
+        return cls(
+            choice_ids=frozenset(choice_ids),
+            truth=answer.answer_bool,
+            text=answer.answer_text,
+            order=tuple(answer.answer_order or ()),
+        )
 
 
 @dataclass(frozen=True)
 class ReviewRow:
-    """One line of the review of a question: an option, whether it was chosen and whether it is right."""
+    """One line of the review of a question: an option, whether it was chosen and whether it is
+    right; `note` says more when a choice and a tick are not enough (an item's places in an
+    ordering, the right number and its tolerance) and then stands in for the badge."""
 
     text: str
     selected: bool
     correct: bool
+    note: str = ""
 
 
 class QuizQuerySet(models.QuerySet):
@@ -383,6 +413,194 @@ class EssayQuestion(Question):
         return []
 
 
+class OrderingQuestion(Question):
+    """Steps to put in order: a crisis response, an ad review. The steps are the question's
+    choices, and their order (`Choice.sort_order`) is the right one; `Choice.correct` is unused.
+
+    The take page lists the steps in a fixed scrambled order (seeded by the question, never the
+    right order), each with a select of places 1..n, so it works without a script. A posted
+    value is "<choice id>:<place>"; the answer stores the choice ids in the trainee's order.
+    Partial credit is the share of pairs of steps in the right relative order (Kendall's
+    concordant pairs) x points, rounded half up to cents like multiple choice; the answer is
+    correct only when the whole order is right."""
+
+    input_template = "quizzes/questions/ordering.html"
+    panels = _question_panels + [
+        InlinePanel(
+            "choices",
+            label=_("steps"),
+            min_num=2,
+            panels=[FieldPanel("key"), FieldPanel("text")],
+            help_text=_("Give the steps in the right order: trainees see them scrambled."),
+        )
+    ]
+
+    class Meta:
+        verbose_name = _("ordering question")
+
+    def clean_answer(self, posted: list[str]) -> AnswerValue:
+        """Refuse a place that is not a number, a step not of this question, a step given twice,
+        two steps in one place and any step left without a place (all blank is no answer)."""
+        posted = [v for v in posted if v != ""]
+        if not posted:
+            return AnswerValue()
+        known = {c.pk for c in self.choice_list}
+        count = len(known)
+        places: dict[int, int] = {}
+        for value in posted:
+            choice_id, _sep, place = value.partition(":")
+            if not (choice_id.isascii() and choice_id.isdigit() and place.isascii() and place.isdigit()):
+                raise ValidationError(_("Give each step a place from the list."), code="invalid")
+            choice_id, place = int(choice_id), int(place)
+            if choice_id not in known:
+                raise ValidationError(_("This answer names a step that is not part of the question."), code="foreign")
+            if choice_id in places:
+                raise ValidationError(_("Each step can have only one place."), code="duplicate")
+            if not 1 <= place <= count:
+                raise ValidationError(_("The places go from 1 to %(count)d.") % {"count": count}, code="out_of_range")
+            if place in places.values():
+                raise ValidationError(
+                    _("Two steps cannot share place %(place)d: give each step its own place.") % {"place": place},
+                    code="duplicate",
+                )
+            places[choice_id] = place
+        if len(places) < count:
+            raise ValidationError(
+                ngettext(
+                    "Give every step a place: there is %(count)d step.",
+                    "Give every step a place: there are %(count)d steps.",
+                    count,
+                )
+                % {"count": count},
+                code="missing",
+            )
+        return AnswerValue(order=tuple(sorted(places, key=places.get)))
+
+    def grade_answer(self, value: AnswerValue) -> tuple[Decimal | None, bool | None]:
+        right = [c.pk for c in self.choice_list]
+        if not value.order:
+            return Decimal(0).quantize(CENT), False
+        correct = list(value.order) == right
+        if len(right) < 2:
+            return self._full_points(correct), correct
+        # Steps missing from the order (one added after the answer was saved) make no pair.
+        placed = {choice_id: n for n, choice_id in enumerate(value.order)}
+        pairs = len(right) * (len(right) - 1) // 2
+        concordant = sum(
+            1
+            for i, first in enumerate(right)
+            for later in right[i + 1 :]
+            if first in placed and later in placed and placed[first] < placed[later]
+        )
+        points = (Decimal(concordant) / Decimal(pairs) * self.points).quantize(CENT, rounding=ROUND_HALF_UP)
+        return points, correct
+
+    def review_rows(self, value: AnswerValue) -> list[ReviewRow]:
+        """Each step in the trainee's order with its right place; unanswered, the right order."""
+        right = {c.pk: n for n, c in enumerate(self.choice_list, start=1)}
+        by_id = {c.pk: c for c in self.choice_list}
+        placed = [choice_id for choice_id in value.order if choice_id in by_id]
+        if not placed:
+            return [
+                ReviewRow(c.text, False, True, _("Step %(place)s") % {"place": localize_digits(n)})
+                for c, n in ((c, right[c.pk]) for c in self.choice_list)
+            ]
+        rows = []
+        for place, choice_id in enumerate(placed, start=1):
+            at, belongs = localize_digits(place), localize_digits(right[choice_id])
+            if place == right[choice_id]:
+                note = _("Your place %(place)s: right") % {"place": at}
+            else:
+                note = _("Your place %(place)s; it belongs at %(right)s") % {"place": at, "right": belongs}
+            rows.append(ReviewRow(by_id[choice_id].text, True, place == right[choice_id], note))
+        return rows
+
+    def input_items(self, value: AnswerValue) -> list[dict]:
+        """The steps as the take page lists them, each with its place select: {"choice", "places":
+        [(posted value, number, selected)]}."""
+        count = len(self.choice_list)
+        chosen = {choice_id: n for n, choice_id in enumerate(value.order, start=1)}
+        return [
+            {
+                "choice": choice,
+                "places": [(f"{choice.pk}:{n}", n, chosen.get(choice.pk) == n) for n in range(1, count + 1)],
+            }
+            for choice in self.scrambled_choices
+        ]
+
+    @cached_property
+    def scrambled_choices(self) -> list:
+        """The steps in the order the take page shows them: the same on every visit, never the right one."""
+        right = list(self.choice_list)
+        shown = random.Random(self.pk or 0).sample(right, len(right))
+        if len(shown) > 1 and shown == right:
+            shown = shown[1:] + shown[:1]
+        return shown
+
+
+class NumericQuestion(Question):
+    """A figure to compute from the case (an engagement rate, a CPA, a ROAS): right when it lies
+    within `tolerance` of `answer`, for full points; else nothing. What a trainee may type, in
+    either language's digits, is in quizzes/numbers.py; the answer stores the number as
+    normalised text ("3.5")."""
+
+    answer = models.DecimalField(
+        _("right answer"),
+        max_digits=16,
+        decimal_places=4,
+        validators=[MinValueValidator(-NUMBER_LIMIT), MaxValueValidator(NUMBER_LIMIT)],
+    )
+    tolerance = models.DecimalField(
+        _("tolerance (±)"),
+        max_digits=16,
+        decimal_places=4,
+        default=0,
+        validators=[MinValueValidator(0), MaxValueValidator(NUMBER_LIMIT)],
+        help_text=_("How far an answer may be from the right one and still count, for example 0.1."),
+    )
+    unit = models.CharField(
+        _("unit"), max_length=20, blank=True, help_text=_("Shown after the answer box, for example % or SAR.")
+    )
+
+    input_template = "quizzes/questions/numeric.html"
+    panels = _question_panels + [FieldRowPanel([FieldPanel("answer"), FieldPanel("tolerance"), FieldPanel("unit")])]
+
+    class Meta:
+        verbose_name = _("numeric question")
+
+    def clean_answer(self, posted: list[str]) -> AnswerValue:
+        if len(posted) > 1:
+            raise ValidationError(_("Send one number."), code="too_many")
+        raw = posted[0] if posted else ""
+        if not raw.strip():
+            return AnswerValue()
+        return AnswerValue(text=number_text(number_parse(raw)))
+
+    def grade_answer(self, value: AnswerValue) -> tuple[Decimal | None, bool | None]:
+        if not value.text:
+            return Decimal(0).quantize(CENT), False
+        correct = abs(Decimal(value.text) - self.answer) <= self.tolerance
+        return self._full_points(correct), correct
+
+    def review_rows(self, value: AnswerValue) -> list[ReviewRow]:
+        right = self._with_unit(number_display(self.answer))
+        if self.tolerance:
+            note = _("Right answer: %(answer)s (± %(tolerance)s)") % {
+                "answer": right,
+                "tolerance": number_display(self.tolerance),
+            }
+        else:
+            note = _("Right answer: %(answer)s") % {"answer": right}
+        if not value.text:
+            return [ReviewRow(str(_("Not answered")), False, False, note)]
+        given = self._with_unit(number_display(value.text))
+        correct = self.grade_answer(value)[1]
+        return [ReviewRow(_("Your answer: %(answer)s") % {"answer": given}, True, correct, note)]
+
+    def _with_unit(self, number: str) -> str:
+        return f"{number}\u00a0{self.unit}" if self.unit else number
+
+
 class Choice(models.Model):
     question = ParentalKey(Question, on_delete=models.CASCADE, related_name="choices")
     key = models.SlugField(_("key"), max_length=20)
@@ -395,6 +613,8 @@ class Choice(models.Model):
         constraints = [models.UniqueConstraint(fields=["question", "key"], name="choice_key_unique_in_question")]
 
     panels = [FieldPanel("key"), FieldPanel("text"), FieldPanel("correct")]
+    # The Wagtail editor's move up/down buttons set the order (the right one in an ordering question).
+    sort_order_field = "sort_order"
 
     def __str__(self):
         return self.text
@@ -464,6 +684,9 @@ class Answer(models.Model):
     selected_choices = models.ManyToManyField(Choice, blank=True, related_name="answers")
     answer_bool = models.BooleanField(null=True, blank=True)
     answer_text = models.TextField(blank=True)
+    # An ordering question's answer: its choice ids in the trainee's order (a list is ordered,
+    # the chosen-choices relation is not).
+    answer_order = models.JSONField(default=list, blank=True)
     answered_at = models.DateTimeField(null=True, blank=True)
     points = models.DecimalField(max_digits=6, decimal_places=2, null=True, blank=True)
     correct = models.BooleanField(null=True, blank=True)
@@ -489,11 +712,7 @@ class Answer(models.Model):
     @cached_property
     def value(self) -> AnswerValue:
         """The stored answer in the shape the question types grade."""
-        return AnswerValue(
-            choice_ids=frozenset(c.pk for c in self.selected_choices.all()),
-            truth=self.answer_bool,
-            text=self.answer_text,
-        )
+        return AnswerValue.stored(self, (c.pk for c in self.selected_choices.all()))
 
     @property
     def answered(self) -> bool:

@@ -144,9 +144,7 @@ def attempt_answers(*, attempt: Attempt, question_ids=None) -> list[Answer]:
             chosen[pk].add(choice_id)
     for pk, answer in answers.items():
         answer.attempt = attempt
-        answer.__dict__["value"] = AnswerValue(
-            choice_ids=frozenset(chosen[pk]), truth=answer.answer_bool, text=answer.answer_text
-        )
+        answer.__dict__["value"] = AnswerValue.stored(answer, chosen[pk])
     return list(answers.values())
 
 

@@ -163,14 +163,14 @@ def _answers_write(*, attempt: Attempt, answers: Mapping[int, list[str]]) -> lis
             raise QuizError(
                 _("You have already answered this question and seen its answer."), status=409, attempt=attempt
             )
-        answer.answer_bool = value.truth
-        answer.answer_text = value.text
+        for column, stored in value.columns().items():
+            setattr(answer, column, stored)
         answer.answered_at = None if value.empty else now
         answer.__dict__["value"] = value
         if feedback_now:
             answer.points, answer.correct = answer.question.grade_answer(value)
         changed.append(answer)
-    Answer.objects.bulk_update(changed, ["answer_bool", "answer_text", "answered_at", "points", "correct"])
+    Answer.objects.bulk_update(changed, [*AnswerValue.COLUMNS, "answered_at", "points", "correct"])
     Through = Answer.selected_choices.through
     Through.objects.filter(answer_id__in=[a.pk for a in changed]).delete()
     Through.objects.bulk_create(
