@@ -12,6 +12,7 @@ from urllib.parse import parse_qs, urlparse
 
 import pytest
 
+from accounts.models import ExtraTimeChange, User
 from certificates.models import Certificate
 from courses.models import Enrollment, LessonCompletion
 from hr.models import Export
@@ -93,6 +94,10 @@ ROWS = [
     Row("HR dashboard",           "GET",  "/en/hr/",                                      (L, 404, 200, 200, 404, 404, 404, 404, 200), owner="hr_creator"),
     Row("HR CSV",                 "GET",  "/en/hr/trainees.csv",                          (L, 404, 200, 200, 404, 404, 404, 404, 200), owner="hr_creator"),
     Row("HR export create",       "POST", "/en/hr/exports/",                              (L, 404, 302, 302, 404, 404, 404, 404, 302), owner="hr_creator"),
+    # A trainee's extra time: HR of the trainee's organization only (staff use the Django admin).
+    Row("HR trainee page",        "GET",  "/en/hr/trainees/{trainee}/",                   (L, 404, 404, 200, 404, 404, 404, 404, 404)),
+    Row("HR extra time (post)",   "POST", "/en/hr/trainees/{trainee}/",                   (L, 404, 404, 302, 404, 404, 404, 404, 404),
+        data={"extra_time": "1.5"}),
     # An export belongs to its organization: any HR member of it, and support.
     Row("HR export page",         "GET",  "/en/hr/exports/{export}/",                     (L, 404, 404, 200, 404, 404, 200, 200, 200), owner="hr_creator"),
     Row("HR export status",       "GET",  "/en/hr/exports/{export}/status/",              (L, 404, 404, 200, 404, 404, 200, 200, 200), owner="hr_creator"),
@@ -114,6 +119,8 @@ def fingerprint() -> tuple:
         list(Export.objects.order_by("pk").values_list("pk", "status")),
         list(Enrollment.objects.order_by("pk").values_list("pk", "completed_at")),
         LessonCompletion.objects.count(),
+        list(User.objects.order_by("pk").values_list("pk", "extra_time")),
+        ExtraTimeChange.objects.count(),
     )
 
 
@@ -167,7 +174,15 @@ def test_every_url_with_an_object_id_is_in_the_matrix():
     }
     covered = {row.url.split("?")[0] for row in ROWS}
     placeholder = {
-        "<id:pk>": ("{quiz}", "{draft_quiz}", "{attempt_open}", "{attempt_done}", "{essay_response}", "{export}"),
+        "<id:pk>": (
+            "{quiz}",
+            "{draft_quiz}",
+            "{attempt_open}",
+            "{attempt_done}",
+            "{essay_response}",
+            "{export}",
+            "{trainee}",
+        ),
         "<id:course_id>": ("{course}", "{unpublished_course}"),
         "<id:lesson_id>": ("{lesson}",),
         "<id:session_id>": ("{practice_open_session}", "{practice_answered_session}", "{mock_session}"),
