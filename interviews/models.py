@@ -48,12 +48,13 @@ class Level(models.TextChoices):
 
 
 class Rating(models.IntegerChoices):
-    """The four self-ratings; the values are fsrs.Rating's."""
+    """The four self-ratings; the values are fsrs.Rating's. Each label says what the rating
+    does to the question's schedule, since that is what the trainee is choosing."""
 
-    AGAIN = 1, _("Again")
-    HARD = 2, _("Hard")
-    GOOD = 3, _("Good")
-    EASY = 4, _("Easy")
+    AGAIN = 1, _("Missed it: ask me again today")
+    HARD = 2, _("Shaky: bring it back soon")
+    GOOD = 3, _("Solid: wait longer")
+    EASY = 4, _("Effortless: wait much longer")
 
 
 def validate_phrases(value) -> None:
@@ -223,3 +224,59 @@ class PracticeAnswer(models.Model):
     @property
     def answered(self) -> bool:
         return self.answered_at is not None
+
+
+class ReviewLog(models.Model):
+    """One self-rating of a card, as the FSRS optimiser learns from it (the revlog of
+    fsrs-optimizer and Anki: card, rating, time, duration, state before the review), written in
+    the transaction that reschedules the card. A trainee's logs are what their own parameters
+    are fitted to (SchedulingParameters).
+
+    `duration_ms` runs from the reveal, when the model answer and key points are shown (the
+    answer's answered_at in practice; the end of a mock interview, whose answers stay hidden
+    until then), to the rating; empty when the review did not come from a practice answer."""
+
+    class State(models.IntegerChoices):
+        NEW = 0, _("New")
+        LEARNING = 1, _("Learning")
+        REVIEW = 2, _("Review")
+        RELEARNING = 3, _("Relearning")
+
+    card = models.ForeignKey(Card, verbose_name=_("card"), on_delete=models.CASCADE, related_name="review_logs")
+    rating = models.PositiveSmallIntegerField(_("self-rating"), choices=Rating.choices)
+    reviewed_at = models.DateTimeField(_("reviewed at"))
+    duration_ms = models.PositiveIntegerField(_("time from reveal to rating (ms)"), null=True, blank=True)
+    state = models.PositiveSmallIntegerField(_("state before"), choices=State.choices)
+    stability = models.FloatField(_("stability before"), null=True, blank=True)
+    difficulty = models.FloatField(_("difficulty before"), null=True, blank=True)
+    elapsed_days = models.PositiveIntegerField(
+        _("days since the previous review"), default=0, help_text="Calendar days; 0 for a card's first review."
+    )
+
+    class Meta:
+        verbose_name = _("review log")
+        verbose_name_plural = _("review logs")
+        ordering = ["card", "reviewed_at", "pk"]
+        indexes = [models.Index(fields=["card", "reviewed_at"], name="interviews_log_card_time")]
+
+    def __str__(self):
+        return f"{self.card_id} · {self.get_rating_display()} · {self.reviewed_at:%Y-%m-%d %H:%M}"
+
+
+class SchedulingParameters(models.Model):
+    """A trainee's own FSRS-6 parameters, fitted to their review log by the periodic task
+    (interviews.tasks.parameters_refit); without a row their cards use FSRS's defaults."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="interview_scheduling_parameters"
+    )
+    parameters = models.JSONField(_("FSRS parameters"), help_text="The 21 FSRS-6 parameters, in FSRS's order.")
+    fitted_at = models.DateTimeField(_("fitted at"))
+    review_count = models.PositiveIntegerField(_("reviews used"), help_text="Review log rows the fit read.")
+
+    class Meta:
+        verbose_name = _("scheduling parameters")
+        verbose_name_plural = _("scheduling parameters")
+
+    def __str__(self):
+        return f"{self.user} · {self.fitted_at:%Y-%m-%d}"

@@ -8,13 +8,25 @@ from datetime import datetime, time, timedelta
 from uuid import UUID
 
 from django.conf import settings
-from django.db.models import Case, Count, IntegerField, Q, Value, When
+from django.db.models import Case, Count, F, IntegerField, OuterRef, Q, Subquery, Value, When
 from django.utils import timezone
 from wagtail.models import Locale
 
 from courses.models import ModulePage
 
-from .models import Card, Category, InterviewCategory, InterviewQuestion, Level, PracticeAnswer, PracticeSession, Rating
+from .models import (
+    Card,
+    Category,
+    InterviewCategory,
+    InterviewQuestion,
+    Level,
+    PracticeAnswer,
+    PracticeSession,
+    Rating,
+    ReviewLog,
+    SchedulingParameters,
+)
+from .scheduling import OPTIMISER_MIN_ITEMS
 
 LEVEL_ORDER = Case(
     *[When(level=value, then=Value(i)) for i, value in enumerate(Level.values)],
@@ -165,11 +177,13 @@ class ReportRow:
     question: InterviewQuestion | None
     points: list[PointRow]
     seconds_taken: int | None
-    suggested_seconds: int
+    suggested_seconds: int | None  # with the trainee's extra time; None: no limit for them
 
     @property
     def over_time(self) -> bool:
-        return self.seconds_taken is not None and self.seconds_taken > self.suggested_seconds
+        if self.seconds_taken is None or self.suggested_seconds is None:
+            return False
+        return self.seconds_taken > self.suggested_seconds
 
     @property
     def covered_count(self) -> int:
@@ -220,7 +234,8 @@ def session_report(*, session: PracticeSession, locale: Locale) -> Report:
         answers = answers.filter(Q(answered_at__isnull=False) | Q(skipped=True))
     answers = list(answers)
     questions = _questions_shown(answers, locale)
-    rows = [_report_row(answer, questions.get(answer.pk)) for answer in answers]
+    user = session.user  # their extra time lengthens the suggested time
+    rows = [_report_row(answer, questions.get(answer.pk), user) for answer in answers]
     return Report(session=session, rows=rows, categories_to_review=_categories_to_review(rows, locale))
 
 
@@ -243,7 +258,7 @@ def _questions_shown(answers: list[PracticeAnswer], locale: Locale) -> dict:
     return {a.pk: shown.get(a.question_key) or fallback.get(a.question_id) for a in answers}
 
 
-def _report_row(answer: PracticeAnswer, question: InterviewQuestion | None) -> ReportRow:
+def _report_row(answer: PracticeAnswer, question: InterviewQuestion | None, user) -> ReportRow:
     points = [
         PointRow(key=p.key, text=p.text, hinted=p.key in answer.hinted_keys, covered=p.key in answer.covered_keys)
         for p in (question.key_points.all() if question is not None else ())
@@ -253,7 +268,7 @@ def _report_row(answer: PracticeAnswer, question: InterviewQuestion | None) -> R
         question=question,
         points=points,
         seconds_taken=answer.seconds_taken,
-        suggested_seconds=question.suggested_seconds if question else 0,
+        suggested_seconds=user.allowed_time(question.suggested_seconds) if question else 0,
     )
 
 
@@ -284,3 +299,46 @@ def _categories_to_review(rows: list[ReportRow], locale: Locale) -> list[Categor
         )
         for category in weak_categories
     ]
+
+
+# The trainee's own FSRS parameters --------------------------------------------------------
+
+
+def scheduling_parameters(*, user) -> list[float] | None:
+    """Return `user`'s fitted FSRS parameters, or None for FSRS's defaults (one query)."""
+    return SchedulingParameters.objects.filter(user=user).values_list("parameters", flat=True).first()
+
+
+def card_due(*, user, question_key: UUID) -> datetime | None:
+    """Return when `user`'s card for `question_key` is due, None when it has no card (one query)."""
+    return Card.objects.filter(user=user, question_key=question_key).values_list("due", flat=True).first()
+
+
+def review_history(*, user_id: int) -> list[tuple[int, datetime, int]]:
+    """Return (card id, reviewed at, rating) of every review of `user_id`, by card then time."""
+    return list(
+        ReviewLog.objects.filter(card__user_id=user_id)
+        .order_by("card_id", "reviewed_at", "pk")
+        .values_list("card_id", "reviewed_at", "rating")
+    )
+
+
+def fit_candidates(*, limit: int, refit_after: int) -> list[int]:
+    """Return the ids of up to `limit` users whose parameters are worth fitting (one query):
+    at least OPTIMISER_MIN_ITEMS reviews on a later day than the card's previous one (what the
+    optimiser learns from), and, when fitted before, at least `refit_after` reviews more than
+    that fit read. Those never fitted come first, then those fitted longest ago."""
+    fit = SchedulingParameters.objects.filter(user_id=OuterRef("card__user_id"))
+    rows = (
+        ReviewLog.objects.values("card__user_id")
+        .annotate(
+            total=Count("pk"),
+            items=Count("pk", filter=Q(elapsed_days__gt=0)),
+            used=Subquery(fit.values("review_count")[:1]),
+            fitted_at=Subquery(fit.values("fitted_at")[:1]),
+        )
+        .filter(items__gte=OPTIMISER_MIN_ITEMS)
+        .filter(Q(used__isnull=True) | Q(total__gte=F("used") + refit_after))
+        .order_by(F("fitted_at").asc(nulls_first=True), "card__user_id")
+    )
+    return [row["card__user_id"] for row in rows[:limit]]

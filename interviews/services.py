@@ -1,25 +1,38 @@
 """Writes for interview practice: sessions, answers, self-ratings and the FSRS schedule."""
 
+import logging
 import random
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import fsrs
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from wagtail.models import Locale
 
-from . import selectors
+from . import scheduling, selectors
 from .matching import covered_key_points
-from .models import Card, Category, InterviewQuestion, Level, PracticeAnswer, PracticeSession, Rating
+from .models import (
+    Card,
+    Category,
+    InterviewQuestion,
+    Level,
+    PracticeAnswer,
+    PracticeSession,
+    Rating,
+    ReviewLog,
+    SchedulingParameters,
+)
 
 MAX_ANSWER_CHARS = 10_000
 MOCK_MIN, MOCK_MAX = 3, 10
 RATING_NAMES = {"again": Rating.AGAIN, "hard": Rating.HARD, "good": Rating.GOOD, "easy": Rating.EASY}
+MAX_DURATION_MS = 2**31 - 1  # a page left open for weeks still fits the column
 
-_scheduler = fsrs.Scheduler()
+logger = logging.getLogger(__name__)
 
 
 class PracticeError(Exception):
@@ -53,7 +66,7 @@ def rating_parse(value) -> Rating:
     # isdecimal, not isdigit: int() refuses digits like "²"; and no int() of a 5,000-digit string.
     if text.isdecimal() and len(text) <= 2 and int(text) in Rating.values:
         return Rating(int(text))
-    raise PracticeError(_("Choose one of the four ratings: again, hard, good or easy."))
+    raise PracticeError(_("Choose one of the four ratings: missed it, shaky, solid or effortless."))
 
 
 # Practice ---------------------------------------------------------------------------
@@ -203,8 +216,11 @@ def _fsrs_card(card: Card) -> fsrs.Card:
 
 
 @transaction.atomic
-def card_review(*, user, question: InterviewQuestion, rating, now: datetime | None = None) -> Card:
-    """Apply one FSRS review to `user`'s card for `question`'s translation key (any language)."""
+def card_review(
+    *, user, question: InterviewQuestion, rating, now: datetime | None = None, duration_ms: int | None = None
+) -> Card:
+    """Apply one FSRS review to `user`'s card for `question`'s translation key (any language),
+    with the trainee's fitted parameters when they have some, and log it (ReviewLog)."""
     rating = rating_parse(rating)
     now = (now or timezone.now()).astimezone(UTC)
     card, _created = Card.objects.get_or_create(
@@ -213,7 +229,18 @@ def card_review(*, user, question: InterviewQuestion, rating, now: datetime | No
         defaults={"due": now, "category": question.category, "level": question.level, "created_at": now},
     )
     card = Card.objects.select_for_update().get(pk=card.pk)
-    reviewed, _log = _scheduler.review_card(_fsrs_card(card), fsrs.Rating(int(rating)), now)
+    log = ReviewLog(
+        card=card,
+        rating=rating,
+        reviewed_at=now,
+        duration_ms=None if duration_ms is None else min(max(0, int(duration_ms)), MAX_DURATION_MS),
+        state=ReviewLog.State.NEW if card.reviews == 0 else card.state,
+        stability=card.stability,
+        difficulty=card.difficulty,
+        elapsed_days=scheduling.days_between(card.last_review, now) if card.last_review else 0,
+    )
+    scheduler = scheduling.scheduler_for(selectors.scheduling_parameters(user=user))
+    reviewed, _log = scheduler.review_card(_fsrs_card(card), fsrs.Rating(int(rating)), now)
     card.state = int(reviewed.state)
     card.step = reviewed.step
     card.stability = reviewed.stability
@@ -223,12 +250,15 @@ def card_review(*, user, question: InterviewQuestion, rating, now: datetime | No
     card.reviews += 1
     card.category, card.level = question.category, question.level
     card.save()
+    log.save()
     return card
 
 
 @transaction.atomic
 def answer_rate(*, answer: PracticeAnswer, rating, covered_keys=(), now: datetime | None = None) -> PracticeAnswer:
-    """Record the trainee's ticks and self-rating, and schedule the question's card with FSRS."""
+    """Record the trainee's ticks and self-rating, and schedule the question's card with FSRS.
+
+    The answer comes back with `next_due`, when the question is due again."""
     now = now or timezone.now()
     rating = rating_parse(rating)
     answer = (
@@ -252,8 +282,49 @@ def answer_rate(*, answer: PracticeAnswer, rating, covered_keys=(), now: datetim
     answer.rating = rating
     answer.rated_at = now
     answer.save(update_fields=["covered_keys", "rating", "rated_at"])
-    card_review(user=session.user, question=question, rating=rating, now=now)
+    # The reveal: the model answer and key points appear once the answer is in, or, in a mock
+    # interview, once the interview is over.
+    if session.mode == PracticeSession.Mode.MOCK:
+        revealed = session.finished_at
+    else:
+        revealed = answer.answered_at or now
+    duration_ms = int((now - revealed).total_seconds() * 1000)
+    card = card_review(user=session.user, question=question, rating=rating, now=now, duration_ms=duration_ms)
+    answer.next_due = card.due
     return answer
+
+
+# Fitting a trainee's own parameters ---------------------------------------------------
+
+
+def parameters_fit(*, user_id: int, now: datetime | None = None) -> SchedulingParameters | None:
+    """Fit `user_id`'s FSRS parameters to their whole review log and keep them; None (and
+    nothing changed) while the optimiser has too little to learn from."""
+    history = selectors.review_history(user_id=user_id)
+    fitted = scheduling.parameters_fit(history)
+    if fitted is None:
+        return None
+    row, _created = SchedulingParameters.objects.update_or_create(
+        user_id=user_id,
+        defaults={"parameters": list(fitted), "fitted_at": now or timezone.now(), "review_count": len(history)},
+    )
+    return row
+
+
+def parameters_refit(*, limit: int | None = None, now: datetime | None = None) -> int:
+    """Fit the parameters of up to `limit` trainees who have enough reviews and, when fitted
+    before, enough new ones since (settings INTERVIEWS_FSRS_FITS_PER_RUN and
+    INTERVIEWS_FSRS_REFIT_AFTER); return how many were fitted. Running it again with no new
+    reviews fits nobody."""
+    limit = limit if limit is not None else int(getattr(settings, "INTERVIEWS_FSRS_FITS_PER_RUN", 20))
+    refit_after = max(1, int(getattr(settings, "INTERVIEWS_FSRS_REFIT_AFTER", 20)))
+    fitted = 0
+    for user_id in selectors.fit_candidates(limit=limit, refit_after=refit_after):
+        try:
+            fitted += parameters_fit(user_id=user_id, now=now) is not None
+        except Exception:  # the optimiser refused this trainee's log: the others still get fitted
+            logger.exception("FSRS parameters could not be fitted for user %s", user_id)
+    return fitted
 
 
 # What comes next ----------------------------------------------------------------------

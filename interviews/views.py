@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 from wagtail.models import Locale
 
-from . import selectors, services
+from . import scheduling, selectors, services
 from .models import Category, Level, PracticeAnswer, PracticeSession, Rating
 from .services import PracticeError
 
@@ -203,8 +203,14 @@ def reveal(request, answer_id: int):
         ],
         "ratings": [(Rating(value).name.lower(), label) for value, label in Rating.choices],
         "due_today": selectors.due_count(user=request.user, until=selectors.day_bounds(timezone.now())[1]),
+        "comes_back": _comes_back(request.user, answer) if answer.rating else "",
     }
     return render(request, "interviews/reveal.html", context)
+
+
+def _comes_back(user, answer: PracticeAnswer) -> str:
+    due = selectors.card_due(user=user, question_key=answer.question_key)
+    return scheduling.comes_back_in(due, timezone.now()) if due else ""
 
 
 @require_POST
@@ -214,6 +220,10 @@ def answer_rate(request, answer_id: int):
     answer = _answer(request, answer_id)
     answer = services.answer_rate(
         answer=answer, rating=request.POST.get("rating", ""), covered_keys=request.POST.getlist("covered")
+    )
+    messages.success(
+        request,
+        _("This question comes back %(when)s.") % {"when": scheduling.comes_back_in(answer.next_due, answer.rated_at)},
     )
     return _go(request, answer.session, services.after_rating(answer=answer, locale=Locale.get_active()))
 

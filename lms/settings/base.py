@@ -252,6 +252,8 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
     "certificates-sweep": {"task": "certificates.tasks.certificates_sweep", "schedule": crontab(minute="*/2")},
     "hr-exports-sweep": {"task": "hr.tasks.exports_sweep", "schedule": crontab(minute="*/5")},
+    # Each trainee's own FSRS parameters, fitted to their review log (interviews/scheduling.py).
+    "interviews-parameters-refit": {"task": "interviews.tasks.parameters_refit", "schedule": crontab(minute=17)},
 }
 
 # Content security policy (django-csp): same origin only, nothing from a CDN (pages work offline).

@@ -146,7 +146,7 @@ def test_mock_flow_timer_report_and_ratings(client, trainee, mixed_bank, modules
     assert response["Location"] == url("report", session_id=session.pk)
     assert Card.objects.filter(user=trainee, question_key=first.question_key).exists()
     report = client.get(url("report", session_id=session.pk))
-    assert report.context["report"].rows[0].answer.get_rating_display() == "Easy"
+    assert report.context["report"].rows[0].answer.get_rating_display() == "Effortless: wait much longer"
     assert client.post(url("submit", answer_id=first.pk), {"answer": "late"}).status_code == 400
 
     # The same report in Arabic links to the Arabic modules.

@@ -44,12 +44,12 @@ def test_card_is_one_per_user_and_question_key_in_any_language(trainee, locales)
     assert card.reviews == 2
 
 
-def test_ratings_other_than_the_four_are_refused(trainee, locales):
+def test_ratings_other_than_the_four_are_refused(trainee, locales, en):
     question = make_question()["en"]
     for bad in ["", "great", "5", "0", "-1", None, "again!"]:
         with pytest.raises(PracticeError) as error:
             _review(trainee, question, bad, timezone.now())
-        assert "again, hard, good or easy" in error.value.message
+        assert "missed it, shaky, solid or effortless" in error.value.message
     assert not Card.objects.exists()
 
 

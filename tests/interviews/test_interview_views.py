@@ -119,7 +119,7 @@ def test_bad_ratings_get_400(logged_in, trainee, bank, rating):
     logged_in.post(url("submit", answer_id=answer.pk), {"answer": "Buffer"})
     response = logged_in.post(url("rate", answer_id=answer.pk), {"rating": rating})
     assert response.status_code == 400
-    assert "again, hard, good or easy" in response.content.decode()
+    assert "missed it, shaky, solid or effortless" in response.content.decode()
     assert not Card.objects.exists()
 
 
@@ -248,7 +248,7 @@ def test_practice_summary_lists_answered_questions_only(logged_in, trainee, bank
     assert report.status_code == 200
     rows = report.context["report"].rows
     assert [row.answer.pk for row in rows] == [answer.pk]
-    assert rows[0].answer.get_rating_display() == "Hard"
+    assert rows[0].answer.get_rating_display() == "Shaky: bring it back soon"
     assert [c.category for c in report.context["report"].categories_to_review] == ["tools-analytics"]
     # Finishing drops the question shown but never answered.
     logged_in.post(url("finish", session_id=answer.session_id))
