@@ -2,6 +2,7 @@
 and choices; and the names of the question categories, content/<lang>/quiz-categories.yaml."""
 
 from dataclasses import replace
+from decimal import Decimal, InvalidOperation
 from functools import partial
 
 from content.driver import Item, Kind, Writer, parse_kind, write_kind
@@ -13,22 +14,28 @@ from quizzes.models import (
     Choice,
     EssayQuestion,
     MultipleChoiceQuestion,
+    NumericQuestion,
+    OrderingQuestion,
     Question,
     QuestionCategory,
     Quiz,
     SingleChoiceQuestion,
     TrueFalseQuestion,
 )
+from quizzes.numbers import NUMBER_LIMIT, number_text
 
 QUESTION_TYPES = {
     "single_choice": SingleChoiceQuestion,
     "multiple_choice": MultipleChoiceQuestion,
     "true_false": TrueFalseQuestion,
     "essay": EssayQuestion,
+    "ordering": OrderingQuestion,
+    "numeric": NumericQuestion,
 }
 TYPE_NAMES = {model: name for name, model in QUESTION_TYPES.items()}
 
 SMALL = 32767
+PLACES = Decimal("0.0001")  # NumericQuestion's four decimals
 # Settings that must be the same in every language: attempts are counted across languages.
 SHARED_SETTINGS = set(Quiz.SHARED_RULES)
 CHOICE = {
@@ -45,9 +52,15 @@ QUESTION = {
     "explanation": Field("text", default=""),
     "choices": Field("list", noun="choice"),
     "answer": Field("bool"),
+    # A numeric question's: how far an answer may be from `answer` and still count, and its unit.
+    "tolerance": Field("text"),
+    "unit": Field("text", default="", max_length=20, strict=True),
     # The lesson that teaches it: a link, stored as the lesson's translation key.
     "lesson": Field("key", link="lesson"),
 }
+# A numeric question's `answer` is a number (read as text, then checked as a decimal).
+NUMERIC_QUESTION = QUESTION | {"answer": Field("text")}
+CHOICE_TYPES = ("single_choice", "multiple_choice", "ordering")
 QUIZ = {
     "key": Field("key", required=True, max_length=80),
     "title": Field("text", required=True, max_length=200),
@@ -73,16 +86,22 @@ QUIZ_SETTINGS = [name for name in QUIZ if name not in ("key", "questions")]
 def _question(raw, index: int, path, problems: Problems) -> dict | None:
     """Check one question; return its values (choices checked), or None if it cannot be used."""
     label = f"questions[{index}]"
-    values = validate(raw, QUESTION, path=path, problems=problems, label=label)
+    numeric = isinstance(raw, dict) and raw.get("type") == "numeric"
+    values = validate(raw, NUMERIC_QUESTION if numeric else QUESTION, path=path, problems=problems, label=label)
     if values is None or values["type"] is None:
         return None
     kind = values["type"]
     at = partial(where, raw, label=label)
-    has_choices = kind in ("single_choice", "multiple_choice")
+    has_choices = kind in CHOICE_TYPES
     if kind == "true_false" and values["answer"] is None:
         problems.add(path, at("answer"), "a true_false question needs 'answer: true' or 'answer: false'")
-    if kind != "true_false" and "answer" in raw:
-        problems.add(path, at("answer"), f"'answer' is only for true_false questions, not {kind}")
+    if kind not in ("true_false", "numeric") and "answer" in raw:
+        problems.add(path, at("answer"), f"'answer' is only for true_false and numeric questions, not {kind}")
+    number = _numeric(values, raw, at, path, problems) if kind == "numeric" else {}
+    if kind != "numeric":
+        for name in ("tolerance", "unit"):
+            if name in raw:
+                problems.add(path, at(name), f"{name!r} is only for numeric questions, not {kind}")
     if not has_choices and raw.get("choices") is not None:
         problems.add(path, at("choices"), f"a {kind} question has no choices")
     choices = []
@@ -94,6 +113,12 @@ def _question(raw, index: int, path, problems: Problems) -> dict | None:
             choice = validate(raw_choice, CHOICE, path=path, problems=problems, label=f"{label}.choices[{n}]")
             if choice is None:
                 continue
+            if kind == "ordering" and "correct" in raw_choice:
+                problems.add(
+                    path,
+                    where(raw_choice, "correct", f"{label}.choices[{n}].correct"),
+                    "the steps of an ordering question are given in the right order, without 'correct'",
+                )
             if any(c["key"] == choice["key"] for c in choices):
                 problems.add(
                     path,
@@ -115,10 +140,44 @@ def _question(raw, index: int, path, problems: Problems) -> dict | None:
         "points": values["points"],
         "text": values["text"],
         "explanation": values["explanation"],
-        "answer": values["answer"] if kind == "true_false" else None,
+        "answer": values["answer"] if kind == "true_false" else number.get("answer"),
+        "tolerance": number.get("tolerance"),
+        "unit": values["unit"] if kind == "numeric" else "",
         "choices": choices,
         "lesson": values["lesson"] or "",
     }
+
+
+def _numeric(values, raw, at, path, problems: Problems) -> dict:
+    """A numeric question's answer and tolerance as normalised decimal text ("4.5", "0.1")."""
+    numbers = {}
+    for name, required in (("answer", True), ("tolerance", False)):
+        text = values[name]
+        if text is None:
+            if required:
+                problems.add(path, at(name), "a numeric question needs 'answer: <the right number>'")
+            numbers[name] = "0" if name == "tolerance" else None
+            continue
+        try:
+            value = Decimal(text)
+        except InvalidOperation:
+            value = None
+        low = 0 if name == "tolerance" else -NUMBER_LIMIT
+        if (
+            value is None
+            or not value.is_finite()
+            or not low <= value <= NUMBER_LIMIT
+            or value != value.quantize(PLACES)
+        ):
+            problems.add(
+                path,
+                at(name),
+                f"{name} must be a number between {low} and {NUMBER_LIMIT} with at most 4 decimals, not {raw[name]!r}",
+            )
+            numbers[name] = None if name == "answer" else "0"
+            continue
+        numbers[name] = number_text(value)
+    return numbers
 
 
 class Quizzes(Kind):
@@ -163,7 +222,14 @@ class Quizzes(Kind):
                     "type": ("has type", q["type"]),
                     "points": ("has points", q["points"]),
                     "answer": ("has answer", q["answer"]),
-                    "choices": ("has choices", sorted((c["key"], c["correct"]) for c in q["choices"])),
+                    "tolerance": ("has tolerance", q["tolerance"]),
+                    # The order of an ordering question's steps is its answer.
+                    "choices": (
+                        "has choices",
+                        [c["key"] for c in q["choices"]]
+                        if q["type"] == "ordering"
+                        else sorted((c["key"], c["correct"]) for c in q["choices"]),
+                    ),
                     "lesson": ("names the lesson", q["lesson"]),
                 },
             )
@@ -214,6 +280,9 @@ class Quizzes(Kind):
             question.lesson_key = content_uuid("lesson", data["lesson"]) if data["lesson"] else None
             if data["type"] == "true_false":
                 question.correct_answer = data["answer"]
+            if data["type"] == "numeric":
+                question.answer, question.tolerance = Decimal(data["answer"]), Decimal(data["tolerance"])
+                question.unit = data["unit"]
             question.save()
             _choices_write(question, data["choices"], label=label, writer=writer)
         for key, question in existing.items():
@@ -265,11 +334,20 @@ def quiz_fingerprint(quiz: Quiz) -> str:
                     getattr(q, "correct_answer", None),
                     choices.get(q.pk, []),
                     *([str(q.lesson_key)] if q.lesson_key else []),
+                    *_number_fields(q),
                 ]
                 for q in questions
             ],
         }
     )
+
+
+def _number_fields(question: Question) -> list:
+    """A numeric question's answer, tolerance and unit (nothing for the other types, so their
+    fingerprints stay as they were)."""
+    if not isinstance(question, NumericQuestion):
+        return []
+    return ["numeric", number_text(question.answer), number_text(question.tolerance), question.unit]
 
 
 class QuizCategories(Kind):
