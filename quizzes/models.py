@@ -212,10 +212,19 @@ class Quiz(TranslatableMixin, models.Model):
         """Return how many attempts a trainee has (0 = unlimited)."""
         return 1 if self.single_attempt else self.attempts_allowed
 
-    def time_limit(self):
+    def time_limit(self, user=None):
+        """Return the attempt's time limit (for `user`: with their extra time), or None without one."""
         from datetime import timedelta
 
-        return timedelta(minutes=self.time_limit_minutes) if self.time_limit_minutes else None
+        minutes = self.time_limit_minutes_for(user)
+        return timedelta(minutes=minutes) if minutes else None
+
+    def time_limit_minutes_for(self, user) -> int | None:
+        """Return the minutes `user` has, their extra time counted (User.allowed_time); None for no limit."""
+        if not self.time_limit_minutes:
+            return None
+        allowed_time = getattr(user, "allowed_time", None)  # an anonymous visitor has no extra time
+        return allowed_time(self.time_limit_minutes) if allowed_time else self.time_limit_minutes
 
 
 class Question(ClusterableModel, PolymorphicModel):
