@@ -94,7 +94,7 @@ def _attempt_create(*, user, quiz: Quiz) -> Attempt:
     if quiz.random_order:
         drawn = random.sample(drawn, len(drawn))
     now = timezone.now()
-    limit = quiz.time_limit()
+    limit = quiz.time_limit(user)  # the trainee's extra time counted
     attempt = Attempt.objects.create(
         user=user,
         quiz=quiz,
