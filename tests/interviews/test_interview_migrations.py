@@ -2,12 +2,15 @@
 (interviews/migrations/0004) keeps every session, answer, card and grant."""
 
 import uuid
+from datetime import timedelta
 
 import pytest
 from django.core.management import call_command
 from django.db import connection
 from django.db.migrations.loader import MigrationLoader
 from django.utils import timezone
+
+from tests.factories import UserFactory
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
 
@@ -85,4 +88,41 @@ def test_sessions_answers_and_grants_survive_the_rename():
     assert back.get_model("auth", "Permission").objects.get(pk=view_session.pk).codename == "view_drillsession"
     assert back.get_model("auth", "Permission").objects.get(pk=view_card.pk).name == "Can view drill card"
     assert back.get_model("interviews", "DrillAnswer").objects.get(pk=answer.pk).answer_text == "kept"
+    call_command("migrate", verbosity=0)
+
+
+def test_rated_answers_get_their_review_logs_back():
+    """interviews/migrations/0006: each card's rated answers become its review log, in order,
+    with the state before each review replayed through FSRS's defaults."""
+    old = _migrate(("interviews", "0005_review_log_and_scheduling_parameters"))
+    trainee = UserFactory()  # today's User: the accounts tables are not migrated back
+    Session = old.get_model("interviews", "PracticeSession")
+    Answer = old.get_model("interviews", "PracticeAnswer")
+    Card = old.get_model("interviews", "Card")
+    key, unrated_key = uuid.uuid4(), uuid.uuid4()
+    start = timezone.now().replace(microsecond=0) - timedelta(days=10)
+    card = Card.objects.create(user_id=trainee.pk, question_key=key, category="seo", level="specialist", due=start)
+    Card.objects.create(user_id=trainee.pk, question_key=unrated_key, category="seo", level="specialist", due=start)
+    first = Session.objects.create(user_id=trainee.pk, mode="practice", started_at=start)
+    Answer.objects.create(
+        session=first, position=0, question_key=key, rating=3, answered_at=start, rated_at=start + timedelta(seconds=8)
+    )
+    Answer.objects.create(session=first, position=1, question_key=unrated_key, answered_at=start)
+    mock = Session.objects.create(
+        user_id=trainee.pk, mode="mock", started_at=start, finished_at=start + timedelta(days=4, minutes=5)
+    )
+    Answer.objects.create(
+        session=mock,
+        position=0,
+        question_key=key,
+        rating=1,
+        answered_at=start + timedelta(days=4),
+        rated_at=start + timedelta(days=4, minutes=6),
+    )
+
+    new = _migrate(("interviews", "0006_backfill_review_logs"))
+    logs = list(new.get_model("interviews", "ReviewLog").objects.order_by("reviewed_at"))
+    assert [(log.card_id, log.rating, log.duration_ms) for log in logs] == [(card.pk, 3, 8000), (card.pk, 1, 60_000)]
+    assert (logs[0].state, logs[0].stability, logs[0].elapsed_days) == (0, None, 0)
+    assert logs[1].state == 1 and logs[1].stability and logs[1].elapsed_days >= 3
     call_command("migrate", verbosity=0)
