@@ -66,7 +66,9 @@ def scheduler_for(parameters: Sequence[float] | None) -> fsrs.Scheduler:
 
 
 def _day(moment: datetime) -> date:
-    return timezone.localdate(moment)
+    # The site's time zone, not the reader's: the logged elapsed days and the optimiser's
+    # must agree whoever's request wrote the log.
+    return timezone.localdate(moment, timezone.get_default_timezone())
 
 
 def optimiser_items(reviews: Iterable[tuple[int, datetime, int]]) -> list:
