@@ -12,8 +12,8 @@ pytestmark = pytest.mark.e2e
 
 # Graded attempts at the first shipped quiz, half in each language, written straight in the live
 # stack's database (the quiz pages are tested elsewhere): trainee n answers question m right when
-# (n + m) % 3 != 0, choosing option "a" of a choice question (the right one in no quiz file is
-# known here, so the points follow `correct`), otherwise a wrong option. Prints the two quiz ids.
+# (n + m) % 3 != 0 (a right option, or the true statement's value), otherwise a wrong one.
+# Prints the two quiz ids.
 SEED = """
 import json, uuid
 from django.utils import timezone
@@ -24,7 +24,8 @@ ar = Quiz.objects.get(translation_key=en.translation_key, locale__language_code=
 now = timezone.now()
 for n in range(24):
     quiz = en if n % 2 else ar
-    user = User.objects.create(username=f"e2e-ia-{uuid.uuid4().hex[:8]}", password="!")
+    name = f"e2e-ia-{uuid.uuid4().hex[:8]}"
+    user = User.objects.create(username=name, email=f"{name}@example.com", password="!")
     questions = list(quiz.questions.order_by("sort_order", "pk"))
     attempt = Attempt.objects.create(user=user, quiz=quiz, quiz_key=quiz.translation_key,
                                      status="submitted", submitted_at=now, max_score=sum(q.points for q in questions))
@@ -35,8 +36,9 @@ for n in range(24):
         picked = [c for c in choices if c.correct == right][:1]
         points = question.points if right else 0
         score += points
+        truth = getattr(question, "correct_answer", None)  # a true/false statement
         answer = Answer.objects.create(attempt=attempt, question=question, position=m, points=points, correct=right,
-                                       answered_at=now, answer_bool=None if choices else right)
+                                       answered_at=now, answer_bool=None if truth is None else truth == right)
         answer.selected_choices.set(picked)
     attempt.score = score
     attempt.save(update_fields=["score"])
