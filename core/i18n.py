@@ -2,7 +2,7 @@
 
 from datetime import date, datetime
 
-from django.utils import formats, translation
+from django.utils import formats, timezone, translation
 
 _ARABIC_INDIC = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
 
@@ -51,3 +51,14 @@ def format_short_date(value: date | datetime | None, language: str | None = None
 def format_date(value: date | datetime | None, language: str | None = None) -> str:
     """Return a long date: «٢٦ نوفمبر ٢٠٢٦» in Arabic, "26 November 2026" in English."""
     return _date_text(value, language, with_year=True)
+
+
+def format_moment(value: datetime | None, language: str | None = None) -> str:
+    """Return a day and a time in the active time zone, with the zone's name:
+    «٣ ديسمبر ٢٠٢٦، ١٤:٣٠ (Asia/Riyadh)» in Arabic, "3 December 2026, 14:30 (Asia/Riyadh)" in English."""
+    if value is None:
+        return ""
+    moment = timezone.localtime(value)
+    separator = "، " if (language or translation.get_language()) == "ar" else ", "
+    clock = f"{moment:%H:%M} ({timezone.get_current_timezone_name()})"
+    return format_date(moment, language) + separator + localize_digits(clock, language)

@@ -1,12 +1,15 @@
 """Project middleware: the content security policy per area, and a clear page when the database is away."""
 
+import functools
 import logging
 import sqlite3
+import zoneinfo
 
 from csp.middleware import CSPMiddleware, PolicyParts
 from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse, JsonResponse
 from django.template.loader import render_to_string
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 logger = logging.getLogger("masar")
@@ -66,3 +69,32 @@ class DatabaseUnavailableMiddleware:
         response["Retry-After"] = "10"
         response["Cache-Control"] = "no-store"
         return response
+
+
+# The browser's time zone, which core/static/core/timezone.js keeps in this cookie; the times a
+# page shows ("next attempt possible on ...") are then the reader's own.
+TIME_ZONE_COOKIE = "tz"
+
+
+@functools.cache
+def _time_zones() -> frozenset[str]:
+    return frozenset(zoneinfo.available_timezones())
+
+
+class TimeZoneMiddleware:
+    """Show times in the reader's time zone: the one their browser reports, if it is a real zone
+    name, else the site's TIME_ZONE."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        name = request.COOKIES.get(TIME_ZONE_COOKIE, "")
+        if name in _time_zones():
+            timezone.activate(zoneinfo.ZoneInfo(name))
+        else:
+            timezone.deactivate()
+        try:
+            return self.get_response(request)
+        finally:
+            timezone.deactivate()

@@ -9,4 +9,5 @@ urlpatterns = [
     path("search/", views.search, name="search"),
     path("courses/<id:course_id>/enroll/", views.enroll, name="enroll"),
     path("lessons/<id:lesson_id>/done/", views.lesson_done, name="lesson_done"),
+    path("lessons/<uuid:key>/", views.lesson_by_key, name="lesson_by_key"),
 ]

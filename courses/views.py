@@ -71,6 +71,16 @@ def lesson_done(request, lesson_id: int):
     return redirect(following.url if following else context["course"].url)
 
 
+def lesson_by_key(request, key):
+    """Send a link that names a lesson by its key (a quiz question's "the lesson that teaches
+    it") to that lesson in the page's language, or in another if it has no translation."""
+    lesson = selectors.lesson_by_key(key=key, locale=Locale.get_active())
+    address = lesson.get_url(request) if lesson else None
+    if address is None:  # no such live lesson, or not under a site
+        raise Http404
+    return redirect(address)
+
+
 @login_required
 def my_learning(request):
     return render(request, "courses/my_learning.html", {"outlines": selectors.my_learning(user=request.user)})

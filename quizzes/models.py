@@ -568,7 +568,10 @@ class NumericQuestion(Question):
         help_text=_("How far an answer may be from the right one and still count, for example 0.1."),
     )
     unit = models.CharField(
-        _("unit"), max_length=20, blank=True, help_text=_("Shown after the answer box, for example % or SAR.")
+        _("unit"),
+        max_length=20,
+        blank=True,
+        help_text=_("Shown after the answer box, for example SAR or a percent sign."),
     )
 
     input_template = "quizzes/questions/numeric.html"

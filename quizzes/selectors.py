@@ -6,11 +6,13 @@ from decimal import Decimal
 from uuid import UUID
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count
+from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import translation
 from wagtail.coreutils import get_supported_content_language_variant
 
+from . import rules
 from .categories import category_labels
 from .models import Answer, AnswerValue, Attempt, Choice, Question, Quiz
 
@@ -23,13 +25,80 @@ def quiz_keys_passed(*, user, quiz_keys: set[UUID] | None = None) -> set[UUID]:
     return set(attempts.values_list("quiz_key", flat=True).distinct())
 
 
+def _in_pool(quiz_id):
+    """The questions an attempt at quiz `quiz_id` draws from: its own and those of the quizzes it
+    draws from (an exam); `quiz_id` may be an OuterRef."""
+    drawn_from = Quiz.pools.through.objects.filter(from_quiz_id=quiz_id).values("to_quiz_id")
+    return Q(quiz_id=quiz_id) | Q(quiz_id__in=drawn_from)
+
+
+def pool_questions(*, quiz: Quiz) -> list[rules.PoolQuestion]:
+    """Return the questions an attempt at `quiz` may draw, in their pools' order: one query."""
+    rows = (
+        Question.objects.filter(_in_pool(quiz.pk))
+        .order_by("quiz_id", "sort_order", "id")
+        .values_list("id", "points", "quiz__translation_key", "key")
+    )
+    return [rules.PoolQuestion(*row) for row in rows]
+
+
+def previous_attempt_questions(*, user, quiz: Quiz) -> set[tuple[UUID, str]]:
+    """Return the names (pool, key) of the questions of `user`'s last closed attempt at `quiz`
+    in any language, which a new attempt avoids: one query."""
+    last = (
+        Attempt.objects.filter(user=user, quiz_key=quiz.translation_key)
+        .exclude(status=Attempt.Status.IN_PROGRESS)
+        .order_by("-started_at", "-pk")
+        .values("pk")[:1]
+    )
+    return set(
+        Answer.objects.filter(attempt_id=Subquery(last)).values_list("question__quiz__translation_key", "question__key")
+    )
+
+
+def _count(questions):
+    counted = questions.order_by().values(group=Value(1)).annotate(n=Count("id")).values("n")
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+
+@dataclass(frozen=True)
+class QuizResult:
+    """A trainee's best passing result at a quiz, with the quiz's title in every language."""
+
+    titles: dict[str, str]
+    percent: int
+    pass_mark: int
+
+
+def best_passes(*, user, quiz_keys) -> dict[UUID, QuizResult]:
+    """Return {quiz key: `user`'s best passing result} for the quizzes of `quiz_keys` they
+    passed (in any language): two queries."""
+    best: dict[UUID, int] = {}
+    attempts = Attempt.objects.filter(user=user, quiz_key__in=quiz_keys, passed=True)
+    for key, score, max_score in attempts.values_list("quiz_key", "score", "max_score"):
+        percent = Attempt(score=score, max_score=max_score).percent
+        best[key] = max(best.get(key, 0), percent)
+    titles: dict[UUID, dict] = {}
+    pass_marks: dict[UUID, int] = {}
+    quizzes = Quiz.objects.filter(translation_key__in=best).values_list(
+        "translation_key", "locale__language_code", "title", "pass_mark"
+    )
+    for key, language, title, pass_mark in quizzes:
+        titles.setdefault(key, {})[language] = title
+        pass_marks[key] = pass_mark
+    return {key: QuizResult(titles.get(key, {}), percent, pass_marks.get(key, 0)) for key, percent in best.items()}
+
+
 def quiz_get(*, user, pk: int) -> Quiz:
     """Return the quiz `pk` if `user` may open it (drafts are for editors), else raise Http404.
-    Its `question_count` comes with it (the quiz page shows it)."""
+    Its `question_count` comes with it (the quiz page shows it): its pool, an exam's included."""
     quiz = (
         Quiz.objects.visible_to(user)
         .select_related("locale")
-        .annotate(question_count=Count("questions"))
+        .annotate(
+            question_count=_count(Question.objects.filter(quiz_id=OuterRef("pk")))
+            + _count(Question.objects.filter(quiz__drawn_by=OuterRef("pk")))
+        )
         .filter(pk=pk)
         .first()
     )
@@ -52,10 +121,19 @@ def quiz_in_language(*, user, quiz: Quiz) -> Quiz:
 @dataclass
 class QuizOverview:
     quiz: Quiz
-    question_count: int
-    attempts_used: int
+    pool_size: int | None  # None: counted when first asked
+    attempts: list[Attempt]
     current: Attempt | None
     best: Attempt | None
+
+    @functools.cached_property
+    def question_count(self) -> int:
+        """How many questions an attempt may draw from (an exam's pools included)."""
+        return self.pool_size if self.pool_size is not None else len(pool_questions(quiz=self.quiz))
+
+    @property
+    def attempts_used(self) -> int:
+        return len(self.attempts)
 
     @property
     def attempts_left(self) -> int | None:
@@ -63,9 +141,25 @@ class QuizOverview:
         limit = self.quiz.attempts_limit
         return max(limit - self.attempts_used, 0) if limit else None
 
+    @functools.cached_property
+    def pause_ends(self):
+        """When the pause after a run of attempts ends, or None (an attempt may start now)."""
+        return None if self.current else rules.pause_ends_at(self.quiz, self.attempts)
+
+    @property
+    def passed(self) -> bool:
+        return any(a.passed for a in self.attempts)
+
+    @property
+    def full_review(self) -> bool:
+        """Whether closed attempts show the choices made, the right answers and the explanations."""
+        return rules.full_review_open(self.quiz, passed=self.passed, attempts_left=self.attempts_left)
+
     @property
     def can_start(self) -> bool:
-        return self.question_count > 0 and (self.current is not None or self.attempts_left != 0)
+        if self.current is not None:
+            return True
+        return self.question_count > 0 and self.attempts_left != 0 and self.pause_ends is None
 
     @property
     def questions_per_attempt(self) -> int:
@@ -75,10 +169,12 @@ class QuizOverview:
 
 
 def quiz_overview(*, user, quiz: Quiz) -> QuizOverview:
-    """Return what the quiz page shows `user`: size, attempts used and left, the attempt in progress."""
+    """Return what the quiz page shows `user`: size, attempts used and left, the attempt in
+    progress, the pause after a run of attempts, whether the full review is open. One query
+    (given a quiz from `quiz_get`)."""
     attempts = list(
         Attempt.objects.filter(user=user, quiz_key=quiz.translation_key).only(
-            "id", "status", "score", "max_score", "passed", "deadline", "started_at", "quiz_id"
+            "id", "status", "score", "max_score", "passed", "deadline", "started_at", "submitted_at", "quiz_id"
         )
     )
     current = next((a for a in attempts if a.is_open), None)
@@ -86,8 +182,8 @@ def quiz_overview(*, user, quiz: Quiz) -> QuizOverview:
     best = max(closed, key=lambda a: (a.passed is True, a.percent), default=None)
     return QuizOverview(
         quiz=quiz,
-        question_count=quiz.question_count if hasattr(quiz, "question_count") else quiz.questions.count(),
-        attempts_used=len(attempts),
+        pool_size=getattr(quiz, "question_count", None),
+        attempts=attempts,
         current=current,
         best=best,
     )
@@ -166,6 +262,36 @@ def answer_with_review(answer: Answer) -> Answer:
     """Attach the review lines (options with the right ones marked) to `answer`."""
     answer.review = answer.question.review_rows(answer.value)
     return answer
+
+
+@dataclass
+class AttemptReview:
+    """What the result page of a closed attempt shows. Always the score, the topics and the
+    questions missed (each with the lesson that teaches it); the choices made, the right
+    answers and the explanations (`rows` with their review lines) only when `full`."""
+
+    attempt: Attempt
+    overview: QuizOverview
+    rows: list[Answer]
+    categories: list["CategoryResult"]
+
+    @property
+    def full(self) -> bool:
+        return self.overview.full_review
+
+    @property
+    def missed(self) -> list[Answer]:
+        """The questions not fully right, marked ones only (an essay awaiting a marker is not missed)."""
+        return [a for a in self.rows if a.points is not None and not a.correct]
+
+
+def attempt_review(*, user, attempt: Attempt) -> AttemptReview:
+    """Return the result page of `user`'s closed `attempt`: five queries whatever its size."""
+    overview = quiz_overview(user=user, quiz=attempt.quiz)
+    rows = attempt_rows(attempt=attempt)
+    if overview.full_review:
+        rows = [answer_with_review(a) for a in rows]
+    return AttemptReview(attempt, overview, rows, category_breakdown(rows=rows))
 
 
 @dataclass

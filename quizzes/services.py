@@ -4,7 +4,6 @@ Every function issues the same number of queries whatever the size of the quiz: 
 choices and answers are read and written in bulk. Each failure is a `QuizError` with a
 translated message and the HTTP status a view should answer with."""
 
-import random
 from collections.abc import Mapping
 from decimal import Decimal
 
@@ -14,7 +13,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from . import events, selectors
+from core import i18n
+
+from . import events, rules, selectors
 from .models import Answer, AnswerValue, Attempt, Question, Quiz, user_is_editor
 
 
@@ -75,24 +76,32 @@ def attempt_start(*, user, quiz: Quiz) -> Attempt:
 
 
 def _start_refusal(*, user, quiz: Quiz) -> QuizError | None:
+    attempts = list(
+        Attempt.objects.filter(user=user, quiz_key=quiz.translation_key).only(
+            "id", "started_at", "submitted_at", "deadline", "status"
+        )
+    )
     limit = quiz.attempts_limit
-    if limit and Attempt.objects.filter(user=user, quiz_key=quiz.translation_key).count() >= limit:
+    if limit and len(attempts) >= limit:
         if limit == 1:
             return QuizError(_("This quiz allows a single attempt, and you have taken it."), status=409)
         return QuizError(_("You have used all %(count)d attempts this quiz allows.") % {"count": limit}, status=409)
-    if not quiz.questions.exists():
+    pause_end = rules.pause_ends_at(quiz, attempts)
+    if pause_end is not None:
+        return QuizError(
+            _("You have used the attempts allowed in a row. Your next attempt is possible on %(when)s.")
+            % {"when": i18n.format_moment(pause_end)},
+            status=409,
+        )
+    if not selectors.pool_questions(quiz=quiz):
         return QuizError(_("This quiz has no questions yet."), status=409)
     return None
 
 
 def _attempt_create(*, user, quiz: Quiz) -> Attempt:
-    pool = list(quiz.questions.order_by("sort_order", "id").values_list("id", "points"))
-    drawn = pool
-    if quiz.max_questions and quiz.max_questions < len(pool):
-        chosen = set(random.sample(range(len(pool)), quiz.max_questions))
-        drawn = [item for i, item in enumerate(pool) if i in chosen]
-    if quiz.random_order:
-        drawn = random.sample(drawn, len(drawn))
+    pool = selectors.pool_questions(quiz=quiz)
+    previous = selectors.previous_attempt_questions(user=user, quiz=quiz)
+    drawn = rules.draw(pool, count=quiz.max_questions, avoid=previous, shuffle=quiz.random_order)
     now = timezone.now()
     limit = quiz.time_limit(user)  # the trainee's extra time counted
     attempt = Attempt.objects.create(
@@ -100,11 +109,11 @@ def _attempt_create(*, user, quiz: Quiz) -> Attempt:
         quiz=quiz,
         quiz_key=quiz.translation_key,
         deadline=now + limit if limit else None,
-        max_score=sum(points for _id, points in drawn),
+        max_score=sum(question.points for question in drawn),
     )
     Answer.objects.bulk_create(
-        Answer(attempt=attempt, question_id=question_id, position=position)
-        for position, (question_id, _points) in enumerate(drawn, start=1)
+        Answer(attempt=attempt, question_id=question.id, position=position)
+        for position, question in enumerate(drawn, start=1)
     )
     return attempt
 

@@ -124,14 +124,8 @@ def attempt_result(request, pk: int):
     attempt = selectors.attempt_get(user=request.user, pk=pk)
     if attempt.is_open:
         return redirect("quizzes:take", attempt.pk)
-    rows = [selectors.answer_with_review(a) for a in selectors.attempt_rows(attempt=attempt)]
-    context = {
-        "attempt": attempt,
-        "quiz": attempt.quiz,
-        "rows": rows,
-        "categories": selectors.category_breakdown(rows=rows),
-    }
-    return render(request, "quizzes/result.html", context)
+    review = selectors.attempt_review(user=request.user, attempt=attempt)
+    return render(request, "quizzes/result.html", {"attempt": attempt, "quiz": attempt.quiz, "review": review})
 
 
 @login_required

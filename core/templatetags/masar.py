@@ -85,3 +85,9 @@ def short_date(value, language=None):
 @register.filter
 def local_digits(value, language=None):
     return i18n.localize_digits(value, language)
+
+
+@register.filter
+def local_datetime(value, language=None):
+    """A moment in the reader's time zone and language (core.i18n.format_moment)."""
+    return i18n.format_moment(value, language)

@@ -19,7 +19,7 @@ class Migration(migrations.Migration):
                 ('question_ptr', models.OneToOneField(auto_created=True, on_delete=django.db.models.deletion.CASCADE, parent_link=True, primary_key=True, serialize=False, to='quizzes.question')),
                 ('answer', models.DecimalField(decimal_places=4, max_digits=16, validators=[django.core.validators.MinValueValidator(Decimal('-1000000000')), django.core.validators.MaxValueValidator(Decimal('1000000000'))], verbose_name='right answer')),
                 ('tolerance', models.DecimalField(decimal_places=4, default=0, help_text='How far an answer may be from the right one and still count, for example 0.1.', max_digits=16, validators=[django.core.validators.MinValueValidator(0), django.core.validators.MaxValueValidator(Decimal('1000000000'))], verbose_name='tolerance (±)')),
-                ('unit', models.CharField(blank=True, help_text='Shown after the answer box, for example % or SAR.', max_length=20, verbose_name='unit')),
+                ('unit', models.CharField(blank=True, help_text='Shown after the answer box, for example SAR or a percent sign.', max_length=20, verbose_name='unit')),
             ],
             options={
                 'verbose_name': 'numeric question',

@@ -59,6 +59,8 @@ ROWS = [
     Row("enroll",                 "POST", "/en/learn/courses/{course}/enroll/",           (L, 302, 302, 302, 302, 302, 302, 302, 302)),
     Row("enroll (unpublished)",   "POST", "/en/learn/courses/{unpublished_course}/enroll/", (L, 404, 404, 404, 404, 404, 404, 404, 404)),
     Row("lesson done",            "POST", "/en/learn/lessons/{lesson}/done/",             (L, 302, 302, 302, 302, 302, 302, 302, 302)),
+    # A quiz result's link to the lesson that teaches a question: a redirect to a public page.
+    Row("lesson by key",          "GET",  "/en/learn/lessons/{lesson_key}/",              (302, 302, 302, 302, 302, 302, 302, 302, 302)),
     Row("my learning",            "GET",  "/en/learn/",                                   (L, 200, 200, 200, 200, 200, 200, 200, 200)),
     # Interview practice: sessions and answers are their trainee's alone, staff included.
     Row("practice session",       "GET",  "/en/interviews/sessions/{practice_open_session}/",     (L, 404, 404, 404, 404, 404, 404, 404, 302)),
@@ -185,6 +187,7 @@ def test_every_url_with_an_object_id_is_in_the_matrix():
         ),
         "<id:course_id>": ("{course}", "{unpublished_course}"),
         "<id:lesson_id>": ("{lesson}",),
+        "<uuid:key>": ("{lesson_key}",),
         "<id:session_id>": ("{practice_open_session}", "{practice_answered_session}", "{mock_session}"),
         "<id:answer_id>": ("{practice_open_answer}", "{practice_answered}"),
         "<str:code>": ("{code}", "{names_code}", "{pdf_code}"),

@@ -150,6 +150,10 @@ class World:
         return LessonPage.objects.descendant_of(self.course).live().order_by("path").first()
 
     @cached_property
+    def lesson_key(self):
+        return str(self.lesson.translation_key)
+
+    @cached_property
     def certificate_course(self):
         """A course for certificates: quicker to make, and its pages need no URL."""
         return build_course(slug="certificate-course", modules=1, lessons=1)["en"]
