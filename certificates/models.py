@@ -73,6 +73,9 @@ class Certificate(models.Model):
     organization_name = models.CharField(_("organization"), max_length=200, blank=True)
     completed_on = models.DateField(_("completed on"))
     hours = models.PositiveSmallIntegerField(_("hours"), default=0)
+    # What was assessed and the results, as they stood when the course was completed:
+    # {"modules": [{"title": {"ar", "en"}, "percent"}], "exam": {"title": {...}, "percent", "pass_mark"} | None}
+    assessment = models.JSONField(_("assessment"), default=dict, blank=True)
 
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.PENDING, db_index=True)
     pdf_ar = models.CharField(_("Arabic PDF"), max_length=255, blank=True, help_text=_("Path in private storage."))

@@ -20,6 +20,8 @@ from weasyprint.urls import URLFetcher
 
 from core.i18n import format_date, localize_digits
 
+from .selectors import assessment_public
+
 LANGUAGES = ("ar", "en")
 
 AMIRI_DIR = Path(fontpkg_amiri.__file__).parent / "files"
@@ -122,6 +124,7 @@ def certificate_html(certificate, language: str) -> str:
             "completed_on": format_date(certificate.completed_on, language),
             "hours": certificate.hours,
             "hours_text": localize_digits(certificate.hours, language),
+            "assessment": assessment_public(certificate.assessment),
             "verify_url": url,
             "qr": qr_data_uri(url),
             "fonts": fonts(),

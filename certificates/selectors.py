@@ -44,6 +44,25 @@ def certificates_of(*, user) -> list[Certificate]:
 # --- verification ----------------------------------------------------------------------
 
 
+def assessment_public(assessment: dict) -> dict:
+    """The assessment as the verification page and its JSON state it: each module quiz passed
+    and the final exam, with the score in percent (certificates issued before exams: none)."""
+    modules = assessment.get("modules") or []
+    return {
+        "modules_passed": len(modules),
+        "modules": [{"title": m["title"], "score_percent": m["percent"]} for m in modules],
+        "exam": (
+            {
+                "title": assessment["exam"]["title"],
+                "score_percent": assessment["exam"]["percent"],
+                "pass_mark_percent": assessment["exam"]["pass_mark"],
+            }
+            if assessment.get("exam")
+            else None
+        ),
+    }
+
+
 def certificate_verification(*, code: str) -> dict:
     """Return what the public verification page shows for `code`: valid, revoked or unknown.
 
@@ -62,6 +81,7 @@ def certificate_verification(*, code: str) -> dict:
                 "organization_name",
                 "completed_on",
                 "hours",
+                "assessment",
                 "revoked_at",
                 "revoked_reason",
             )
@@ -76,6 +96,7 @@ def certificate_verification(*, code: str) -> dict:
         "course": {"en": certificate.course_title_en, "ar": certificate.course_title_ar},
         "completed_on": certificate.completed_on.isoformat(),
         "hours": certificate.hours,
+        "assessment": assessment_public(certificate.assessment),
         "organization": certificate.organization_name,
         "issuer": "Masar",
     }

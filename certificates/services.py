@@ -23,7 +23,9 @@ from django.utils.translation import gettext as _
 
 from accounts.services import user_names_confirm
 from accounts.validators import clean_public_text
+from courses import selectors as course_selectors
 from courses.models import CoursePage
+from quizzes import selectors as quiz_selectors
 
 from . import events, pdf, selectors
 from .models import Certificate
@@ -50,6 +52,25 @@ def _course_titles(course) -> dict[str, str]:
     titles.setdefault(course.locale.language_code, course.title)
     fallback = titles.get("en") or titles.get("ar") or course.title
     return {"en": titles.get("en", fallback), "ar": titles.get("ar", fallback)}
+
+
+def _assessment(user, course) -> dict:
+    """What the certificate says was assessed, as it stands at completion: the best passing
+    result of each required module's quiz and of the final exam, with their titles in both
+    languages (a snapshot: later edits and attempts change nothing)."""
+    outline = course_selectors.course_outline(course=course, user=user, fresh=True)
+    modules = [m.page.quiz.translation_key for m in outline.modules if m.page.required and m.page.quiz]
+    exam = outline.exam.translation_key if outline.exam else None
+    results = quiz_selectors.best_passes(user=user, quiz_keys=[*modules, *([exam] if exam else [])])
+
+    def result(key) -> dict:
+        found = results[key]
+        return {"title": found.titles, "percent": found.percent, "pass_mark": found.pass_mark}
+
+    return {
+        "modules": [result(key) for key in modules if key in results],
+        "exam": result(exam) if exam in results else None,
+    }
 
 
 def _queue_render(certificate: Certificate) -> None:
@@ -82,6 +103,7 @@ def certificate_issue(*, user, course, enrollment) -> Certificate:
                 "organization_name": user.organization.name if user.organization_id else "",
                 "completed_on": timezone.localdate(completed_at),
                 "hours": course.estimated_hours,
+                "assessment": _assessment(user, course),
                 **{f"course_title_{lang}": title for lang, title in _course_titles(course).items()},
             },
         )

@@ -65,6 +65,7 @@ def _detail(request, certificate: Certificate, *, names_form=None, status=200):
         "can_download": selectors.certificate_can_download(certificate=certificate),
         "verify_url": pdf.verification_url(certificate.code),
         "completed_on": format_date(certificate.completed_on),
+        "assessment": selectors.assessment_public(certificate.assessment),
     }
     if certificate.awaiting_names and is_owner:
         context["names_form"] = names_form or NamesConfirmForm(

@@ -129,6 +129,8 @@ class CourseOutline:
     modules: list[ModuleOutline]
     enrollment: EnrollmentState | None = None
     done_keys: set = field(default_factory=set)
+    exam: QuizEntry | None = None  # the final exam, taken after every required module
+    exam_passed: bool = False
 
     @property
     def lessons(self) -> list[LessonEntry]:
@@ -148,9 +150,15 @@ class CourseOutline:
         return StepsDone(
             lessons_done=self.lessons_done,
             lessons=self.total_lessons,
-            quizzes_passed=sum(1 for m in quizzes if m.quiz_passed),
-            quizzes=len(quizzes),
+            quizzes_passed=sum(1 for m in quizzes if m.quiz_passed) + int(self.exam_passed),
+            quizzes=len(quizzes) + int(self.exam is not None),
         )
+
+    @property
+    def modules_complete(self) -> bool:
+        """Every required module is complete: the final exam may be taken."""
+        required = [m for m in self.modules if m.page.required]
+        return bool(required) and all(m.complete for m in required)
 
     @property
     def percent(self) -> int:
@@ -158,15 +166,16 @@ class CourseOutline:
 
     @property
     def complete(self) -> bool:
-        required = [m for m in self.modules if m.page.required]
-        return bool(required) and all(m.complete for m in required)
+        """Every required module is complete, and the final exam passed if the course has one."""
+        return self.modules_complete and (self.exam is None or self.exam_passed)
 
     @property
     def progress_signature(self) -> str:
         """Where the trainee stands, as a short text: a digit per lesson and per module quiz, 1 when
         done. Two trainees with the same signature see the same outline (a fragment's cache key)."""
         lessons = "".join("1" if lesson.translation_key in self.done_keys else "0" for lesson in self.lessons)
-        return lessons + "-" + "".join("1" if module.quiz_passed else "0" for module in self.modules)
+        quizzes = "".join("1" if module.quiz_passed else "0" for module in self.modules)
+        return f"{lessons}-{quizzes}-{int(self.exam_passed)}"
 
     @property
     def next_lesson(self) -> LessonEntry | None:
@@ -191,10 +200,11 @@ class CourseStructure:
 
     course: PageEntry
     modules: tuple[tuple[ModuleEntry, tuple[LessonEntry, ...]], ...]
+    exam: QuizEntry | None = None
 
 
 def _structure_compute(path: str) -> CourseStructure | None:
-    course = CoursePage.objects.filter(path=path).first()
+    course = CoursePage.objects.filter(path=path).select_related("final_exam").first()
     if course is None:
         return None
     modules = list(ModulePage.objects.child_of(course).live().select_related("quiz").order_by("path"))
@@ -226,7 +236,9 @@ def _structure_compute(path: str) -> CourseStructure | None:
         entries.append(
             (ModuleEntry.of(module, required=module.required, quiz=quiz), tuple(by_parent_path[module.path]))
         )
-    return CourseStructure(course=PageEntry.of(course), modules=tuple(entries))
+    exam = course.final_exam
+    exam = exam and QuizEntry(exam.pk, exam.title, exam.translation_key)
+    return CourseStructure(course=PageEntry.of(course), modules=tuple(entries), exam=exam)
 
 
 def course_structures(*, paths: list[str]) -> dict[str, CourseStructure | None]:
@@ -247,8 +259,14 @@ def course_outlines(
     for course in courses:
         structure = structures[course.path]
         key = course.translation_key
+        exam = structure.exam if structure else None
         outline = CourseOutline(
-            course=course, modules=[], enrollment=state.enrollments.get(key), done_keys=state.done.get(key, frozenset())
+            course=course,
+            modules=[],
+            enrollment=state.enrollments.get(key),
+            done_keys=state.done.get(key, frozenset()),
+            exam=exam,
+            exam_passed=bool(exam and exam.translation_key in state.passed_quiz_keys),
         )
         for module, lessons in structure.modules if structure else []:
             quiz = module.quiz
@@ -294,7 +312,7 @@ class CourseSteps:
     """The steps of one course, read for many trainees at once (see `course_steps`)."""
 
     lesson_keys: frozenset[UUID] = frozenset()
-    quiz_keys: tuple[UUID, ...] = ()  # one per live module with a quiz, as the outline counts them
+    quiz_keys: tuple[UUID, ...] = ()  # one per live module with a quiz, and the final exam, as the outline counts them
 
     def done(self, *, done_keys, passed_quiz_keys) -> StepsDone:
         return StepsDone(
@@ -322,7 +340,7 @@ def courses_in_language(*, course_keys, language: str) -> dict[UUID, CoursePage]
 
 def course_steps(*, courses) -> dict[UUID, CourseSteps]:
     """Return {course key: its steps} for the course pages `courses`, the way their outline reads
-    them (`_structure_compute`): two queries however many courses, modules and lessons."""
+    them (`_structure_compute`): three queries however many courses, modules and lessons."""
     by_path = {course.path: course.translation_key for course in courses}
     if not by_path:
         return {}
@@ -330,6 +348,9 @@ def course_steps(*, courses) -> dict[UUID, CourseSteps]:
     for path in by_path:
         under |= Q(path__startswith=path)
     quizzes: dict[UUID, list] = {key: [] for key in by_path.values()}
+    exams = CoursePage.objects.filter(path__in=by_path, final_exam__isnull=False)
+    for path, exam_key in exams.values_list("path", "final_exam__translation_key"):
+        quizzes[by_path[path]].append(exam_key)  # the final exam is a step too
     live_modules = {}
     for path, quiz_key in ModulePage.objects.live().filter(under).values_list("path", "quiz__translation_key"):
         course_key = by_path.get(path[: -Page.steplen])  # a child of the course
@@ -400,6 +421,13 @@ def lesson_context(*, lesson: LessonPage, user) -> dict:
         "next_lesson_page": lessons[index + 1] if index + 1 < len(lessons) else None,
         "lesson_done": lesson.translation_key in outline.done_keys,
     }
+
+
+def lesson_by_key(*, key: UUID, locale: Locale) -> LessonPage | None:
+    """Return the live lesson with translation key `key` in `locale`, or in another language
+    when it has no translation there: one query."""
+    lessons = LessonPage.objects.live().filter(translation_key=key)
+    return min(lessons, key=lambda lesson: lesson.locale_id != locale.pk, default=None)
 
 
 @dataclass

@@ -84,8 +84,13 @@ def course_completion_recheck(*, user, course: CoursePage) -> None:
 
 
 def _courses_using(quiz) -> list[CoursePage]:
+    """The courses in `quiz`'s language with a module quiz or a final exam that is `quiz`."""
     modules = ModulePage.objects.live().filter(quiz__translation_key=quiz.translation_key, locale_id=quiz.locale_id)
-    return [module.get_parent().specific for module in modules]
+    courses = {module.get_parent().specific for module in modules}
+    courses.update(
+        CoursePage.objects.live().filter(final_exam__translation_key=quiz.translation_key, locale_id=quiz.locale_id)
+    )
+    return sorted(courses, key=lambda course: course.path)
 
 
 def quiz_pass_withdrawn(*, user, quiz) -> None:

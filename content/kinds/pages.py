@@ -44,6 +44,8 @@ SCHEMAS = {
         "outcomes": Field(
             "list", required=True, min_items=1, items=Field("text", required=True, strict=True), noun="non-empty text"
         ),
+        # Taken after every required module; the course (and its certificate) needs it passed.
+        "final_exam": Field("key", link="quiz", same=True),
     },
     "module": {
         "key": Field("key", required=True),
@@ -217,6 +219,8 @@ class Pages(Kind):
         shared = {"parent": ("sits under", item.extra["parent"])}
         if item.kind == "module":
             shared |= {"quiz": ("has quiz", item["quiz"]), "required": ("has required", item["required"])}
+        if item.kind == "course":
+            shared |= {"final_exam": ("has final exam", item["final_exam"])}
         return shared
 
     # Writing ------------------------------------------------------------------------------
@@ -321,6 +325,7 @@ def _fields(item: Item, resolve, quizzes: dict) -> dict:
             estimated_hours=item["estimated_hours"],
             intro=link_pages(item.extra["intro"], resolve),
             outcomes=[("outcome", o.strip()) for o in item["outcomes"]],
+            final_exam=quizzes.get(item["final_exam"], {}).get(item.language) if item["final_exam"] else None,
         )
     elif item.kind == "module":
         values.update(

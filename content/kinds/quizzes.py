@@ -74,13 +74,21 @@ QUIZ = {
     "single_attempt": Field("bool", default=False),
     "attempts_allowed": Field("int", default=0, low=0, high=SMALL),
     "time_limit_minutes": Field("int", default=0, low=0, high=SMALL),
+    "review": Field("text", default=Quiz.Review.IMMEDIATELY.value, choices=tuple(Quiz.Review.values)),
+    "attempts_per_period": Field("int", default=0, low=0, high=SMALL),
+    "cooldown_hours": Field("int", default=0, low=0, high=SMALL),
     "draft": Field("bool", default=False),
     "success_text": Field("text", default=""),
     "fail_text": Field("text", default=""),
-    "questions": Field("list", required=True, min_items=1, noun="question"),
+    "questions": Field("list", default=[], noun="question"),  # an exam may have none of its own
 }
 QUIZ = {name: replace(spec, same=name in SHARED_SETTINGS) for name, spec in QUIZ.items()}
-QUIZ_SETTINGS = [name for name in QUIZ if name not in ("key", "questions")]
+# An exam: the quizzes whose pools it draws from (links; the same quizzes in every language).
+QUIZ["pools"] = Field("list", default=[], items=Field("key"), noun="quiz key", link="quiz", same=True)
+QUIZ_SETTINGS = [name for name in QUIZ if name not in ("key", "questions", "pools")]
+# Settings added after quizzes were first loaded: in the fingerprint only when not the default, so
+# a quiz loaded before them keeps its fingerprint (and is not taken for an editor's change).
+LATER_SETTINGS = {"review", "attempts_per_period", "cooldown_hours"}
 
 
 def _question(raw, index: int, path, problems: Problems) -> dict | None:
@@ -180,6 +188,27 @@ def _numeric(values, raw, at, path, problems: Problems) -> dict:
     return numbers
 
 
+def _rules_check(values: dict, data, path, problems: Problems) -> None:
+    """The rules that only make sense together (as Quiz.clean says in the admins)."""
+    if values["review"] != Quiz.Review.IMMEDIATELY and not values["answers_at_end"] and not values["exam_paper"]:
+        problems.add(
+            path,
+            where(data, "review", "review"),
+            "a quiz that shows the right answer after each question (answers_at_end: false) cannot hold back "
+            "its review; use review: immediately",
+        )
+    if bool(values["attempts_per_period"]) != bool(values["cooldown_hours"]):
+        problems.add(
+            path,
+            where(data, "cooldown_hours", "cooldown_hours"),
+            "give both attempts_per_period and cooldown_hours (the pause after that many attempts), or neither",
+        )
+    if not values["questions"] and not values["pools"]:
+        problems.add(path, where(data, "questions", "questions"), "a quiz needs questions, or pools to draw them from")
+    if values["key"] in (values["pools"] or []):
+        problems.add(path, where(data, "pools", "pools"), "a quiz cannot draw from its own pool")
+
+
 class Quizzes(Kind):
     name = "quiz"
     folder = "quizzes"
@@ -191,7 +220,10 @@ class Quizzes(Kind):
         if values is None:
             return []
         key = self.file_key(source, values, data, problems)
+        _rules_check(values, data, source.path, problems)
         questions, lines, links = [], {}, []
+        for pool in values["pools"] or []:
+            links.append(("pools", "quiz", pool, data.line_of("pools")))
         for index, raw in enumerate(values["questions"] or []):
             question = _question(raw, index, source.path, problems)
             if question is None:
@@ -238,6 +270,14 @@ class Quizzes(Kind):
 
     # Writing ------------------------------------------------------------------------------
 
+    def write(self, items: dict, writer: Writer) -> None:
+        """Quizzes first, then the exams that draw from them (their pools must exist)."""
+        exams = {
+            key: by_language for key, by_language in items.items() if any(i["pools"] for i in by_language.values())
+        }
+        super().write({key: value for key, value in items.items() if key not in exams}, writer)
+        super().write(exams, writer)
+
     def state(self, item: Item, writer: Writer):
         quiz = Quiz.objects.filter(translation_key=item.translation_key, locale=writer.locale(item.language)).first()
         return quiz, quiz_fingerprint(quiz) if quiz else None
@@ -256,6 +296,10 @@ class Quizzes(Kind):
             for name, value in fields.items():
                 setattr(quiz, name, value)
             quiz.save()
+        pools = Quiz.objects.filter(
+            translation_key__in=[content_uuid("quiz", key) for key in item["pools"]], locale=quiz.locale_id
+        )
+        quiz.pools.set(pools)
         existing = {q.key: q for q in Question.objects.filter(quiz=quiz)}
         answered = set(
             Answer.objects.filter(question_id__in=[q.pk for q in existing.values()]).values_list(
@@ -319,9 +363,16 @@ def quiz_fingerprint(quiz: Quiz) -> str:
     choices: dict[int, list] = {}
     for choice in Choice.objects.filter(question__quiz=quiz).order_by("sort_order", "id"):
         choices.setdefault(choice.question_id, []).append([choice.key, choice.text, choice.correct, choice.sort_order])
+    # The exam's pools only when set, so a quiz loaded before exams existed keeps its fingerprint.
+    pools = sorted(str(key) for key in quiz.pools.values_list("translation_key", flat=True))
     return source_hash(
         {
-            "quiz": {name: getattr(quiz, name) for name in QUIZ_SETTINGS},
+            "quiz": {
+                name: getattr(quiz, name)
+                for name in QUIZ_SETTINGS
+                if name not in LATER_SETTINGS or getattr(quiz, name) != QUIZ[name].default
+            }
+            | ({"pools": pools} if pools else {}),
             "questions": [
                 [  # the lesson only when set, so a quiz loaded before questions named lessons keeps its fingerprint
                     TYPE_NAMES.get(type(q), type(q).__name__),

@@ -56,6 +56,7 @@ def certificate_like(name: str, language: str):
         completed_on=datetime.date(2026, 1, 5),
         hours=12,
         organization_name="Acme Media",
+        assessment={},
     )
 
 

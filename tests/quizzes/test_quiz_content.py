@@ -103,6 +103,8 @@ def test_shipped_quizzes_are_valid():
     assert not problems, "\n".join(str(p) for p in problems)
     for by_lang in parsed.values():
         for quiz in by_lang.values():
+            if quiz["pools"]:  # an exam: its questions are its pools'
+                continue
             assert len(quiz["questions"]) >= 8
             assert all(q["explanation"] for q in quiz["questions"])
 
@@ -148,8 +150,8 @@ BAD = [
     ),
     ("key is not the file name", mutate(lambda d: d.update(key="other-quiz")), "does not match the file name"),
     ("bad key", mutate(lambda d: d["questions"][0].update(key="Bad Key")), "must be a slug"),
-    ("questions not a list", mutate(lambda d: d.update(questions="none")), "questions must be a non-empty list"),
-    ("no questions", mutate(lambda d: d.update(questions=[])), "questions must be a non-empty list of questions"),
+    ("questions not a list", mutate(lambda d: d.update(questions="none")), "questions must be a list of questions"),
+    ("no questions", mutate(lambda d: d.update(questions=[])), "a quiz needs questions, or pools to draw them from"),
     ("question not a mapping", mutate(lambda d: d["questions"].append("just text")), "must be a mapping"),
     ("missing question text", mutate(lambda d: d["questions"][0].pop("text")), "missing the required field 'text'"),
     ("zero points", mutate(lambda d: d["questions"][0].update(points=0)), "points must be a positive whole number"),
@@ -303,3 +305,70 @@ def test_admin_edits_are_a_conflict_unless_forced(loaded):
     assert Question.objects.get(pk=question.pk).text == "Single text?"
     _result, report = loaded()
     assert report.counts["quiz"]["unchanged"] == 2
+
+
+# Retake rules and exams -------------------------------------------------------------------
+
+
+def exam(lang: str, pools=(KEY,)) -> dict:
+    data = {**sample(lang), "key": "the-exam", "max_questions": 2, "attempts_allowed": 2}
+    data.pop("questions")
+    return data | {"pools": list(pools), "review": "after_passing", "attempts_per_period": 1, "cooldown_hours": 48}
+
+
+def test_an_exam_draws_from_the_pools_it_names_and_reloads_unchanged(loaded, tree):
+    for lang in ("en", "ar"):
+        write_file(tree, lang, exam(lang), name="the-exam")
+    result, report = loaded()
+    english = result["the-exam"]["en"]
+    assert list(english.pools.all()) == [result[KEY]["en"]]
+    assert list(result["the-exam"]["ar"].pools.all()) == [result[KEY]["ar"]]
+    assert (english.review, english.attempts_per_period, english.cooldown_hours) == ("after_passing", 1, 48)
+    assert not english.questions.exists()
+    _result, report = loaded()
+    assert report.counts["quiz"] == {"created": 0, "updated": 0, "unchanged": 4, "conflict": 0}
+
+
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        (lambda d: d.update(pools=["no-such-quiz"]), "quiz 'no-such-quiz' has no file in quizzes/"),
+        (lambda d: d.update(pools=["the-exam"]), "cannot draw from its own pool"),
+        (lambda d: d.update(review="sometimes"), "review 'sometimes' must be one of immediately"),
+        (lambda d: d.update(cooldown_hours=0), "give both attempts_per_period and cooldown_hours"),
+        (lambda d: d.update(answers_at_end=False), "cannot hold back its review"),
+        (lambda d: d.update(pools=[]), "a quiz needs questions, or pools"),
+    ],
+)
+def test_bad_exam_files_are_refused(tree, change, message):
+    for lang in ("en", "ar"):
+        data = exam(lang)
+        change(data)
+        write_file(tree, lang, data, name="the-exam")
+    _parsed, problems = parse(tree)
+    assert any(message in p.message and p.path.name == "the-exam.yaml" for p in problems), [str(p) for p in problems]
+
+
+def test_an_exams_pools_must_match_across_languages(tree):
+    write_file(tree, "en", {**sample("en"), "key": "other-quiz"}, name="other-quiz")
+    write_file(tree, "ar", {**sample("ar"), "key": "other-quiz"}, name="other-quiz")
+    write_file(tree, "en", exam("en", pools=[KEY, "other-quiz"]), name="the-exam")
+    write_file(tree, "ar", exam("ar"), name="the-exam")
+    _parsed, problems = parse(tree)
+    assert any("pools" in p.message and "in en but" in p.message for p in problems), [str(p) for p in problems]
+
+
+def test_the_shipped_module_quizzes_hold_back_their_review_and_pause_after_three_attempts():
+    problems = Problems()
+    parsed = content.parse(Path(settings.BASE_DIR) / "content", problems)
+    assert not problems
+    exam_ = parsed["final-exam"]
+    for lang in ("en", "ar"):
+        final = exam_[lang]
+        assert (final["max_questions"], final["time_limit_minutes"], final["attempts_allowed"]) == (30, 45, 2)
+        assert (final["cooldown_hours"], final["pass_mark"], len(final["pools"])) == (48, 75, 11)
+    for key, by_language in parsed.items():
+        for quiz in by_language.values():
+            assert quiz["review"] == "after_passing", key
+            if key != "final-exam":
+                assert (quiz["attempts_per_period"], quiz["cooldown_hours"]) == (3, 24), key
