@@ -16,8 +16,9 @@ from django.utils.text import slugify
 from certificates import pdf
 from certificates.models import Certificate
 from certificates.storage import atomic_write, files_delete, private_storage
+from core import spreadsheet
 
-from . import selectors, spreadsheet
+from . import selectors
 from .models import Export
 
 logger = logging.getLogger("masar.hr")

@@ -24,8 +24,9 @@ from certificates import services as certificate_services
 from certificates.forms import RevokeForm
 from certificates.models import Certificate
 from certificates.storage import private_storage
+from core import spreadsheet
 
-from . import selectors, services, spreadsheet
+from . import selectors, services
 from .forms import DashboardFilterForm, ExtraTimeForm
 from .models import Export
 

@@ -2,7 +2,6 @@
 quiz's analysis, and its CSV. For editors (who may change quizzes) and staff; thin views."""
 
 import codecs
-import csv
 import io
 
 from django.core.exceptions import PermissionDenied
@@ -14,25 +13,15 @@ from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
+from core import spreadsheet
+
 from . import statistics
 from .models import Quiz
-
-# What makes a spreadsheet read a cell as a formula (OWASP); hr/spreadsheet.py, the project's
-# CSV writer, sits above quizzes, so the rule is repeated here.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def may_analyse(user) -> bool:
     """Return True if `user` may see item analyses: editors of quizzes and staff."""
     return bool(user.is_active and (user.is_staff or user.has_perm("quizzes.change_quiz")))
-
-
-def csv_cell(value) -> str:
-    """A cell's text: numbers as they are; text with a leading apostrophe if it would start a formula."""
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        return str(value)
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
 def _scope(request) -> str | None:
@@ -135,8 +124,8 @@ def item_analysis_csv(request, pk: int):
         return _bad_scope(request)
     analysis = statistics.item_analysis(quiz=quiz, scope=scope)
     out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow([csv_cell(column) for column in CSV_COLUMNS])
+    writer = spreadsheet.writer(out)
+    writer.writerow(CSV_COLUMNS)
     yes, no = _("yes"), _("no")
     for stat in analysis.questions:
         head = [
@@ -156,7 +145,7 @@ def item_analysis_csv(request, pk: int):
                 if option is None
                 else [option.key, option.text, yes if option.correct else no, option.picked, _rounded(option.share)]
             )
-            writer.writerow([csv_cell(cell) for cell in head + tail])
+            writer.writerow(head + tail)
     response = HttpResponse(codecs.BOM_UTF8 + out.getvalue().encode("utf-8"), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="item-analysis-{quiz.pk}-{scope}.csv"'
     return response
