@@ -112,6 +112,9 @@ class User(AbstractUser):
         max_length=10,
         choices=ExtraTime.choices,
         default=ExtraTime.NONE,
+        # Also in the database, so code that writes users without knowing the column (an older
+        # migration's model, raw SQL) still works.
+        db_default=ExtraTime.NONE,
         blank=True,
         help_text=_("More time on timed quizzes, the exam and mock interviews. Every change is logged."),
     )

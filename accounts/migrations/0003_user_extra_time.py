@@ -15,7 +15,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='user',
             name='extra_time',
-            field=models.CharField(blank=True, choices=[('', 'No extra time'), ('1.25', '×1.25 (25% more time)'), ('1.5', '×1.5 (50% more time)'), ('2', '×2 (double the time)'), ('unlimited', 'No time limit')], default='', help_text='More time on timed quizzes, the exam and mock interviews. Every change is logged.', max_length=10, verbose_name='extra time'),
+            field=models.CharField(blank=True, choices=[('', 'No extra time'), ('1.25', '×1.25 (25% more time)'), ('1.5', '×1.5 (50% more time)'), ('2', '×2 (double the time)'), ('unlimited', 'No time limit')], db_default='', default='', help_text='More time on timed quizzes, the exam and mock interviews. Every change is logged.', max_length=10, verbose_name='extra time'),
         ),
         migrations.CreateModel(
             name='ExtraTimeChange',
