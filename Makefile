@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 export DJANGO_SETTINGS_MODULE ?= lms.settings.dev
 
-.PHONY: run test test-fast setup venv system-deps test-deps check-deps check-test-deps lint messages
+.PHONY: run test test-fast setup venv system-deps test-deps check-deps check-test-deps lint messages fonts
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -58,3 +58,7 @@ lint: venv
 
 messages: venv
 	$(PY) manage.py makemessages -l ar --no-location --ignore=.venv --ignore=var --ignore=content/ar --ignore=content/en
+
+# The web fonts' WOFF2 subsets (lms/static/fonts, committed): rebuild after a font package update.
+fonts: venv
+	$(PY) manage.py build_fonts

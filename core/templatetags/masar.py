@@ -1,3 +1,5 @@
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
 from django import template
 from django.conf import settings
 from django.template.loader import get_template
@@ -58,10 +60,19 @@ def language_links(context) -> tuple[tuple[str, str, str, bool], ...]:
             url = translations[code]
         elif request is not None:
             url = local_path(translate_url(request.get_full_path(), code), f"/{code}/")
+            if translation.get_language_from_path(url) is None:
+                url = with_language_parameter(url, code)  # /verify/<code>/ has no language prefix
         else:
             url = f"/{code}/"
         links.append((code, str(name), url, code == current))
     return tuple(links)
+
+
+def with_language_parameter(url: str, code: str) -> str:
+    """Return `url` asking for language `code` with ?lang= (accounts.middleware reads it)."""
+    parts = urlsplit(url)
+    query = [(key, value) for key, value in parse_qsl(parts.query, keep_blank_values=True) if key != "lang"]
+    return urlunsplit(parts._replace(query=urlencode([*query, ("lang", code)])))
 
 
 def local_path(url: str, fallback: str) -> str:
