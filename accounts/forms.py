@@ -1,6 +1,8 @@
 from django import forms
 from django.conf import settings
+from django.contrib.auth import forms as auth_forms
 from django.contrib.auth import get_user_model, password_validation
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from . import throttles
@@ -8,6 +10,35 @@ from .models import Organization
 from .validators import clean_name_arabic, clean_name_latin
 
 User = get_user_model()
+
+# Addresses, user names, Latin names, codes and passwords read left to right in any page
+# ("sara@example.com" never shows as "example.com@sara"); free text follows what is typed.
+LTR = {"dir": "ltr"}
+AUTO = {"dir": "auto"}
+
+
+def ltr_text(**attrs) -> forms.TextInput:
+    return forms.TextInput(attrs={**LTR, "autocapitalize": "none", "spellcheck": "false", **attrs})
+
+
+def ltr_password(**attrs) -> forms.PasswordInput:
+    return forms.PasswordInput(attrs={**LTR, **attrs})
+
+
+def names_first_in_language(form: forms.Form):
+    """In the Arabic interface the Arabic name comes first, in the English one the Latin name."""
+    if translation.get_language() != "ar":
+        return
+    order = list(form.fields)
+    latin, arabic = order.index("name_latin"), order.index("name_arabic")
+    if arabic > latin:
+        order[latin], order[arabic] = order[arabic], order[latin]
+        form.order_fields(order)
+
+
+def password_rules() -> str:
+    """The password rules as a list, in the page's language: shown before anyone makes a mistake."""
+    return password_validation.password_validators_help_text_html()
 
 
 class NamesMixin:
@@ -30,13 +61,20 @@ class SignupForm(NamesMixin, forms.Form):
         max_length=150,
         regex=r"^[\w.@+-]+\Z",
         error_messages={"invalid": _("Use letters, digits and @/./+/-/_ only.")},
+        widget=ltr_text(autocomplete="username"),
     )
-    email = forms.EmailField(label=_("Email"))
+    email = forms.EmailField(label=_("Email"), widget=forms.EmailInput(attrs={**LTR, "autocomplete": "email"}))
     name_latin = forms.CharField(
-        label=_("Name in Latin letters"), max_length=150, help_text=_("Printed on the English certificate.")
+        label=_("Name in Latin letters"),
+        max_length=150,
+        help_text=_("Printed on the English certificate."),
+        widget=forms.TextInput(attrs={**LTR, "autocomplete": "name"}),
     )
     name_arabic = forms.CharField(
-        label=_("Name in Arabic"), max_length=150, help_text=_("Printed on the Arabic certificate.")
+        label=_("Name in Arabic"),
+        max_length=150,
+        help_text=_("Printed on the Arabic certificate."),
+        widget=forms.TextInput(attrs=AUTO),
     )
     preferred_language = forms.ChoiceField(label=_("Preferred language"), choices=settings.LANGUAGES)
     organization_code = forms.CharField(
@@ -44,12 +82,17 @@ class SignupForm(NamesMixin, forms.Form):
         max_length=32,
         required=False,
         help_text=_("Given by your employer's HR team."),
+        widget=ltr_text(),
     )
-    password1 = forms.CharField(label=_("Password"), strip=False, widget=forms.PasswordInput)
-    password2 = forms.CharField(label=_("Password again"), strip=False, widget=forms.PasswordInput)
+    password1 = forms.CharField(label=_("Password"), strip=False, widget=ltr_password(autocomplete="new-password"))
+    password2 = forms.CharField(
+        label=_("Password again"), strip=False, widget=ltr_password(autocomplete="new-password")
+    )
 
     def __init__(self, *args, client_ip: str | None = None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["password1"].help_text = password_rules()
+        names_first_in_language(self)
         self.client_ip = client_ip  # wrong organization codes are throttled per client IP
         self.throttled = False
 
@@ -76,11 +119,14 @@ class SignupForm(NamesMixin, forms.Form):
                 _("Too many wrong organization codes. Try again in %(minutes)s minutes.")
                 % {"minutes": throttles.minutes("join_code_ip")}
             )
-        try:
-            return Organization.objects.get(join_code=code)
-        except Organization.DoesNotExist:
-            throttles.hit("join_code_ip", self.client_ip)
-            raise forms.ValidationError(_("No organization has this code. Check it with your HR team.")) from None
+        # Typed in any case: "demo-co" is "DEMO-CO". Should two codes differ only in case, the
+        # one typed exactly wins and a code that matches both in another case matches neither.
+        matches = list(Organization.objects.filter(join_code__iexact=code)[:2])
+        exact = [org for org in matches if org.join_code == code]
+        if exact or len(matches) == 1:
+            return (exact or matches)[0]
+        throttles.hit("join_code_ip", self.client_ip)
+        raise forms.ValidationError(_("No organization has this code. Check it with your HR team."))
 
     def clean(self):
         cleaned = super().clean()
@@ -101,13 +147,41 @@ class SignupForm(NamesMixin, forms.Form):
 
 
 class ProfileForm(NamesMixin, forms.Form):
-    name_latin = forms.CharField(label=_("Name in Latin letters"), max_length=150)
-    name_arabic = forms.CharField(label=_("Name in Arabic"), max_length=150)
+    name_latin = forms.CharField(
+        label=_("Name in Latin letters"), max_length=150, widget=forms.TextInput(attrs={**LTR, "autocomplete": "name"})
+    )
+    name_arabic = forms.CharField(label=_("Name in Arabic"), max_length=150, widget=forms.TextInput(attrs=AUTO))
     preferred_language = forms.ChoiceField(label=_("Preferred language"), choices=settings.LANGUAGES)
 
     def __init__(self, *args, locked: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
+        names_first_in_language(self)
         if locked:
             for name in ("name_latin", "name_arabic"):
                 self.fields[name].disabled = True
                 self.fields[name].help_text = _("Printed on your certificates; it can no longer change.")
+
+
+class LoginForm(auth_forms.AuthenticationForm):
+    """Django's log-in form, with the user name and password written left to right."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["username"].widget.attrs.update({**LTR, "autocapitalize": "none", "spellcheck": "false"})
+        self.fields["password"].widget.attrs.update(LTR)
+
+
+class PasswordResetForm(auth_forms.PasswordResetForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["email"].widget.attrs.update(LTR)
+
+
+class SetPasswordForm(auth_forms.SetPasswordForm):
+    """The new password after a reset link: the rules under the field, in the page's language."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("new_password1", "new_password2"):
+            self.fields[name].widget.attrs.update(LTR)
+        self.fields["new_password1"].help_text = password_rules()

@@ -12,7 +12,7 @@ from django.views.generic import FormView
 
 from . import services, throttles
 from .client_ip import client_ip
-from .forms import ProfileForm, SignupForm
+from .forms import LoginForm, PasswordResetForm, ProfileForm, SignupForm
 
 
 def _home_for(user) -> str:
@@ -58,10 +58,12 @@ class SignupView(FormView):
 
 class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
+    authentication_form = LoginForm
     redirect_authenticated_user = True
 
     def get_default_redirect_url(self):
-        return _home_for(self.request.user)
+        # The language of the page the trainee logged in from, not the preferred one.
+        return f"/{translation.get_language()}/"
 
 
 class LogoutView(auth_views.LogoutView):
@@ -99,6 +101,7 @@ class PasswordResetView(auth_views.PasswordResetView):
     per client IP."""
 
     template_name = "accounts/password_reset.html"
+    form_class = PasswordResetForm
     success_url = reverse_lazy("accounts:password_reset_done")
 
     def form_valid(self, form):

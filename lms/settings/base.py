@@ -4,8 +4,6 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
-import fontpkg_amiri
-import fontpkg_ibm_plex_sans_arabic
 from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
@@ -70,6 +68,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Pages without a language in their URL: ?lang=, the cookie, then the preferred language.
+    "accounts.middleware.LanguageChoiceMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # django-csp's middleware; the admins alone may run inline scripts (see core/middleware.py).
@@ -171,14 +171,12 @@ WAGTAIL_I18N_ENABLED = True
 WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
 WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES
 
-# Static files: WhiteNoise; fonts straight from their PyPI packages (no CDN).
+# Static files: WhiteNoise, hashed names (CompressedManifestStaticFilesStorage below) served
+# with a year-long cache. The web fonts are WOFF2 subsets in lms/static/fonts, built from
+# their PyPI packages by `manage.py build_fonts` (no CDN); the PDFs read the full TTFs.
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
-STATICFILES_DIRS = [
-    BASE_DIR / "lms" / "static",
-    ("fonts/amiri", Path(fontpkg_amiri.__file__).parent / "files"),
-    ("fonts/plex-arabic", Path(fontpkg_ibm_plex_sans_arabic.__file__).parent / "files"),
-]
+STATICFILES_DIRS = [BASE_DIR / "lms" / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = env.str("MEDIA_ROOT", default=str(VAR_DIR / "media"))
 PRIVATE_MEDIA_ROOT = env.str("PRIVATE_MEDIA_ROOT", default=str(VAR_DIR / "private"))
