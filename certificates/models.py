@@ -89,6 +89,8 @@ class Certificate(models.Model):
     queued_at = models.DateTimeField(_("queued at"), null=True, blank=True)
     rendering_started_at = models.DateTimeField(_("rendering started at"), null=True, blank=True)
     rendered_at = models.DateTimeField(_("rendered at"), null=True, blank=True)
+    # Set when the "your certificate is ready" email is sent: one email per certificate.
+    ready_emailed_at = models.DateTimeField(_("ready email sent at"), null=True, blank=True)
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
     revoked_reason = models.TextField(_("reason for revoking"), blank=True)
     revoked_by = models.ForeignKey(

@@ -1,6 +1,7 @@
 """Reads for certificates: who may see and revoke what, and verification (HR's dashboard is hr.selectors)."""
 
 import re
+from dataclasses import dataclass
 
 from django.utils import timezone
 
@@ -39,6 +40,47 @@ def certificate_can_download(*, certificate: Certificate) -> bool:
 
 def certificates_of(*, user) -> list[Certificate]:
     return list(Certificate.objects.filter(user=user).order_by("-issued_at"))
+
+
+# --- the course complete page ------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CourseFinish:
+    """What the "course complete" page shows: the course, the trainee's progress in it and the
+    certificate issued for it (None only if it was revoked since)."""
+
+    course: CoursePage
+    outline: course_selectors.CourseOutline
+    certificate: Certificate | None
+
+
+def course_finish(*, user, course_id: int) -> CourseFinish | None:
+    """Return the course complete page of live course `course_id` for `user`, or None unless
+    `user` completed it (someone else's completion is not theirs to see)."""
+    if not user.is_authenticated:
+        return None
+    course = CoursePage.objects.live().filter(pk=course_id).first()
+    if course is None:
+        return None
+    completed = Enrollment.objects.filter(user=user, course_key=course.translation_key, completed_at__isnull=False)
+    if not completed.exists():
+        return None
+    certificate = (
+        Certificate.objects.filter(user=user, course_key=course.translation_key)
+        .exclude(status=Certificate.Status.REVOKED)
+        .order_by("-issued_at")
+        .first()
+    )
+    return CourseFinish(
+        course=course, outline=course_selectors.course_outline(course=course, user=user), certificate=certificate
+    )
+
+
+def finish_course_for(*, user, course_key, language: str) -> CoursePage | None:
+    """The page, in `language` if it has one, of the completed course `course_key` (the certificate
+    page links to its course complete page)."""
+    return course_selectors.courses_in_language(course_keys=[course_key], language=language).get(course_key)
 
 
 # --- verification ----------------------------------------------------------------------

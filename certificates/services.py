@@ -16,8 +16,11 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import F, Q
+from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -219,7 +222,45 @@ def certificate_render(*, certificate_id: int) -> Certificate | None:
     certificate.refresh_from_db()
     if updated:
         logger.info("certificate %s rendered (attempt %s)", certificate.code, certificate.attempts)
+        _queue_ready_email(certificate)
     return certificate
+
+
+def _queue_ready_email(certificate: Certificate) -> None:
+    from .tasks import certificate_ready_email
+
+    certificate_id = certificate.pk
+    transaction.on_commit(lambda: certificate_ready_email.delay(certificate_id), robust=True)
+
+
+def certificate_ready_email_send(*, certificate_id: int) -> bool:
+    """Email the holder, in their preferred language, that their certificate is ready, with its
+    link; once per certificate (a task run twice sends one email). Return True if sent."""
+    with transaction.atomic():
+        certificate = (
+            Certificate.objects.select_for_update()
+            .select_related("user")
+            .filter(pk=certificate_id, status=Certificate.Status.READY, ready_emailed_at__isnull=True)
+            .first()
+        )
+        if certificate is None or not certificate.user.email:
+            return False
+        user = certificate.user
+        language = user.preferred_language if user.preferred_language in pdf.LANGUAGES else "ar"
+        with translation.override(language):
+            context = {
+                "certificate": certificate,
+                "name": user.name_arabic if language == "ar" and user.name_arabic else user.name_latin,
+                "course_title": certificate.course_title_ar if language == "ar" else certificate.course_title_en,
+                "url": settings.SITE_URL + reverse("certificates:detail", args=[certificate.code]),
+            }
+            subject = render_to_string("certificates/email/ready_subject.txt", context).strip()
+            body = render_to_string("certificates/email/ready_body.txt", context)
+        # Sent inside the transaction: a failed send leaves the row unmarked, and the task retries.
+        send_mail(subject, body, None, [user.email])
+        certificate.ready_emailed_at = timezone.now()
+        certificate.save(update_fields=["ready_emailed_at"])
+    return True
 
 
 def certificate_render_error_record(*, certificate_id: int, error: str) -> None:

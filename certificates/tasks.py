@@ -43,3 +43,19 @@ def certificates_sweep() -> int:
     from . import services
 
     return services.certificates_sweep()
+
+
+@shared_task(
+    name="certificates.tasks.certificate_ready_email",
+    acks_late=True,
+    autoretry_for=(Exception,),
+    max_retries=5,
+    retry_backoff=30,
+    retry_jitter=True,
+    soft_time_limit=30,
+    time_limit=60,
+)
+def certificate_ready_email(certificate_id: int) -> bool:
+    from . import services
+
+    return services.certificate_ready_email_send(certificate_id=certificate_id)

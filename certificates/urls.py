@@ -6,6 +6,7 @@ app_name = "certificates"
 
 urlpatterns = [
     path("", views.mine, name="mine"),
+    path("courses/<id:course_id>/complete/", views.course_complete, name="course_complete"),
     path("<str:code>/", views.detail, name="detail"),
     path("<str:code>/status/", views.status, name="status"),
     path("<str:code>/names/", views.confirm_names, name="confirm_names"),

@@ -4,6 +4,7 @@ and its exports are the hr app's (hr/views.py).
 Every view that shows or serves a certificate goes through a selector that checks who is
 asking; anything the user may not see is a 404."""
 
+import copy
 from datetime import date
 from urllib.parse import urlencode
 
@@ -54,7 +55,14 @@ def mine(request):
     return render(request, "certificates/mine.html", {"certificates": selectors.certificates_of(user=request.user)})
 
 
-def _detail(request, certificate: Certificate, *, names_form=None, status=200):
+def names_preview(certificate: Certificate, *, name_latin: str, name_arabic: str) -> dict[str, str]:
+    """The certificate as it will print with these names, in each language: the PDF's own HTML."""
+    sample = copy.copy(certificate)
+    sample.holder_name_latin, sample.holder_name_arabic = name_latin, name_arabic
+    return {language: pdf.certificate_html(sample, language) for language in pdf.LANGUAGES}
+
+
+def _detail(request, certificate: Certificate, *, names_form=None, preview=None, status=200):
     user = request.user
     is_owner = certificate.user_id == user.pk
     context = {
@@ -66,6 +74,12 @@ def _detail(request, certificate: Certificate, *, names_form=None, status=200):
         "verify_url": pdf.verification_url(certificate.code),
         "completed_on": format_date(certificate.completed_on),
         "assessment": selectors.assessment_public(certificate.assessment),
+        "preview": preview,
+        "finish_course": selectors.finish_course_for(
+            user=user, course_key=certificate.course_key, language=translation.get_language()
+        )
+        if is_owner
+        else None,
     }
     if certificate.awaiting_names and is_owner:
         context["names_form"] = names_form or NamesConfirmForm(
@@ -108,9 +122,33 @@ def confirm_names(request, code: str):
     form = NamesConfirmForm(request.POST)
     if not form.is_valid():
         return _detail(request, certificate, names_form=form, status=400)
+    if request.POST.get("confirm") != "1" and certificate.awaiting_names:
+        # First the preview, then the confirmation: the names cannot be changed afterwards.
+        return _detail(request, certificate, names_form=form, preview=names_preview(certificate, **form.cleaned_data))
     services.certificate_names_confirm(user=request.user, **form.cleaned_data)
     messages.success(request, _("Thank you. Your certificate is being prepared."))
     return redirect("certificates:detail", code=certificate.code)
+
+
+@login_required
+def course_complete(request, course_id: int):
+    """What the trainee achieved in a course they completed, and what comes next."""
+    finish = selectors.course_finish(user=request.user, course_id=course_id)
+    if finish is None:
+        raise Http404
+    certificate = finish.certificate
+    return render(
+        request,
+        "certificates/course_complete.html",
+        {
+            "finish": finish,
+            "course": finish.course,
+            "outline": finish.outline,
+            "certificate": certificate,
+            "assessment": selectors.assessment_public(certificate.assessment) if certificate else None,
+            "completed_on": format_date(certificate.completed_on) if certificate else "",
+        },
+    )
 
 
 @login_required

@@ -124,7 +124,8 @@ def test_unconfirmed_names_wait_for_the_trainee(
 
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
-            f"/en/certificates/{certificate.code}/names/", {"name_latin": "Omar  Saleh", "name_arabic": "عمر صالح"}
+            f"/en/certificates/{certificate.code}/names/",
+            {"name_latin": "Omar  Saleh", "name_arabic": "عمر صالح", "confirm": "1"},
         )
     assert response.status_code == 302
     certificate.refresh_from_db()

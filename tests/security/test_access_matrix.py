@@ -84,10 +84,13 @@ ROWS = [
     Row("certificate PDF (fr)",   "GET",  "/en/certificates/{pdf_code}/fr.pdf",           (L, 404, 404, 404, 404, 404, 404, 404, 404)),
     # Only the holder confirms the names printed on their certificate.
     Row("confirm names",          "POST", "/en/certificates/{names_code}/names/",         (L, 404, 404, 404, 404, 404, 404, 404, 302),
-        data={"name_latin": "New Comer", "name_arabic": "متدرب جديد"}, owner="newcomer"),
+        data={"name_latin": "New Comer", "name_arabic": "متدرب جديد", "confirm": "1"}, owner="newcomer"),
     # HR of the holder's organization and support revoke; the holder cannot revoke their own.
     Row("revoke",                 "POST", "/en/certificates/{code}/revoke/",              (L, 404, 404, 302, 404, 404, 302, 302, 404),
         data={"reason": "Issued by mistake."}),
+    # The course complete page: only the trainee who completed the course.
+    Row("course complete",        "GET",  "/en/certificates/courses/{completed_course}/complete/", (L, 404, 404, 404, 404, 404, 404, 404, 200)),
+    Row("course complete (not)",  "GET",  "/en/certificates/courses/{course}/complete/",  (L, 404, 404, 404, 404, 404, 404, 404, 404)),
     Row("my certificates",        "GET",  "/en/certificates/",                            (L, 200, 200, 200, 200, 200, 200, 200, 200)),
     # Public verification: printed on the certificate, open to anyone.
     Row("verify page",            "GET",  "/verify/{code}/",                              (200, 200, 200, 200, 200, 200, 200, 200, 200)),
@@ -185,7 +188,7 @@ def test_every_url_with_an_object_id_is_in_the_matrix():
             "{export}",
             "{trainee}",
         ),
-        "<id:course_id>": ("{course}", "{unpublished_course}"),
+        "<id:course_id>": ("{course}", "{unpublished_course}", "{completed_course}"),
         "<id:lesson_id>": ("{lesson}",),
         "<uuid:key>": ("{lesson_key}",),
         "<id:session_id>": ("{practice_open_session}", "{practice_answered_session}", "{mock_session}"),

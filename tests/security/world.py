@@ -266,6 +266,11 @@ class World:
         return self.certificate.code
 
     @cached_property
+    def completed_course(self):
+        """The course of the owner's certificate: completed, so its course complete page opens."""
+        return self.certificate and self.certificate_course
+
+    @cached_property
     def pdf_code(self) -> str:
         """The code of the owner's certificate, rendered: both PDFs are in private storage."""
         certificate_services.certificate_render(certificate_id=self.certificate.pk)
