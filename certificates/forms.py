@@ -1,8 +1,12 @@
+import re
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.forms import NamesMixin
 from accounts.validators import clean_public_text
+
+from .models import code_readable
 
 CODE_PATTERN = r"^[A-Za-z0-9_-]{8,64}\Z"
 
@@ -17,14 +21,25 @@ class NamesConfirmForm(NamesMixin, forms.Form):
 
 
 class VerifyForm(forms.Form):
-    code = forms.RegexField(
+    code = forms.CharField(
         label=_("Certificate code"),
-        regex=CODE_PATTERN,
-        max_length=64,
+        max_length=80,
         strip=True,
-        help_text=_("The code printed under the QR code of the certificate."),
-        error_messages={"invalid": _("A certificate code has letters, digits, hyphens and underscores only.")},
+        help_text=_("The code printed under the QR code of the certificate, in any case, with or without dashes."),
+        widget=forms.TextInput(attrs={"dir": "ltr", "autocapitalize": "characters", "spellcheck": "false"}),
     )
+
+    def clean_code(self):
+        """The stored form of the code (readable codes in any case, dashes or not; older codes as they are)."""
+        value = self.cleaned_data["code"]
+        readable = code_readable(value)
+        if readable is not None:
+            return readable
+        if not re.match(CODE_PATTERN, value):
+            raise forms.ValidationError(
+                _("A certificate code has letters, digits and dashes only, like 7ZK3-M9QD-…"), code="invalid"
+            )
+        return value
 
 
 class RevokeForm(forms.Form):

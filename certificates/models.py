@@ -1,3 +1,4 @@
+import re
 import secrets
 
 from django.conf import settings
@@ -5,9 +6,35 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
+# Crockford's base32: digits and letters without I, L, O and U, so a code read out loud or
+# copied by hand has no look-alikes; I and L are read as 1, O as 0 (https://www.crockford.com/base32.html).
+CROCKFORD_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+CODE_BITS = 128
+CODE_LENGTH = 26  # 128 bits in 5-bit characters
+CODE_GROUP = 4
+_CROCKFORD_READ = str.maketrans({"I": "1", "L": "1", "O": "0"})
+
+
+def code_group(characters: str) -> str:
+    """Return `characters` in groups of four joined by dashes: "ABCD-EFGH-...-YZ"."""
+    return "-".join(characters[i : i + CODE_GROUP] for i in range(0, len(characters), CODE_GROUP))
+
+
 def certificate_code() -> str:
-    """Return a new public code: 16 random bytes (128 bits), URL-safe, 22 characters."""
-    return secrets.token_urlsafe(16)
+    """Return a new public code: 128 random bits in Crockford base32 (26 characters), stored
+    and printed in groups of four: "7ZK3-M9QD-...-4F"."""
+    number = secrets.randbits(CODE_BITS)
+    characters = "".join(CROCKFORD_ALPHABET[(number >> (5 * i)) & 31] for i in reversed(range(CODE_LENGTH)))
+    return code_group(characters)
+
+
+def code_readable(value: str) -> str | None:
+    """Return the stored form of a code typed in any case, with or without dashes or spaces,
+    with I or L for 1 and O for 0; None when `value` is not a code of that kind."""
+    characters = "".join(str(value).split()).replace("-", "").upper().translate(_CROCKFORD_READ)
+    if len(characters) != CODE_LENGTH or any(char not in CROCKFORD_ALPHABET for char in characters):
+        return None
+    return code_group(characters)
 
 
 EVERY_ORGANIZATION = "certificates.view_every_organization"
@@ -145,3 +172,9 @@ class Certificate(models.Model):
 
     def pdf_name(self, language: str) -> str:
         return self.pdf_ar if language == "ar" else self.pdf_en
+
+    def download_name(self, language: str) -> str:
+        """The file name a download is saved as: "masar-certificate-7ZK3-M9QD-…-en.pdf". An older
+        code keeps its letters; its underscores (and a leading or doubled dash) are left out."""
+        code = re.sub(r"-{2,}", "-", re.sub(r"[^A-Za-z0-9-]", "", self.code)).strip("-")
+        return f"masar-certificate-{code}-{language}.pdf"

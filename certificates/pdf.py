@@ -126,6 +126,9 @@ def certificate_html(certificate, language: str) -> str:
             "hours_text": localize_digits(certificate.hours, language),
             "assessment": assessment_public(certificate.assessment),
             "verify_url": url,
+            "issuer": settings.CERTIFICATE_ISSUER[language],
+            "signatory_name": settings.CERTIFICATE_SIGNATORY_NAME[language],
+            "signatory_title": settings.CERTIFICATE_SIGNATORY_TITLE[language],
             "qr": qr_data_uri(url),
             "fonts": fonts(),
         }

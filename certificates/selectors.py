@@ -5,14 +5,29 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 
-from .models import Certificate, sees_every_organization
+from .models import Certificate, code_readable, sees_every_organization
 
+# Codes issued before the readable ones: token_urlsafe, case-sensitive, looked up as they are.
 CODE_RE = re.compile(r"[A-Za-z0-9_-]{8,64}")
+
+
+def code_candidates(value: str) -> list[str]:
+    """Return the stored codes `value` may stand for: the readable code it spells (any case,
+    dashes or not, I/L for 1, O for 0) and, when it has the shape of an older code, itself."""
+    if not value or len(value) > 100:
+        return []
+    candidates = []
+    readable = code_readable(value)
+    if readable is not None:
+        candidates.append(readable)
+    if CODE_RE.fullmatch(value) is not None and value not in candidates:
+        candidates.append(value)
+    return candidates
 
 
 def is_code(value: str) -> bool:
     """True if `value` looks like a certificate code; anything else is never sent to the database."""
-    return bool(value) and CODE_RE.fullmatch(value) is not None
+    return bool(code_candidates(value))
 
 
 # --- access ----------------------------------------------------------------------------
@@ -20,9 +35,10 @@ def is_code(value: str) -> bool:
 
 def certificate_for_viewer(*, user, code: str) -> Certificate | None:
     """Return the certificate with `code` if `user` may open it (owner, HR of the owner's organization, staff)."""
-    if not is_code(code):
+    candidates = code_candidates(code)
+    if not candidates:
         return None
-    return Certificate.objects.visible_to(user).select_related("user").filter(code=code).first()
+    return Certificate.objects.visible_to(user).select_related("user").filter(code__in=candidates).first()
 
 
 def certificate_can_revoke(*, user, certificate: Certificate) -> bool:
@@ -110,9 +126,10 @@ def certificate_verification(*, code: str) -> dict:
 
     Only what is printed on the certificate itself; never an email or an internal id."""
     certificate = None
-    if is_code(code):
+    candidates = code_candidates(code)
+    if candidates:
         certificate = (
-            Certificate.objects.filter(code=code, status__in=[Certificate.Status.READY, Certificate.Status.REVOKED])
+            Certificate.objects.filter(code__in=candidates, status__in=[Certificate.Status.READY, Certificate.Status.REVOKED])
             .only(
                 "code",
                 "status",
@@ -130,7 +147,8 @@ def certificate_verification(*, code: str) -> dict:
             .first()
         )
     if certificate is None:
-        return {"code": code if is_code(code) else "", "status": "unknown"}
+        readable = code_readable(code) if candidates else None
+        return {"code": readable or (code if candidates else ""), "status": "unknown"}
     result = {
         "code": certificate.code,
         "status": "revoked" if certificate.status == Certificate.Status.REVOKED else "valid",

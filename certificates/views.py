@@ -165,7 +165,7 @@ def download(request, code: str, language: str):
     response = FileResponse(
         handle,
         as_attachment=True,
-        filename=f"masar-certificate-{certificate.code}-{language}.pdf",
+        filename=certificate.download_name(language),
         content_type="application/pdf",
     )
     response["Cache-Control"] = "private, no-store"

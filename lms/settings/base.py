@@ -222,6 +222,20 @@ MASAR_BENCH = env.bool("MASAR_BENCH", default=False)
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Masar <no-reply@masar.local>")
 
+# Printed on every certificate (certificates/pdf.py): who issues it and who signs it, per language.
+CERTIFICATE_ISSUER = {
+    "en": env.str("CERTIFICATE_ISSUER_EN", default="Masar"),
+    "ar": env.str("CERTIFICATE_ISSUER_AR", default="مسار"),
+}
+CERTIFICATE_SIGNATORY_NAME = {
+    "en": env.str("CERTIFICATE_SIGNATORY_NAME_EN", default="Masar training team"),
+    "ar": env.str("CERTIFICATE_SIGNATORY_NAME_AR", default="فريق التدريب في مسار"),
+}
+CERTIFICATE_SIGNATORY_TITLE = {
+    "en": env.str("CERTIFICATE_SIGNATORY_TITLE_EN", default="Training and certification"),
+    "ar": env.str("CERTIFICATE_SIGNATORY_TITLE_AR", default="التدريب ومنح الشهادات"),
+}
+
 # Celery: kombu's filesystem broker under var/ by default; CELERY_BROKER_URL for Redis.
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="filesystem://")
 BROKER_DIR = VAR_DIR / "broker"
