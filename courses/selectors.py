@@ -436,6 +436,22 @@ def courses_completed_with(*, user, quiz) -> list[CoursePage]:
     return list(courses.order_by("path"))
 
 
+def module_after_quiz(*, quiz_key: UUID, locale: Locale) -> Page | None:
+    """Return where a trainee goes from a passed quiz (a quiz result's "Next module"): the live
+    module after the one whose quiz has translation key `quiz_key`, in `locale` if the course
+    has that language; the course page after its last module or its final exam; None if no live
+    module or course uses the quiz. At most three queries."""
+    modules = ModulePage.objects.live().filter(quiz__translation_key=quiz_key)
+    module = min(modules, key=lambda m: (m.locale_id != locale.pk, m.path), default=None)
+    if module is None:
+        courses = CoursePage.objects.live().filter(final_exam__translation_key=quiz_key)
+        return min(courses, key=lambda c: (c.locale_id != locale.pk, c.path), default=None)
+    following = (
+        ModulePage.objects.live().sibling_of(module, inclusive=False).filter(path__gt=module.path).order_by("path")
+    ).first()
+    return following or CoursePage.objects.parent_of(module).live().first()
+
+
 def lesson_by_key(*, key: UUID, locale: Locale) -> LessonPage | None:
     """Return the live lesson with translation key `key` in `locale`, or in another language
     when it has no translation there: one query."""

@@ -82,6 +82,17 @@ def lesson_by_key(request, key):
 
 
 @login_required
+def module_after_quiz(request, quiz_key):
+    """Send a quiz result's "Next module" to the module after the quiz's module, or to the course
+    page after the last one (quizzes know a module only by its quiz's key)."""
+    page = selectors.module_after_quiz(quiz_key=quiz_key, locale=Locale.get_active())
+    address = page.get_url(request) if page else None
+    if address is None:
+        raise Http404
+    return redirect(address)
+
+
+@login_required
 def my_learning(request):
     return render(request, "courses/my_learning.html", {"outlines": selectors.my_learning(user=request.user)})
 

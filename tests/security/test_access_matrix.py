@@ -47,6 +47,7 @@ ROWS = [
     Row("attempt take",           "GET",  "/en/quizzes/attempts/{attempt_open}/",         (L, 404, 404, 404, 404, 404, 404, 404, 200)),
     Row("attempt answer",         "POST", "/en/quizzes/attempts/{attempt_open}/",         (L, 404, 404, 404, 404, 404, 404, 404, 302),
         data={"question": "{single_question}", "q-{single_question}": "{single_right}"}),
+    Row("attempt summary",        "GET",  "/en/quizzes/attempts/{attempt_open}/summary/", (L, 404, 404, 404, 404, 404, 404, 404, 200)),
     Row("attempt submit",         "POST", "/en/quizzes/attempts/{attempt_open}/submit/",  (L, 404, 404, 404, 404, 404, 404, 404, 302)),
     Row("attempt result",         "GET",  "/en/quizzes/attempts/{attempt_done}/result/",  (L, 404, 404, 404, 404, 404, 404, 404, 200)),
     Row("my results",             "GET",  "/en/quizzes/mine/",                            (L, 200, 200, 200, 200, 200, 200, 200, 200)),
@@ -61,6 +62,8 @@ ROWS = [
     Row("lesson done",            "POST", "/en/learn/lessons/{lesson}/done/",             (L, 302, 302, 302, 302, 302, 302, 302, 302)),
     # A quiz result's link to the lesson that teaches a question: a redirect to a public page.
     Row("lesson by key",          "GET",  "/en/learn/lessons/{lesson_key}/",              (302, 302, 302, 302, 302, 302, 302, 302, 302)),
+    # A passed quiz's "Next module": a redirect to the next module or the course page, for the signed-in.
+    Row("module after quiz",      "GET",  "/en/learn/quizzes/{module_quiz_key}/next/",    (L, 302, 302, 302, 302, 302, 302, 302, 302)),
     Row("my learning",            "GET",  "/en/learn/",                                   (L, 200, 200, 200, 200, 200, 200, 200, 200)),
     # Interview practice: sessions and answers are their trainee's alone, staff included.
     Row("practice session",       "GET",  "/en/interviews/sessions/{practice_open_session}/",     (L, 404, 404, 404, 404, 404, 404, 404, 302)),
@@ -191,6 +194,7 @@ def test_every_url_with_an_object_id_is_in_the_matrix():
         "<id:course_id>": ("{course}", "{unpublished_course}", "{completed_course}"),
         "<id:lesson_id>": ("{lesson}",),
         "<uuid:key>": ("{lesson_key}",),
+        "<uuid:quiz_key>": ("{module_quiz_key}",),
         "<id:session_id>": ("{practice_open_session}", "{practice_answered_session}", "{mock_session}"),
         "<id:answer_id>": ("{practice_open_answer}", "{practice_answered}"),
         "<str:code>": ("{code}", "{names_code}", "{pdf_code}"),

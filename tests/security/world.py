@@ -13,7 +13,7 @@ from wagtail.models import Locale
 
 from certificates import services as certificate_services
 from certificates.models import Certificate
-from courses.models import LessonPage
+from courses.models import LessonPage, ModulePage
 from hr import services as hr_services
 from interviews import services as practice_services
 from quizzes import services as quiz_services
@@ -152,6 +152,13 @@ class World:
     @cached_property
     def lesson_key(self):
         return str(self.lesson.translation_key)
+
+    @cached_property
+    def module_quiz_key(self):
+        """The translation key of the quiz of the course's first module (a quiz result's "Next module")."""
+        module = ModulePage.objects.descendant_of(self.course).order_by("path").first()
+        ModulePage.objects.filter(pk=module.pk).update(quiz=self.quiz)
+        return str(self.quiz.translation_key)
 
     @cached_property
     def certificate_course(self):
