@@ -21,7 +21,7 @@ ALLOWED_TAGS = {"p", "b", "i", "ul", "ol", "li", "a", "h4", "code", "br", "sup",
 
 _LINK = re.compile(r"\]\((?P<kind>[a-z]+):(?P<key>[^)\s]*)\)")
 _INTERNAL_HREF = re.compile(r'<a href="' + re.escape(INTERNAL_HOST) + r'(?P<kind>[a-z]+)/(?P<key>[^"]*)">')
-_IMAGE = re.compile(r"^!\[(?P<alt>[^\]]*)\]\((?P<src>[^)]*)\)\s*$")
+_IMAGE = re.compile(r"^!\[(?P<alt>[^\]]*)\]\((?P<src>[^)\s]*)(?:\s+\"(?P<caption>[^\"]*)\")?\)\s*$")
 _HEADING = re.compile(r"^(?P<hashes>#{1,3})\s+(?P<text>.+?)\s*#*\s*$")
 _TABLE_SEPARATOR = re.compile(r"^\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*$")
 
@@ -96,10 +96,15 @@ def link_pages(html: str, resolve=None) -> str:
     return _INTERNAL_HREF.sub(to_page_link, html)
 
 
-def link_blocks(blocks: list[dict], resolve=None) -> list[tuple[str, object]]:
-    """The StreamField value of blocks made by `body_blocks`, internal links pointed at pages."""
+def link_blocks(blocks: list[dict], resolve=None, images=None) -> list[tuple[str, object]]:
+    """The StreamField value of blocks made by `body_blocks`, internal links pointed at pages
+    and image files at their Wagtail images (`images`: {src: Image})."""
     value = []
     for block in blocks:
+        if block["type"] == "image":
+            image = block["value"]
+            value.append(("image", {"image": images[image["src"]], **{k: image[k] for k in ("alt_text", "caption")}}))
+            continue
         if block["type"] == "rich_text":
             value.append(("rich_text", link_pages(block["value"], resolve)))
         elif block["type"] == "callout":
@@ -217,8 +222,16 @@ def body_blocks(text: str, first_line: int) -> list[dict]:
             )
             i = j
             continue
-        if _IMAGE.match(stripped):
-            raise BodyError(number, "images are added in the admin, not in content files")
+        image = _IMAGE.match(stripped)
+        if image:
+            flush()
+            if not plain(image["alt"]):
+                raise BodyError(number, "an image needs its alt text: ![what the picture shows](file)")
+            # The file is found and checked by the page kind (content/kinds/pages.py).
+            value = {"src": image["src"], "alt_text": plain(image["alt"]), "caption": plain(image["caption"] or "")}
+            blocks.append({"type": "image", "value": value, "line": number})
+            i += 1
+            continue
         buffer.append(line)
         i += 1
     flush()

@@ -46,7 +46,12 @@ class QuoteBlock(blocks.StructBlock):
 
 
 class ImageBlock(blocks.StructBlock):
+    """A picture in a lesson: its alt text says what it shows, in the lesson's language."""
+
     image = ImageChooserBlock()
+    alt_text = blocks.CharBlock(
+        label=_("alt text"), help_text=_("What the picture shows, for readers who cannot see it.")
+    )
     caption = blocks.CharBlock(required=False)
 
     class Meta:

@@ -3,12 +3,21 @@
 
 A file's front matter is checked against its field table, its Markdown body rendered once when
 it is read (content/markdown.py); internal links in bodies must resolve to a page of the same
-language, and point at the pages' ids once the pages are written."""
+language, and point at the pages' ids once the pages are written.
 
+Pictures (a lesson's `![alt text](diagrams/x.svg)` lines, a course's `cover`) are files under
+content/<lang>/media/, imported once each as a Wagtail image keyed by the hash of the file's
+content: the hash is part of the page's source, so a changed picture updates the page and an
+unchanged one changes nothing."""
+
+import hashlib
 import re
 from functools import partial
 from pathlib import Path
+from xml.etree import ElementTree
 
+from django.core.files import File
+from wagtail.images.models import Image
 from wagtail.models import Page, Site
 
 from content.driver import LANGUAGES, Item, Kind, Writer, parse_kind, write_kind
@@ -46,6 +55,9 @@ SCHEMAS = {
         ),
         # Taken after every required module; the course (and its certificate) needs it passed.
         "final_exam": Field("key", link="quiz", same=True),
+        # A picture under content/<lang>/media/ and what it shows, in the course's language.
+        "cover": Field("text", **STRICT),
+        "cover_alt": Field("text", **STRICT),
     },
     "module": {
         "key": Field("key", required=True),
@@ -73,6 +85,9 @@ SCHEMAS = {
 }
 SOURCE_FIELDS = {"title", "url"}
 MODELS = {"course": CoursePage, "module": ModulePage, "lesson": LessonPage}
+PICTURE_TYPES = {".svg", ".png", ".jpg", ".jpeg", ".webp"}
+SVG = "{http://www.w3.org/2000/svg}"
+XLINK_HREF = "{http://www.w3.org/1999/xlink}href"
 
 
 def _file_kind(path: Path) -> tuple[str, str, str | None]:
@@ -103,6 +118,51 @@ def _check_sources(item_path: Path, meta, problems: Problems) -> None:
             problems.add(item_path, line, f"{label} needs a title")
         if url is not None and not (isinstance(url, str) and WEB_ADDRESS.match(url.strip())):
             problems.add(item_path, where(source, "url") or line, f"{label}: url must be a web address (https://...)")
+
+
+def _media_folder(path: Path) -> Path:
+    """content/<lang>/media/ for a file of content/<lang>/courses/."""
+    courses = next(parent for parent in path.parents if parent.name == "courses")
+    return courses.parent / "media"
+
+
+def _svg_problem(data: bytes) -> str | None:
+    """Why an SVG may not be shown (scripts, event handlers, anything fetched from elsewhere)."""
+    try:
+        tree = ElementTree.fromstring(data)
+    except ElementTree.ParseError as error:
+        return f"is not well-formed XML ({error})"
+    for element in tree.iter():
+        name = element.tag.removeprefix(SVG)
+        if name in {"script", "foreignObject", "iframe", "embed", "object"}:
+            return f"has a <{name}> element"
+        for attribute, value in element.attrib.items():
+            if attribute.rpartition("}")[2].lower().startswith("on"):
+                return f"has an event handler ({attribute})"
+            if attribute in {"href", XLINK_HREF} and not value.startswith("#"):
+                return f"refers to {value!r}; only #fragments of the same file are allowed"
+        if name == "style" and ("url(" in (element.text or "") or "@import" in (element.text or "")):
+            return "has a style that fetches a file"
+    return None
+
+
+def _picture(item_path: Path, src: str, line, problems: Problems) -> tuple[Path, str] | None:
+    """(the file, its content hash) of a picture named in a content file, or None (a problem)."""
+    media = _media_folder(item_path)
+    relative = Path(src)
+    if not src or relative.is_absolute() or ".." in relative.parts or relative.suffix.lower() not in PICTURE_TYPES:
+        allowed = ", ".join(sorted(PICTURE_TYPES))
+        problems.add(item_path, line, f"picture {src!r} must be a file under {media} ({allowed})")
+        return None
+    path = media / relative
+    if not path.is_file():
+        problems.add(item_path, line, f"picture {src!r} is not in {media}")
+        return None
+    data = path.read_bytes()
+    if path.suffix.lower() == ".svg" and (problem := _svg_problem(data)):
+        problems.add(item_path, line, f"picture {src!r} {problem}")
+        return None
+    return path, hashlib.sha1(data).hexdigest()
 
 
 def sources_value(sources) -> list[tuple[str, dict]]:
@@ -164,12 +224,24 @@ class Pages(Kind):
             _check_sources(source.path, meta, problems)
         for error in check_link_schemes(body, body_line):
             problems.add(source.path, f"line {error.line}", error.message)
-        extra = {"body_line": body_line, "parent": parent, "links": find_links(body, body_line)}
+        extra = {"body_line": body_line, "parent": parent, "links": find_links(body, body_line), "pictures": {}}
+        if kind == "course" and values and (bool(values.get("cover")) != bool(values.get("cover_alt"))):
+            problems.add(source.path, where(meta, "cover"), "a cover needs cover_alt (what it shows), and the reverse")
+        elif kind == "course" and values and values.get("cover"):
+            found = _picture(source.path, values["cover"], where(meta, "cover"), problems)
+            if found:
+                extra["pictures"][values["cover"]] = found
         try:
             if kind == "lesson":
                 extra["blocks"] = body_blocks(body, body_line)
                 if not extra["blocks"]:
                     problems.add(source.path, f"line {body_line}", "the lesson has no body")
+                for block in extra["blocks"]:
+                    if block["type"] == "image":
+                        src = block["value"]["src"]
+                        found = _picture(source.path, src, f"line {block['line']}", problems)
+                        if found:
+                            extra["pictures"][src] = found
             else:
                 check_intro(body, body_line)
                 extra["intro"] = render(body)
@@ -180,6 +252,8 @@ class Pages(Kind):
             return []
         # The source hash of a page: its front matter as written, its body and its parent.
         item_source = {"meta": dict(meta), "body": body, "parent": parent}
+        if extra["pictures"]:
+            item_source["pictures"] = {src: digest for src, (_path, digest) in extra["pictures"].items()}
         links = list(schema_links(values, SCHEMAS[kind]))
         return [
             self.item(
@@ -230,6 +304,7 @@ class Pages(Kind):
         that links can point at them), then the content of what changed, then the order."""
         homes = _home_pages(writer)
         quizzes = writer.objects.get("quiz", {})
+        imported: dict[str, Image] = {}
         for language in LANGUAGES:
             mine = [by_language[language] for by_language in items.values() if language in by_language]
             courses = sorted((i for i in mine if i.kind == "course"), key=lambda i: i["order"])
@@ -245,6 +320,11 @@ class Pages(Kind):
             for item in specs:
                 page = existing.get(item.translation_key)
                 outcome = writer.decide(item, str(page.latest_revision_id) if page is not None else None)
+                if outcome in ("create", "update"):
+                    item.extra["images"] = {
+                        src: _image_import(path, digest, item, imported, alt=_alt_of(item, src))
+                        for src, (path, digest) in item.extra["pictures"].items()
+                    }
                 if outcome == "create":
                     parent = homes[language] if item.parent is None else existing[item.parent.translation_key]
                     page = MODELS[item.kind](
@@ -311,6 +391,33 @@ def _home_pages(writer: Writer) -> dict[str, HomePage]:
     return homes
 
 
+def _alt_of(item: Item, src: str) -> str:
+    """What a picture of `item` shows: the cover's `cover_alt`, or the image line's alt text."""
+    if item.kind == "course":
+        return item["cover_alt"].strip()
+    return next(
+        b["value"]["alt_text"] for b in item.extra["blocks"] if b["type"] == "image" and b["value"]["src"] == src
+    )
+
+
+def _image_import(path: Path, digest: str, item: Item, imported: dict, *, alt: str) -> Image:
+    """The Wagtail image of a picture file: the one with the same content, else a new one. Its
+    description is what it shows (the cover's alt text; editors see it in the admin)."""
+    if digest not in imported:
+        image = Image.objects.filter(file_hash=digest).order_by("pk").first()
+        if image is None:
+            with path.open("rb") as handle:
+                image = Image(title=f"{path.stem} ({item.language})", file=File(handle, name=path.name))
+                image.file_hash = digest
+                image.description = alt[:255]
+                image.save()
+        elif image.description != alt[:255]:
+            image.description = alt[:255]
+            image.save(update_fields=["description"])
+        imported[digest] = image
+    return imported[digest]
+
+
 def _fields(item: Item, resolve, quizzes: dict) -> dict:
     values = {
         "title": item["title"].strip(),
@@ -326,6 +433,7 @@ def _fields(item: Item, resolve, quizzes: dict) -> dict:
             intro=link_pages(item.extra["intro"], resolve),
             outcomes=[("outcome", o.strip()) for o in item["outcomes"]],
             final_exam=quizzes.get(item["final_exam"], {}).get(item.language) if item["final_exam"] else None,
+            cover=item.extra["images"][item["cover"]] if item.get("cover") else None,
         )
     elif item.kind == "module":
         values.update(
@@ -339,7 +447,7 @@ def _fields(item: Item, resolve, quizzes: dict) -> dict:
         values.update(
             summary=(item.get("summary") or "").strip(),
             estimated_minutes=item["estimated_minutes"],
-            body=link_blocks(item.extra["blocks"], resolve),
+            body=link_blocks(item.extra["blocks"], resolve, item.extra["images"]),
             last_reviewed=review.get("last_reviewed"),
             review_interval_days=review.get("interval_days"),
             sources=sources_value(item.get("sources")),

@@ -194,6 +194,9 @@ WAGTAIL_SITE_NAME = "Masar"
 WAGTAILADMIN_BASE_URL = SITE_URL
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "xlsx", "pptx", "txt"]
+# No SVG from the admin: an SVG can carry script when opened on its own. The lesson pictures and
+# course covers that are SVG come from content/<lang>/media/ through load_content, which checks them.
+WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp"]
 
 # "shared" is the cache every web process and worker sees (core/caching.py lists what it holds):
 # a folder under var/ by default, SHARED_CACHE_URL or else CACHE_URL (Redis) in production;
