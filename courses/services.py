@@ -50,6 +50,18 @@ def lesson_complete(*, user, lesson: LessonPage) -> LessonCompletion:
     return completion
 
 
+@transaction.atomic
+def lesson_uncomplete(*, user, lesson: LessonPage) -> bool:
+    """Mark `lesson` not done for `user` (a trainee who clicked "done" too soon). Return True if it was done.
+
+    A completed course stays completed and its certificate stays valid: a completion, once given,
+    is withdrawn only when a result it rests on is withdrawn (`course_completion_recheck`), never
+    because a trainee reopens a lesson to read it again. The post_delete signal of each row
+    clears the progress cache (courses/signals.py)."""
+    deleted, _ = LessonCompletion.objects.filter(user=user, lesson_key=lesson.translation_key).delete()
+    return bool(deleted)
+
+
 def course_completion_check(*, user, course: CoursePage) -> Enrollment | None:
     """Complete the enrollment when every required module is complete and announce it
     (`course_completed`: certificates issues the certificate in the same transaction). Return the

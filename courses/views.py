@@ -71,6 +71,15 @@ def lesson_done(request, lesson_id: int):
     return redirect(following.url if following else context["course"].url)
 
 
+@require_POST
+@login_required
+def lesson_undone(request, lesson_id: int):
+    lesson = get_object_or_404(LessonPage.objects.live(), pk=lesson_id)
+    services.lesson_uncomplete(user=request.user, lesson=lesson)
+    messages.success(request, _("The lesson is marked as not done."))
+    return redirect(lesson.url)
+
+
 def lesson_by_key(request, key):
     """Send a link that names a lesson by its key (a quiz question's "the lesson that teaches
     it") to that lesson in the page's language, or in another if it has no translation."""

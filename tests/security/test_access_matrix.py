@@ -60,6 +60,7 @@ ROWS = [
     Row("enroll",                 "POST", "/en/learn/courses/{course}/enroll/",           (L, 302, 302, 302, 302, 302, 302, 302, 302)),
     Row("enroll (unpublished)",   "POST", "/en/learn/courses/{unpublished_course}/enroll/", (L, 404, 404, 404, 404, 404, 404, 404, 404)),
     Row("lesson done",            "POST", "/en/learn/lessons/{lesson}/done/",             (L, 302, 302, 302, 302, 302, 302, 302, 302)),
+    Row("lesson not done",        "POST", "/en/learn/lessons/{lesson}/undone/",           (L, 302, 302, 302, 302, 302, 302, 302, 302)),
     # A quiz result's link to the lesson that teaches a question: a redirect to a public page.
     Row("lesson by key",          "GET",  "/en/learn/lessons/{lesson_key}/",              (302, 302, 302, 302, 302, 302, 302, 302, 302)),
     # A passed quiz's "Next module": a redirect to the next module or the course page, for the signed-in.
