@@ -152,6 +152,11 @@ class ProfileForm(NamesMixin, forms.Form):
     )
     name_arabic = forms.CharField(label=_("Name in Arabic"), max_length=150, widget=forms.TextInput(attrs=AUTO))
     preferred_language = forms.ChoiceField(label=_("Preferred language"), choices=settings.LANGUAGES)
+    drill_reminders = forms.BooleanField(
+        label=_("Email me the interview drills due each week"),
+        required=False,
+        help_text=_("One email a week, in your preferred language, when questions are due for practice."),
+    )
 
     def __init__(self, *args, locked: bool = False, **kwargs):
         super().__init__(*args, **kwargs)

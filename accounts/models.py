@@ -118,6 +118,12 @@ class User(AbstractUser):
         blank=True,
         help_text=_("More time on timed quizzes, the exam and mock interviews. Every change is logged."),
     )
+    drill_reminders = models.BooleanField(
+        _("weekly email of interview drills due"),
+        default=True,
+        db_default=True,
+        help_text=_("A weekly email lists the interview questions due for practice; its link or the profile stops it."),
+    )
 
     objects = UserManager()
 

@@ -77,15 +77,22 @@ def _copy_names(source: "User", target: "User") -> "User":
     return target
 
 
-def user_profile_update(*, user: "User", name_latin: str, name_arabic: str, preferred_language: str) -> "User":
-    """Update a user's names and language; names stay as they are once confirmed for certificates,
-    also when the confirmation commits while this request runs."""
+def user_profile_update(
+    *, user: "User", name_latin: str, name_arabic: str, preferred_language: str, drill_reminders: bool | None = None
+) -> "User":
+    """Update a user's names, language and, when given, the weekly email of interview drills due;
+    names stay as they are once confirmed for certificates, also when the confirmation commits
+    while this request runs."""
     with transaction.atomic():
         locked = _user_locked(user)
         if not locked.names_locked:
             locked.name_latin, locked.name_arabic = clean_names(name_latin=name_latin, name_arabic=name_arabic)
         locked.preferred_language = preferred_language
-        locked.save(update_fields=["name_latin", "name_arabic", "preferred_language"])
+        fields = ["name_latin", "name_arabic", "preferred_language"]
+        if drill_reminders is not None:
+            locked.drill_reminders = user.drill_reminders = bool(drill_reminders)
+            fields.append("drill_reminders")
+        locked.save(update_fields=fields)
     return _copy_names(locked, user)
 
 

@@ -87,6 +87,7 @@ class ProfileView(LoginRequiredMixin, FormView):
             "name_latin": user.name_latin,
             "name_arabic": user.name_arabic,
             "preferred_language": user.preferred_language,
+            "drill_reminders": user.drill_reminders,
         }
 
     def form_valid(self, form):

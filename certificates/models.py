@@ -5,7 +5,6 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-
 # Crockford's base32: digits and letters without I, L, O and U, so a code read out loud or
 # copied by hand has no look-alikes; I and L are read as 1, O as 0 (https://www.crockford.com/base32.html).
 CROCKFORD_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"

@@ -8,10 +8,12 @@ from datetime import datetime, time, timedelta
 from uuid import UUID
 
 from django.conf import settings
+from django.core import signing
 from django.db.models import Case, Count, F, IntegerField, OuterRef, Q, Subquery, Value, When
 from django.utils import timezone
 from wagtail.models import Locale
 
+from accounts.models import User
 from courses.models import ModulePage
 
 from .models import (
@@ -148,6 +150,57 @@ def practice_overview(
     )
 
 
+def drills_due(*, now: datetime, within: timedelta = timedelta(days=7), per_user: int = 10) -> list[dict]:
+    """Return, for each active trainee who wants the weekly email (`drill_reminders`), the
+    interview drills due by `now` + `within`: [{"user", "count", "questions": the first
+    `per_user` in the trainee's language (else any)}]. Three queries whatever the numbers."""
+    until = now + within
+    cards = list(
+        Card.objects.filter(
+            due__lte=until, user__is_active=True, user__drill_reminders=True, user__email__gt=""
+        )
+        .select_related("user")
+        .order_by("user_id", "due", "pk")
+    )
+    by_user: dict[int, dict] = {}
+    for card in cards:
+        entry = by_user.setdefault(card.user_id, {"user": card.user, "count": 0, "keys": []})
+        entry["count"] += 1
+        if len(entry["keys"]) < per_user:
+            entry["keys"].append(card.question_key)
+    keys = {key for entry in by_user.values() for key in entry["keys"]}
+    questions: dict = {}
+    for question in InterviewQuestion.objects.filter(translation_key__in=keys).select_related("locale").order_by("pk"):
+        questions.setdefault(question.translation_key, {}).setdefault(question.locale.language_code, question)
+    digest = []
+    for entry in by_user.values():
+        language = entry["user"].preferred_language
+        shown = []
+        for key in entry["keys"]:
+            versions = questions.get(key, {})
+            question = versions.get(language) or next(iter(versions.values()), None)
+            if question is not None:
+                shown.append(question)
+        if shown:
+            digest.append({"user": entry["user"], "count": entry["count"], "questions": shown})
+    return digest
+
+
+UNSUBSCRIBE_SALT = "interviews.drill-reminders.unsubscribe"
+
+
+def unsubscribe_user(*, token: str) -> User | None:
+    """Return the trainee an unsubscribe link was made for (services.unsubscribe_token), or
+    None when the token was not signed here or its trainee is gone."""
+    try:
+        user_id = signing.loads(str(token or "")[:200], salt=UNSUBSCRIBE_SALT)
+    except signing.BadSignature:
+        return None
+    if not isinstance(user_id, int):
+        return None
+    return User.objects.filter(pk=user_id, is_active=True).first()
+
+
 def sessions_of(user):
     return PracticeSession.objects.filter(user=user)
 
@@ -223,6 +276,35 @@ class Report:
     @property
     def answered_count(self) -> int:
         return sum(1 for row in self.rows if row.answer.answered_at and not row.answer.skipped)
+
+    @property
+    def skipped_count(self) -> int:
+        return sum(1 for row in self.rows if row.answer.skipped)
+
+    @property
+    def strong_count(self) -> int:
+        return sum(1 for row in self.rows if not row.weak)
+
+    @property
+    def to_rate(self) -> list[ReportRow]:
+        """The rows the trainee can still rate (a mock interview's, once it is over)."""
+        if self.session.mode != PracticeSession.Mode.MOCK or not self.session.finished:
+            return []
+        return [row for row in self.rows if row.answer.rating is None and row.question is not None]
+
+    @property
+    def verdict(self) -> str:
+        """The overall verdict the report opens with: "ready" (three answers in four or more
+        strong), "close" (two in five or more) or "practice". Until every answer is rated it
+        rests on the key-point hints (`provisional`)."""
+        if not self.rows:
+            return "practice"
+        share = self.strong_count / len(self.rows)
+        return "ready" if share >= 0.75 else "close" if share >= 0.4 else "practice"
+
+    @property
+    def provisional(self) -> bool:
+        return self.rated_count < len(self.rows)
 
 
 def session_report(*, session: PracticeSession, locale: Locale) -> Report:

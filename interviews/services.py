@@ -7,8 +7,12 @@ from datetime import UTC, datetime
 
 import fsrs
 from django.conf import settings
+from django.core import signing
+from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import transaction
-from django.utils import timezone
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from wagtail.models import Locale
@@ -42,6 +46,10 @@ class PracticeError(Exception):
         super().__init__(message)
         self.message = message
         self.status = status
+
+
+class AlreadyRated(PracticeError):
+    """The answer has its rating already: a rating, once given, stays."""
 
 
 def filters_clean(*, categories, level) -> tuple[list[str], str]:
@@ -272,7 +280,7 @@ def answer_rate(*, answer: PracticeAnswer, rating, covered_keys=(), now: datetim
     if answer.answered_at is None and not answer.skipped:
         raise PracticeError(_("Answer the question, or give up, before you rate yourself."))
     if answer.rating is not None:
-        raise PracticeError(_("You have already rated this answer."))
+        raise AlreadyRated(_("You have already rated this answer."))
     question = answer.question or selectors.question_for(key=answer.question_key, locale=Locale.get_active())
     if question is None:
         raise PracticeError(_("This question no longer exists."), status=404)
@@ -292,6 +300,88 @@ def answer_rate(*, answer: PracticeAnswer, rating, covered_keys=(), now: datetim
     card = card_review(user=session.user, question=question, rating=rating, now=now, duration_ms=duration_ms)
     answer.next_due = card.due
     return answer
+
+
+def session_rate_all(*, session: PracticeSession, ratings: dict, covered: dict | None = None, now=None) -> list:
+    """Rate several answers of a finished mock interview at once (the report's form): `ratings`
+    maps answer ids to a rating, `covered` answer ids to the key points ticked. Each goes
+    through `answer_rate` (its rules, one review log each); an answer rated already (a form
+    sent twice) is left as it was. Nothing is saved if one rating is not a rating. Return the
+    answers rated now."""
+    if not ratings:
+        raise PracticeError(_("Choose a rating for at least one answer."))
+    parsed = {}
+    for answer_id, value in ratings.items():
+        parsed[answer_id] = rating_parse(value)
+    answers = {answer.pk: answer for answer in session.answers.filter(pk__in=list(parsed))}
+    if len(answers) != len(parsed):
+        raise PracticeError(_("One of these answers is not part of this mock interview."))
+    if session.mode != PracticeSession.Mode.MOCK:
+        raise PracticeError(_("This is not a mock interview."))
+    rated = []
+    with transaction.atomic():
+        for answer_id in sorted(parsed, key=lambda pk: answers[pk].position):
+            answer = answers[answer_id]
+            if answer.rating is not None:
+                continue
+            try:
+                rated.append(
+                    answer_rate(
+                        answer=answer,
+                        rating=parsed[answer_id],
+                        covered_keys=(covered or {}).get(answer_id, ()),
+                        now=now,
+                    )
+                )
+            except AlreadyRated:
+                continue
+    return rated
+
+
+# The weekly email of drills due ---------------------------------------------------------
+
+
+def unsubscribe_token(*, user) -> str:
+    """The signed token of `user`'s unsubscribe link: it needs no login and does not expire."""
+    return signing.dumps(user.pk, salt=selectors.UNSUBSCRIBE_SALT)
+
+
+def drill_reminders_stop(*, user) -> bool:
+    """Stop `user`'s weekly email of drills due; True if it was on (stopping twice changes nothing)."""
+    return bool(type(user).objects.filter(pk=user.pk, drill_reminders=True).update(drill_reminders=False))
+
+
+def drills_due_emails(*, now: datetime | None = None) -> int:
+    """Email every trainee who wants it the interview drills due this week, in their language,
+    with a link to practise and one to unsubscribe; return how many were sent."""
+    now = now or timezone.now()
+    messages = []
+    for entry in selectors.drills_due(now=now):
+        user = entry["user"]
+        language = user.preferred_language or settings.LANGUAGE_CODE
+        with translation.override(language):
+            unsubscribe = (
+                settings.SITE_URL + reverse("interviews:unsubscribe") + "?token=" + unsubscribe_token(user=user)
+            )
+            context = {
+                "user": user,
+                "count": entry["count"],
+                "questions": entry["questions"],
+                "practice_url": settings.SITE_URL + reverse("interviews:home"),
+                "unsubscribe_url": unsubscribe,
+                "language": language,
+            }
+            subject = " ".join(render_to_string("interviews/email/drills_due_subject.txt", context).split())
+            body = render_to_string("interviews/email/drills_due.txt", context)
+            html = render_to_string("interviews/email/drills_due.html", context)
+        message = EmailMultiAlternatives(
+            subject, body, to=[user.email], headers={"List-Unsubscribe": f"<{unsubscribe}>"}
+        )
+        message.attach_alternative(html, "text/html")
+        messages.append(message)
+    if not messages:
+        return 0
+    return get_connection().send_messages(messages) or 0
 
 
 # Fitting a trainee's own parameters ---------------------------------------------------

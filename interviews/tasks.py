@@ -9,3 +9,11 @@ def parameters_refit() -> int:
     from . import services
 
     return services.parameters_refit()
+
+
+@shared_task(name="interviews.tasks.drills_due_emails", acks_late=True, soft_time_limit=600, time_limit=900)
+def drills_due_emails() -> int:
+    """The weekly email of interview drills due, to each trainee who wants it (beat: Mondays)."""
+    from . import services
+
+    return services.drills_due_emails()

@@ -8,8 +8,11 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from wagtail.models import Locale
+
+from core.i18n import localize_digits
 
 from . import scheduling, selectors, services
 from .models import Category, Level, PracticeAnswer, PracticeSession, Rating
@@ -228,11 +231,74 @@ def answer_rate(request, answer_id: int):
     return _go(request, answer.session, services.after_rating(answer=answer, locale=Locale.get_active()))
 
 
+def _report_page(request, session: PracticeSession, *, error: str = "", status: int = 200):
+    context = {
+        "report": selectors.session_report(session=session, locale=Locale.get_active()),
+        "ratings": [(Rating(value).name.lower(), label) for value, label in Rating.choices],
+        "error": error,
+    }
+    return render(request, "interviews/report.html", context, status=status)
+
+
 @require_GET
 @login_required
 def report(request, session_id: int):
     session = _session(request, session_id)
     if not session.finished and session.mode == PracticeSession.Mode.MOCK:
         return redirect("interviews:session", session_id=session.pk)
-    context = {"report": selectors.session_report(session=session, locale=Locale.get_active())}
-    return render(request, "interviews/report.html", context)
+    return _report_page(request, session)
+
+
+@require_POST
+@login_required
+def session_rate(request, session_id: int):
+    """The report's one form: a rating (and the key points ticked) for each answer of a mock interview."""
+    session = _session(request, session_id)
+    ratings, covered = {}, {}
+    for name, value in request.POST.items():
+        prefix, _sep, number = name.partition("-")
+        if prefix == "rating" and number.isdecimal() and len(number) <= 18 and value:
+            ratings[int(number)] = value
+    for answer_id in ratings:
+        covered[answer_id] = request.POST.getlist(f"covered-{answer_id}")
+    try:
+        rated = services.session_rate_all(session=session, ratings=ratings, covered=covered)
+    except PracticeError as error:
+        if not session.finished and session.mode == PracticeSession.Mode.MOCK:
+            return _refusal(request, error)
+        return _report_page(request, session, error=error.message, status=error.status)
+    if rated:
+        messages.success(
+            request,
+            ngettext(
+                "Your rating is saved: the question is scheduled for practice.",
+                "Your %(count)s ratings are saved: the questions are scheduled for practice.",
+                len(rated),
+            )
+            % {"count": localize_digits(len(rated))},
+        )
+    return redirect("interviews:report", session_id=session.pk)
+
+
+@require_http_methods(["GET", "POST"])
+def unsubscribe(request):
+    """The link in the weekly email: a GET asks to confirm, a POST stops the email. No login:
+    the signed token says whose email it is; sending it twice changes nothing."""
+    token = request.POST.get("token", "") if request.method == "POST" else request.GET.get("token", "")
+    user = selectors.unsubscribe_user(token=token)
+    if user is None:
+        return render(
+            request,
+            "interviews/unsubscribe.html",
+            {"invalid": True},
+            status=400,
+        )
+    done = False
+    if request.method == "POST":
+        services.drill_reminders_stop(user=user)
+        done = True
+    return render(
+        request,
+        "interviews/unsubscribe.html",
+        {"token": token, "done": done, "already": not user.drill_reminders and not done},
+    )

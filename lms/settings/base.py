@@ -267,6 +267,11 @@ CELERY_TASK_TIME_LIMIT = 180
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
+    # Mondays 06:00 (TIME_ZONE): each trainee who opted in gets the list of interview drills due.
+    "interviews-drills-due-email": {
+        "task": "interviews.tasks.drills_due_emails",
+        "schedule": crontab(minute=0, hour=6, day_of_week="mon"),
+    },
     "certificates-sweep": {"task": "certificates.tasks.certificates_sweep", "schedule": crontab(minute="*/2")},
     "hr-exports-sweep": {"task": "hr.tasks.exports_sweep", "schedule": crontab(minute="*/5")},
     # Each trainee's own FSRS parameters, fitted to their review log (interviews/scheduling.py).

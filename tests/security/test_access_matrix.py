@@ -72,6 +72,10 @@ ROWS = [
     Row("practice finish",        "POST", "/en/interviews/sessions/{practice_open_session}/finish/", (L, 404, 404, 404, 404, 404, 404, 404, 302)),
     Row("practice report",        "GET",  "/en/interviews/sessions/{practice_answered_session}/report/", (L, 404, 404, 404, 404, 404, 404, 404, 200)),
     Row("mock interview report",  "GET",  "/en/interviews/sessions/{mock_session}/report/",       (L, 404, 404, 404, 404, 404, 404, 404, 200)),
+    # Rating every answer of the report at once: the owner only (no rating chosen is a 400).
+    Row("mock rate all",          "POST", "/en/interviews/sessions/{mock_session}/rate/",         (L, 404, 404, 404, 404, 404, 404, 404, 400)),
+    # The weekly email's unsubscribe link needs no login: only a signed token opens it.
+    Row("unsubscribe (bad token)", "GET", "/en/interviews/unsubscribe/?token=1:forged",          (400, 400, 400, 400, 400, 400, 400, 400, 400)),
     Row("practice question",      "GET",  "/en/interviews/answers/{practice_open_answer}/",       (L, 404, 404, 404, 404, 404, 404, 404, 200)),
     Row("practice answer submit", "POST", "/en/interviews/answers/{practice_open_answer}/submit/", (L, 404, 404, 404, 404, 404, 404, 404, 302),
         data={"answer": "I schedule with Buffer."}),
