@@ -428,7 +428,9 @@ def courses_completed_with(*, user, quiz) -> list[CoursePage]:
     that `user` has completed (a quiz result links to their "course complete" page): three queries."""
     if not user.is_authenticated or quiz is None:
         return []
-    module_paths = ModulePage.objects.live().filter(quiz__translation_key=quiz.translation_key, locale_id=quiz.locale_id)
+    module_paths = ModulePage.objects.live().filter(
+        quiz__translation_key=quiz.translation_key, locale_id=quiz.locale_id
+    )
     parents = [path[: -Page.steplen] for path in module_paths.values_list("path", flat=True)]
     completed = Enrollment.objects.filter(user=user, completed_at__isnull=False).values_list("course_key", flat=True)
     courses = CoursePage.objects.live().filter(locale_id=quiz.locale_id, translation_key__in=completed)

@@ -116,7 +116,7 @@ def test_a_lesson_marked_done_can_be_marked_not_done(client, journey, trainee):
     assert response.status_code == 302 and response["Location"] == lesson.url
     assert not LessonCompletion.objects.filter(user=trainee).exists()
     assert "0 of 2 lessons" in main_text(client.get(course.url))  # the cache was cleared
-    assert 'action="/en/learn/lessons/%d/done/"' % lesson.pk in client.get(lesson.url).content.decode()
+    assert f'action="/en/learn/lessons/{lesson.pk}/done/"' in client.get(lesson.url).content.decode()
     assert client.post(f"/en/learn/lessons/{lesson.pk}/undone/").status_code == 302  # twice: no error
 
 

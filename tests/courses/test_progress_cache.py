@@ -34,7 +34,7 @@ def test_marking_a_lesson_done_shows_at_once_in_the_outline(client, demo_course)
     assert "0% complete" in before and "Mark as done and continue" in client.get(first.url).text
     client.post(f"/en/learn/lessons/{first.pk}/done/")
     after = client.get(second.url).text
-    assert "25% complete — 1 of 4 lessons done" in after
+    assert "25% complete" in after and "1 of 4 lessons" in after
     assert sidebar(after).count("done-mark") == 1
     assert "You have done this lesson." in client.get(first.url).text
     assert "25% complete" in client.get(course.url).text and "25% complete" in client.get("/en/learn/").text
@@ -118,4 +118,4 @@ def test_trainees_at_the_same_point_share_the_outline_but_nothing_of_their_own(c
     assert token.findall(amal) and not set(token.findall(amal)) & set(token.findall(karim))
     behind = UserFactory()
     client.force_login(behind)
-    assert "0 of 4 lessons done" in client.get(lesson.url).text
+    assert "0 of 4 lessons" in client.get(lesson.url).text

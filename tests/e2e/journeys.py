@@ -69,8 +69,11 @@ def arabic_journey(page, stack) -> Graduate:
     # its status; then it renders, and the page updates itself: no reload from the test.
     polls = []
     page.on("response", lambda r: polls.append(r.status) if r.url.endswith(f"/{code}/status/") else None)
+    # First a preview of both certificates as they will print, then the step that cannot be undone.
+    click_and_wait(page, page.locator("main form[action*='/names/'] button[type=submit]").first)
+    assert page.locator("main .certificate-preview iframe").count() == 2, "no preview of the certificates"
     with stack.worker.paused():
-        click_and_wait(page, page.locator("main form[action*='/names/'] button[type=submit]"))
+        click_and_wait(page, page.locator("main form[action*='/names/'] button[name=confirm]"))
         assert page.locator("main [data-poll-url]").count() == 1, "the page does not show the certificate preparing"
         assert page.locator("main .badge.wait").count() == 1
         assert page.locator("main a[href$='.pdf']").count() == 0
