@@ -66,7 +66,7 @@ def test_practice_and_a_mock_interview(new_page):
     assert rows.count() == 3
     for prompt, row in zip(prompts, rows.all(), strict=True):
         assert prompt in row.inner_text()
-    assert page.locator("main a.button[href*='/reveal/']").count() == 3  # each one to review and rate
+    assert page.locator("main form[action$='/rate/'] fieldset.rating-choices").count() == 3  # all rated in one form
     shot(page, "ar-mock-report")
 
     # The same report and a practice question in English.
