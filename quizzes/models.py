@@ -19,6 +19,7 @@ from wagtail.models import TranslatableMixin
 
 from core.i18n import localize_digits
 
+from . import rules
 from .numbers import NUMBER_LIMIT, number_display, number_parse, number_text
 
 ESSAY_MAX_LENGTH = 10_000
@@ -665,7 +666,7 @@ class Attempt(models.Model):
 
     @property
     def percent(self) -> int:
-        return int(self.score * 100 / self.max_score) if self.max_score else 0
+        return rules.percent(self.score, self.max_score)
 
     @property
     def is_open(self) -> bool:

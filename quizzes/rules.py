@@ -7,9 +7,25 @@ says "next attempt possible at ..." and the start that refuses one apply the sam
 import random
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from decimal import ROUND_HALF_UP, Decimal
 from uuid import UUID
 
 from django.utils import timezone
+
+
+def percent(part, whole) -> int:
+    """The one rounding rule for a score in percent, wherever it is shown or stored: the nearest
+    whole number, halves up (2 of 3 is 67%, 1 of 8 is 13%); 0 when there is nothing to score."""
+    if not whole:
+        return 0
+    exact = Decimal(part) * 100 / Decimal(whole)
+    return int(exact.quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+def points(value) -> Decimal:
+    """Points for a reader: at most one decimal, halves up (4.33 reads 4.3, 2.50 reads 2.5, 3.00 reads 3)."""
+    rounded = Decimal(value or 0).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+    return rounded.quantize(Decimal(1)) if rounded == rounded.to_integral_value() else rounded
 
 
 @dataclass(frozen=True)

@@ -1,5 +1,6 @@
 """Reads for quizzes. Every function issues a fixed number of queries, whatever the size of the quiz."""
 
+import dataclasses
 import functools
 from dataclasses import dataclass
 from decimal import Decimal
@@ -14,7 +15,7 @@ from wagtail.coreutils import get_supported_content_language_variant
 
 from . import rules
 from .categories import category_labels
-from .models import Answer, AnswerValue, Attempt, Choice, Question, Quiz
+from .models import Answer, AnswerValue, Attempt, Choice, MultipleChoiceQuestion, NumericQuestion, Question, Quiz
 
 
 def quiz_keys_passed(*, user, quiz_keys: set[UUID] | None = None) -> set[UUID]:
@@ -27,7 +28,7 @@ def quiz_keys_passed(*, user, quiz_keys: set[UUID] | None = None) -> set[UUID]:
 
 def _in_pool(quiz_id):
     """The questions an attempt at quiz `quiz_id` draws from: its own and those of the quizzes it
-    draws from (an exam); `quiz_id` may be an OuterRef."""
+    draws from (an exam)."""
     drawn_from = Quiz.pools.through.objects.filter(from_quiz_id=quiz_id).values("to_quiz_id")
     return Q(quiz_id=quiz_id) | Q(quiz_id__in=drawn_from)
 
@@ -91,13 +92,16 @@ def best_passes(*, user, quiz_keys) -> dict[UUID, QuizResult]:
 
 def quiz_get(*, user, pk: int) -> Quiz:
     """Return the quiz `pk` if `user` may open it (drafts are for editors), else raise Http404.
-    Its `question_count` comes with it (the quiz page shows it): its pool, an exam's included."""
+    Its `question_count` comes with it (the quiz page shows it): its pool, an exam's included, and
+    `multiple_choice_count` (the rules then say that a wrong choice costs points)."""
     quiz = (
         Quiz.objects.visible_to(user)
         .select_related("locale")
         .annotate(
             question_count=_count(Question.objects.filter(quiz_id=OuterRef("pk")))
-            + _count(Question.objects.filter(quiz__drawn_by=OuterRef("pk")))
+            + _count(Question.objects.filter(quiz__drawn_by=OuterRef("pk"))),
+            multiple_choice_count=_count(MultipleChoiceQuestion.objects.filter(quiz_id=OuterRef("pk")))
+            + _count(MultipleChoiceQuestion.objects.filter(quiz__drawn_by=OuterRef("pk"))),
         )
         .filter(pk=pk)
         .first()
@@ -258,6 +262,56 @@ def _questions_attach(answers: list[Answer]) -> None:
         answer.question = questions[answer.question_id]
 
 
+def display_language() -> str:
+    """The content language of the page being shown."""
+    return get_supported_content_language_variant(translation.get_language())
+
+
+def questions_display_in(*, answers: list[Answer], language: str) -> None:
+    """Show the questions of `answers` (attached, from `attempt_rows`) in `language`: the texts of
+    each question's translation there, found by (quiz translation key, question key), and of its
+    choices by choice key. Ids, answers and grading stay those of the stored rows, so an attempt
+    started in one language goes on in the other. Three queries when some question is in another
+    language, none otherwise; a question with no translation keeps its own text."""
+    if not answers:
+        return
+    names = {
+        pk: (key, question_key, code)
+        for pk, key, question_key, code in Question.objects.filter(pk__in=[a.question_id for a in answers]).values_list(
+            "pk", "quiz__translation_key", "key", "quiz__locale__language_code"
+        )
+    }
+    foreign = [a for a in answers if names[a.question_id][2] != language]
+    if not foreign:
+        return
+    translated = {
+        (key, question_key): (pk, text, explanation, unit)
+        for pk, key, question_key, text, explanation, unit in Question.objects.non_polymorphic()
+        .filter(
+            quiz__locale__language_code=language,
+            quiz__translation_key__in={names[a.question_id][0] for a in foreign},
+            key__in={names[a.question_id][1] for a in foreign},
+        )
+        .values_list("pk", "quiz__translation_key", "key", "text", "explanation", "numericquestion__unit")
+    }
+    choices: dict[int, dict[str, str]] = {}
+    ids = [row[0] for row in translated.values()]
+    for question_id, key, text in Choice.objects.filter(question_id__in=ids).values_list("question_id", "key", "text"):
+        choices.setdefault(question_id, {})[key] = text
+    for answer in foreign:
+        found = translated.get(names[answer.question_id][:2])
+        if found is None:
+            continue
+        pk, text, explanation, unit = found
+        question = answer.question
+        question.text, question.explanation = text, explanation
+        if isinstance(question, NumericQuestion) and unit is not None:
+            question.unit = unit
+        texts = choices.get(pk, {})
+        for choice in question.choice_list:
+            choice.text = texts.get(choice.key, choice.text)
+
+
 def answer_with_review(answer: Answer) -> Answer:
     """Attach the review lines (options with the right ones marked) to `answer`."""
     answer.review = answer.question.review_rows(answer.value)
@@ -284,11 +338,24 @@ class AttemptReview:
         """The questions not fully right, marked ones only (an essay awaiting a marker is not missed)."""
         return [a for a in self.rows if a.points is not None and not a.correct]
 
+    @property
+    def weak_topics(self) -> list["CategoryResult"]:
+        """The topics scored below the pass mark, each with `lesson_keys`: the lessons that teach
+        its questions, those missed first, each once."""
+        pass_mark = self.attempt.quiz.pass_mark
+        weak = [c for c in self.categories if c.max_points and c.percent < pass_mark]
+        for category in weak:
+            rows = [a for a in self.rows if a.question.category == category.category and a.question.lesson_key]
+            rows.sort(key=lambda a: a.correct is True)
+            category.lesson_keys = list(dict.fromkeys(a.question.lesson_key for a in rows))
+        return weak
+
 
 def attempt_review(*, user, attempt: Attempt) -> AttemptReview:
     """Return the result page of `user`'s closed `attempt`: five queries whatever its size."""
     overview = quiz_overview(user=user, quiz=attempt.quiz)
     rows = attempt_rows(attempt=attempt)
+    questions_display_in(answers=rows, language=display_language())
     if overview.full_review:
         rows = [answer_with_review(a) for a in rows]
     return AttemptReview(attempt, overview, rows, category_breakdown(rows=rows))
@@ -301,10 +368,11 @@ class CategoryResult:
     max_points: Decimal
     questions: int
     label: str = ""
+    lesson_keys: list = dataclasses.field(default_factory=list)
 
     @property
     def percent(self) -> int:
-        return int(self.points * 100 / self.max_points) if self.max_points else 0
+        return rules.percent(self.points, self.max_points)
 
 
 def category_breakdown(*, rows: list[Answer]) -> list[CategoryResult]:
@@ -391,6 +459,7 @@ def take_page(*, attempt: Attempt, position: int | None) -> TakePage:
     quiz = attempt.quiz
     if quiz.exam_paper:
         _questions_attach(outline)
+        questions_display_in(answers=outline, language=display_language())
         return TakePage(attempt, outline, outline, None, False)
     if position is None:
         position = next((a.position for a in outline if not a.answered), outline[-1].position if outline else 1)
@@ -398,7 +467,29 @@ def take_page(*, attempt: Attempt, position: int | None) -> TakePage:
     if current is None:
         raise Http404
     _questions_attach([current])
+    questions_display_in(answers=[current], language=display_language())
     feedback = not quiz.answers_at_end and current.answered
     if feedback:
         answer_with_review(current)
     return TakePage(attempt, outline, [current], position, feedback)
+
+
+@dataclass
+class TakeSummary:
+    """The page before the final submit: every question of the attempt, answered or not."""
+
+    attempt: Attempt
+    outline: list[Answer]
+
+    @property
+    def unanswered(self) -> list[Answer]:
+        return [a for a in self.outline if not a.answered]
+
+    @property
+    def answered_count(self) -> int:
+        return len(self.outline) - len(self.unanswered)
+
+
+def take_summary(*, attempt: Attempt) -> TakeSummary:
+    """Return the summary of an open attempt: one query (its answers)."""
+    return TakeSummary(attempt, attempt_answers(attempt=attempt))

@@ -5,7 +5,7 @@ Refused requests (`QuizError`) become a translated page with the fitting 4xx sta
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -79,6 +79,11 @@ def quiz_start(request, pk: int):
     return redirect("quizzes:take", attempt.pk)
 
 
+def _background(request) -> bool:
+    """Whether the post is the page's script saving an answer as it changes (quizzes/answers.js)."""
+    return request.headers.get("X-Masar-Autosave") == "1"
+
+
 @require_http_methods(["GET", "POST"])
 @login_required
 def attempt_take(request, pk: int):
@@ -87,8 +92,14 @@ def attempt_take(request, pk: int):
         try:
             services.answers_save(attempt=attempt, answers=_posted_answers(request.POST))
         except QuizError as error:
+            if _background(request):
+                return HttpResponse(error.message, status=error.status, content_type="text/plain; charset=utf-8")
             return _refused(request, error)
+        if _background(request):
+            return HttpResponse(status=204)
         go = request.POST.get("go", "")
+        if go == "summary":
+            return redirect("quizzes:summary", attempt.pk)
         position = _position(request.POST.get("position"), default=1)
         if go == "next":
             position += 1
@@ -101,10 +112,22 @@ def attempt_take(request, pk: int):
     if not attempt.is_open:
         return redirect("quizzes:result", attempt.pk)
     if services.attempt_expire_if_due(attempt=attempt):
-        messages.warning(request, _("Time is up: the attempt was closed with the answers saved before the deadline."))
+        # The result page says it once: time ran out, the saved answers were graded.
         return redirect("quizzes:result", attempt.pk)
     page = selectors.take_page(attempt=attempt, position=_position(request.GET.get("q")))
-    return render(request, "quizzes/take.html", {"attempt": attempt, "quiz": attempt.quiz, "page": page})
+    quiz = selectors.quiz_in_language(user=request.user, quiz=attempt.quiz)
+    return render(request, "quizzes/take.html", {"attempt": attempt, "quiz": quiz, "page": page})
+
+
+@login_required
+def attempt_summary(request, pk: int):
+    """Every question of an open attempt, answered or not, with links back; the one place to submit."""
+    attempt = selectors.attempt_get(user=request.user, pk=pk)
+    if not attempt.is_open or services.attempt_expire_if_due(attempt=attempt):
+        return redirect("quizzes:result", attempt.pk)
+    page = selectors.take_summary(attempt=attempt)
+    quiz = selectors.quiz_in_language(user=request.user, quiz=attempt.quiz)
+    return render(request, "quizzes/summary.html", {"attempt": attempt, "quiz": quiz, "page": page})
 
 
 @require_POST
@@ -125,7 +148,8 @@ def attempt_result(request, pk: int):
     if attempt.is_open:
         return redirect("quizzes:take", attempt.pk)
     review = selectors.attempt_review(user=request.user, attempt=attempt)
-    return render(request, "quizzes/result.html", {"attempt": attempt, "quiz": attempt.quiz, "review": review})
+    quiz = selectors.quiz_in_language(user=request.user, quiz=attempt.quiz)
+    return render(request, "quizzes/result.html", {"attempt": attempt, "quiz": quiz, "review": review})
 
 
 @login_required
