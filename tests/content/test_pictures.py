@@ -24,6 +24,8 @@ from tests.conftest import write_course_tree
 CONTENT = Path(settings.BASE_DIR) / "content"
 COURSES = ("social-media-manager", "interview-readiness")
 SVG = "{http://www.w3.org/2000/svg}"
+# Text is ink or muted grey on white or the pale tint, white on the brand greens: 6:1 or more.
+TEXT_COLOURS = {"#1d2733", "#4a5563", "#0a4f4c", "#ffffff"}
 PICTURE = '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 100 50"><title>{t}</title><rect width="100" height="50" fill="#0f6e6a"/></svg>'
 
 
@@ -80,6 +82,8 @@ def test_every_svg_is_well_formed_with_no_script_handler_or_outside_reference():
         if language == "ar":
             assert root.get("direction") == "rtl", path
         for element in root.iter():
+            if element.tag == f"{SVG}text":
+                assert element.get("fill") in TEXT_COLOURS, (path, element.text)
             assert element.tag.removeprefix(SVG) not in {"script", "foreignObject", "image", "style"}, path
             for name, value in element.attrib.items():
                 assert not name.rpartition("}")[2].lower().startswith("on"), (path, name)

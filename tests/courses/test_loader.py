@@ -56,7 +56,7 @@ def test_a_valid_tree_has_no_problems(tree):
         (lambda t: t + "\n| a | b |\n| c |\n", "a table needs a header row"),
         (lambda t: t + "\nSee [x](lesson:no-such-lesson).\n", "link to lesson:no-such-lesson does not resolve"),
         (lambda t: t + "\nSee [x](javascript:alert(1)).\n", "link scheme 'javascript': is not allowed"),
-        (lambda t: t + "\n![logo](logo.png)\n", "images are added in the admin"),
+        (lambda t: t + "\n![logo](logo.png)\n", "picture 'logo.png' is not in"),
     ],
 )
 def test_each_error_names_the_file_and_line(tree, edit, expected):
