@@ -176,7 +176,7 @@ def download(request, code: str, language: str):
 
 
 def verify_form(request):
-    form = VerifyForm(request.GET or None)
+    form = VerifyForm(request.GET if "code" in request.GET else None)  # ?lang= alone is no query
     if form.is_bound and form.is_valid():
         return redirect("verify:detail", code=form.cleaned_data["code"])
     return render(request, "certificates/verify_form.html", {"form": form}, status=400 if form.is_bound else 200)
