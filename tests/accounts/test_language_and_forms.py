@@ -172,3 +172,8 @@ def test_the_new_password_page_shows_the_rules_in_arabic(client):
     assert 'id="id_new_password1"' in page
     assert _rule("ar") in page
     assert 'dir="ltr"' in input_tag(page, "id_new_password1")
+
+
+def test_the_verification_form_in_a_chosen_language_is_no_failed_query():
+    page = Client().get("/verify/?lang=ar")
+    assert page.status_code == 200 and html_lang(page) == "ar"
