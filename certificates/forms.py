@@ -13,10 +13,16 @@ CODE_PATTERN = r"^[A-Za-z0-9_-]{8,64}\Z"
 
 class NamesConfirmForm(NamesMixin, forms.Form):
     name_arabic = forms.CharField(
-        label=_("Name in Arabic"), max_length=150, help_text=_("Printed on the Arabic certificate.")
+        label=_("Name in Arabic"),
+        max_length=150,
+        help_text=_("Printed on the Arabic certificate."),
+        widget=forms.TextInput(attrs={"dir": "auto"}),
     )
     name_latin = forms.CharField(
-        label=_("Name in Latin letters"), max_length=150, help_text=_("Printed on the English certificate.")
+        label=_("Name in Latin letters"),
+        max_length=150,
+        help_text=_("Printed on the English certificate."),
+        widget=forms.TextInput(attrs={"dir": "ltr"}),
     )
 
 
@@ -46,7 +52,7 @@ class RevokeForm(forms.Form):
     reason = forms.CharField(
         label=_("Reason"),
         max_length=1000,
-        widget=forms.Textarea(attrs={"rows": 3}),
+        widget=forms.Textarea(attrs={"rows": 3, "dir": "auto"}),
         help_text=_("Shown on the public verification page."),
     )
 

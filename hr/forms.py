@@ -62,7 +62,7 @@ class DashboardFilterForm(forms.Form):
         label=_("Name"),
         required=False,
         max_length=100,
-        widget=forms.TextInput(attrs={"type": "search", "placeholder": _("Name or email")}),
+        widget=forms.TextInput(attrs={"type": "search", "dir": "auto", "placeholder": _("Name or email")}),
     )
 
     def __init__(self, *args, course_choices=(), **kwargs):
@@ -103,5 +103,6 @@ class ExtraTimeForm(forms.Form):
         label=_("Reason (optional)"),
         required=False,
         max_length=EXTRA_TIME_REASON_MAX,
+        widget=forms.TextInput(attrs={"dir": "auto"}),
         help_text=_('Kept in the log below, for example: "agreed accommodation, March 2025".'),
     )

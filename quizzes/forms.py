@@ -8,7 +8,10 @@ class MarkForm(forms.Form):
 
     points = forms.DecimalField(label=_("Points"), min_value=0, max_digits=6, decimal_places=2)
     comment = forms.CharField(
-        label=_("Comment for the trainee"), required=False, widget=forms.Textarea, max_length=5000
+        label=_("Comment for the trainee"),
+        required=False,
+        widget=forms.Textarea(attrs={"dir": "auto"}),
+        max_length=5000,
     )
 
     def __init__(self, data=None, *, question, answer=None, **kwargs):
