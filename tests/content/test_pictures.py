@@ -18,8 +18,10 @@ from wagtail.images.models import Image
 from content.driver import LANGUAGES
 from content.kinds import pages
 from content.sources import Problems
+from courses import services
 from courses.models import CoursePage, LessonPage
 from tests.conftest import write_course_tree
+from tests.factories import UserFactory
 
 CONTENT = Path(settings.BASE_DIR) / "content"
 COURSES = ("social-media-manager", "interview-readiness")
@@ -221,3 +223,24 @@ def test_loading_the_shipped_content_twice_reports_every_page_unchanged(capsys):
     second = capsys.readouterr().out
     assert "0 created, 0 updated" in second
     assert Image.objects.count() == images
+
+
+@pytest.mark.django_db
+def test_a_trainee_sees_the_picture_in_the_lesson_and_the_cover_on_the_course_page(client, tmp_path, load_course_pages):
+    courses, _report = load_course_pages(_with_pictures(tmp_path / "content"))
+    user = UserFactory()
+    client.force_login(user)
+    for language, course in courses.items():
+        services.enrollment_create(user=user, course=course)
+        page = client.get(course.url)
+        assert page.status_code == 200
+        assert f'alt="A green cover in {language}"' in page.content.decode()
+        lesson = LessonPage.objects.get(slug="lesson-1-1", locale__language_code=language)
+        html = client.get(lesson.url).content.decode()
+        figure = re.search(r'<figure class="lesson-figure">.*?</figure>', html, re.S)
+        assert figure, html
+        assert f'alt="Three steps drawn in {language}"' in figure[0]
+        src = re.search(r'src="([^"]+\.svg)"', figure[0])[1]
+        assert src.startswith(settings.MEDIA_URL)
+        served = Path(settings.MEDIA_ROOT) / src.removeprefix(settings.MEDIA_URL)
+        assert ElementTree.parse(served).getroot().find(f"{SVG}title").text == f"steps {language}"
