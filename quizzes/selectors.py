@@ -195,7 +195,7 @@ def quiz_overview(*, user, quiz: Quiz) -> QuizOverview:
 
 def attempt_get(*, user, pk: int) -> Attempt:
     """Return `user`'s attempt `pk`; someone else's attempt does not exist for them (404)."""
-    attempt = Attempt.objects.select_related("quiz", "user").filter(pk=pk, user=user).first()
+    attempt = Attempt.objects.select_related("quiz", "quiz__locale", "user").filter(pk=pk, user=user).first()
     if attempt is None:
         raise Http404
     return attempt
@@ -312,6 +312,14 @@ def questions_display_in(*, answers: list[Answer], language: str) -> None:
             choice.text = texts.get(choice.key, choice.text)
 
 
+def _in_page_language(attempt: Attempt, answers: list[Answer]) -> None:
+    """Show `answers` in the page's language when `attempt` was started in another one (no query
+    otherwise: an attempt's questions are all in its quiz's language, an exam's pools too)."""
+    language = display_language()
+    if attempt.quiz.locale.language_code != language:
+        questions_display_in(answers=answers, language=language)
+
+
 def answer_with_review(answer: Answer) -> Answer:
     """Attach the review lines (options with the right ones marked) to `answer`."""
     answer.review = answer.question.review_rows(answer.value)
@@ -355,7 +363,7 @@ def attempt_review(*, user, attempt: Attempt) -> AttemptReview:
     """Return the result page of `user`'s closed `attempt`: five queries whatever its size."""
     overview = quiz_overview(user=user, quiz=attempt.quiz)
     rows = attempt_rows(attempt=attempt)
-    questions_display_in(answers=rows, language=display_language())
+    _in_page_language(attempt, rows)
     if overview.full_review:
         rows = [answer_with_review(a) for a in rows]
     return AttemptReview(attempt, overview, rows, category_breakdown(rows=rows))
@@ -459,7 +467,7 @@ def take_page(*, attempt: Attempt, position: int | None) -> TakePage:
     quiz = attempt.quiz
     if quiz.exam_paper:
         _questions_attach(outline)
-        questions_display_in(answers=outline, language=display_language())
+        _in_page_language(attempt, outline)
         return TakePage(attempt, outline, outline, None, False)
     if position is None:
         position = next((a.position for a in outline if not a.answered), outline[-1].position if outline else 1)
@@ -467,7 +475,7 @@ def take_page(*, attempt: Attempt, position: int | None) -> TakePage:
     if current is None:
         raise Http404
     _questions_attach([current])
-    questions_display_in(answers=[current], language=display_language())
+    _in_page_language(attempt, [current])
     feedback = not quiz.answers_at_end and current.answered
     if feedback:
         answer_with_review(current)

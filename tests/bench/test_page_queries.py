@@ -63,6 +63,8 @@ def _quiz_page_queries(client, user, *, count: int, exam_paper: bool = False) ->
         "detail": f"/en/quizzes/{quiz.pk}/",
         "first question": f"/en/quizzes/attempts/{attempt.pk}/?q=1",  # answered: with its right answer
         "last question": f"/en/quizzes/attempts/{attempt.pk}/?q={count}",
+        "summary": f"/en/quizzes/attempts/{attempt.pk}/summary/",
+        "first question in Arabic": f"/ar/quizzes/attempts/{attempt.pk}/?q=1",  # the same attempt translated
     }
     counts = {}
     for name, url in pages.items():
