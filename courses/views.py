@@ -93,12 +93,11 @@ def lesson_by_key(request, key):
 @login_required
 def module_after_quiz(request, quiz_key):
     """Send a quiz result's "Next module" to the module after the quiz's module, or to the course
-    page after the last one (quizzes know a module only by its quiz's key)."""
+    page after the last one (quizzes know a module only by its quiz's key); a quiz that is in no
+    course leads to the trainee's learning page, never to a dead end."""
     page = selectors.module_after_quiz(quiz_key=quiz_key, locale=Locale.get_active())
     address = page.get_url(request) if page else None
-    if address is None:
-        raise Http404
-    return redirect(address)
+    return redirect(address or "courses:my_learning")
 
 
 @login_required
