@@ -178,6 +178,16 @@ def answer_current_question(page):
     if question["type"] == "true_false":
         fieldset.locator(f"input[value='{str(question['answer']).lower()}']").check()
         return
+    if question["type"] == "numeric":
+        fieldset.locator("input[inputmode=decimal]").fill(str(question["answer"]))
+        return
+    if question["type"] == "ordering":  # the file lists the steps in the right order
+        places = {norm(choice["text"]): n for n, choice in enumerate(question["choices"], start=1)}
+        items = fieldset.locator("ul.choices li")
+        for i in range(items.count()):
+            item = items.nth(i)
+            item.locator("select").select_option(index=places[norm(item.locator("span").inner_text())])
+        return
     assert question["type"] in ("single_choice", "multiple_choice"), question["type"]
     correct = {norm(choice["text"]) for choice in question["choices"] if choice["correct"]}
     labels = fieldset.locator("ul.choices label")
