@@ -71,10 +71,14 @@ class PageChecks:
         return {name: found for name, found in self.problems.items() if found}
 
 
-# The elements that stick out of the window, for the failure message.
-WIDEST_ELEMENTS = """() => [...document.querySelectorAll('body *')]
-  .filter(e => e.getBoundingClientRect().right > innerWidth + 1 || e.getBoundingClientRect().left < -1)
-  .slice(-5).map(e => e.tagName.toLowerCase() + (e.className ? '.' + String(e.className).split(' ')[0] : ''))"""
+# The elements that stick out of the window (not those inside a box that scrolls or clips).
+WIDEST_ELEMENTS = """() => {
+  const clipped = e => { for (let p = e.parentElement; p && p !== document.body; p = p.parentElement)
+    if (getComputedStyle(p).overflowX !== 'visible') return true; return false; };
+  return [...document.querySelectorAll('body *')]
+    .filter(e => { const r = e.getBoundingClientRect(); return (r.right > innerWidth + 1 || r.left < -1) && !clipped(e); })
+    .slice(0, 5).map(e => e.tagName.toLowerCase() + (e.className ? '.' + String(e.className).split(' ')[0] : ''));
+}"""
 
 
 @pytest.fixture
