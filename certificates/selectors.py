@@ -5,6 +5,9 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 
+from courses import selectors as course_selectors
+from courses.models import CoursePage, Enrollment
+
 from .models import Certificate, code_readable, sees_every_organization
 
 # Codes issued before the readable ones: token_urlsafe, case-sensitive, looked up as they are.
