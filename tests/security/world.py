@@ -269,13 +269,13 @@ class World:
         return issued(self.trainee, self.certificate_course)
 
     @cached_property
-    def code(self) -> str:
-        return self.certificate.code
-
-    @cached_property
     def completed_course(self):
         """The course of the owner's certificate: completed, so its course complete page opens."""
         return self.certificate and self.certificate_course
+
+    @cached_property
+    def code(self) -> str:
+        return self.certificate.code
 
     @cached_property
     def pdf_code(self) -> str:
