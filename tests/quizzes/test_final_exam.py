@@ -156,3 +156,34 @@ def test_the_course_page_shows_the_exam_after_the_modules(client, exam_course, t
     with translation.override("en"):
         page = client.get(exam_course["course"].get_url()).content.decode()
     assert "Final exam" in page and f"/quizzes/{exam_course['exam'].pk}/" in page
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_exam_starts_at_once_open_one_attempt(locales, make_quiz):
+    """A double click, or two tabs: both starts get the same attempt, never two."""
+    import threading
+
+    from django.db import connections
+
+    from tests.factories import UserFactory
+
+    module = make_quiz(kinds=["single"] * 4)
+    exam = Quiz.objects.create(locale=locales["en"], title="Exam", max_questions=2, attempts_allowed=2)
+    exam.pools.set([module])
+    trainee = UserFactory()
+    started, barrier = [], threading.Barrier(2)
+
+    def start():
+        try:
+            barrier.wait(10)
+            started.append(services.attempt_start(user=trainee, quiz=exam).pk)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=start) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert len(started) == 2 and len(set(started)) == 1
+    assert Attempt.objects.filter(user=trainee, quiz=exam).count() == 1
