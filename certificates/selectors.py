@@ -3,6 +3,7 @@
 import re
 from dataclasses import dataclass
 
+from django.urls import reverse
 from django.utils import timezone
 
 from courses import selectors as course_selectors
@@ -132,7 +133,9 @@ def certificate_verification(*, code: str) -> dict:
     candidates = code_candidates(code)
     if candidates:
         certificate = (
-            Certificate.objects.filter(code__in=candidates, status__in=[Certificate.Status.READY, Certificate.Status.REVOKED])
+            Certificate.objects.filter(
+                code__in=candidates, status__in=[Certificate.Status.READY, Certificate.Status.REVOKED]
+            )
             .only(
                 "code",
                 "status",
@@ -169,3 +172,12 @@ def certificate_verification(*, code: str) -> dict:
         )
         result["revoked_reason"] = certificate.revoked_reason
     return result
+
+
+def course_complete_url(*, user, attempt, since=None) -> str:
+    """The "course complete" page a passed `attempt` of `user` leads to, or "": the first course
+    using its quiz that `user` has completed (at or after `since`, if given)."""
+    if attempt is None or not attempt.passed or attempt.user_id != user.pk:
+        return ""
+    courses = course_selectors.courses_completed_with(user=user, quiz=attempt.quiz, since=since)
+    return reverse("certificates:course_complete", args=[courses[0].pk]) if courses else ""

@@ -423,16 +423,20 @@ def lesson_context(*, lesson: LessonPage, user) -> dict:
     }
 
 
-def courses_completed_with(*, user, quiz) -> list[CoursePage]:
+def courses_completed_with(*, user, quiz, since=None) -> list[CoursePage]:
     """Return the live courses in `quiz`'s language whose module quiz or final exam is `quiz` and
-    that `user` has completed (a quiz result links to their "course complete" page): three queries."""
+    that `user` has completed (at or after `since`, if given): a quiz result links to their
+    "course complete" page. Three queries."""
     if not user.is_authenticated or quiz is None:
         return []
     module_paths = ModulePage.objects.live().filter(
         quiz__translation_key=quiz.translation_key, locale_id=quiz.locale_id
     )
     parents = [path[: -Page.steplen] for path in module_paths.values_list("path", flat=True)]
-    completed = Enrollment.objects.filter(user=user, completed_at__isnull=False).values_list("course_key", flat=True)
+    completed = Enrollment.objects.filter(user=user, completed_at__isnull=False)
+    if since is not None:
+        completed = completed.filter(completed_at__gte=since)
+    completed = completed.values_list("course_key", flat=True)
     courses = CoursePage.objects.live().filter(locale_id=quiz.locale_id, translation_key__in=completed)
     courses = courses.filter(Q(path__in=parents) | Q(final_exam__translation_key=quiz.translation_key))
     return list(courses.order_by("path"))

@@ -13,7 +13,7 @@ from django.http import Http404
 from django.utils import translation
 from wagtail.coreutils import get_supported_content_language_variant
 
-from . import rules
+from . import events, rules
 from .categories import category_labels
 from .models import Answer, AnswerValue, Attempt, Choice, MultipleChoiceQuestion, NumericQuestion, Question, Quiz
 
@@ -191,6 +191,15 @@ def quiz_overview(*, user, quiz: Quiz) -> QuizOverview:
         current=current,
         best=best,
     )
+
+
+def landing_after_submit(*, attempt: Attempt) -> str | None:
+    """The page a trainee lands on after submitting `attempt` when an app above has one
+    (`events.attempt_landing`), else None (the result page)."""
+    for _receiver, url in events.attempt_landing.send(sender=Attempt, attempt=attempt):
+        if url:
+            return url
+    return None
 
 
 def attempt_get(*, user, pk: int) -> Attempt:

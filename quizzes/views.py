@@ -139,7 +139,7 @@ def attempt_submit(request, pk: int):
         attempt = services.attempt_submit(attempt=attempt)
     except QuizError as error:
         return _refused(request, error)
-    return redirect("quizzes:result", attempt.pk)
+    return redirect(selectors.landing_after_submit(attempt=attempt) or reverse("quizzes:result", args=[attempt.pk]))
 
 
 @login_required

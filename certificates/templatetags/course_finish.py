@@ -5,9 +5,8 @@ or certificates); it answers "" unless the attempt's quiz belongs to a course it
 completed."""
 
 from django import template
-from django.urls import reverse
 
-from courses import selectors as course_selectors
+from certificates import selectors
 
 register = template.Library()
 
@@ -15,7 +14,4 @@ register = template.Library()
 @register.simple_tag(takes_context=True)
 def course_complete_url(context, attempt) -> str:
     request = context.get("request")
-    if attempt is None or not attempt.passed or request is None or attempt.user_id != request.user.pk:
-        return ""
-    courses = course_selectors.courses_completed_with(user=request.user, quiz=attempt.quiz)
-    return reverse("certificates:course_complete", args=[courses[0].pk]) if courses else ""
+    return selectors.course_complete_url(user=request.user, attempt=attempt) if request else ""

@@ -211,3 +211,33 @@ def test_an_arabic_lesson_page_has_one_digit_style(client, journey, trainee):
     assert not WESTERN.search(text.replace("GA4", "")), WESTERN.findall(text)
     english = first_lesson(journey["course"]["en"])
     assert "Text of lesson 1.1 in en" in main_text(client.get(english.url))
+
+
+def submit_through_the_page(client, user, quiz):
+    """Start `quiz` as `user`, answer it right, and submit it as the summary page does."""
+    from quizzes import selectors as quiz_selectors
+    from quizzes import services as quiz_services
+    from tests.quizzes.factories import right_values
+
+    attempt = quiz_services.attempt_start(user=user, quiz=quiz)
+    rows = quiz_selectors.attempt_rows(attempt=attempt)
+    quiz_services.answers_save(attempt=attempt, answers={r.question_id: right_values(r.question) for r in rows})
+    return attempt, client.post(f"/en/quizzes/attempts/{attempt.pk}/submit/")
+
+
+def test_submitting_the_attempt_that_completes_the_course_lands_on_the_course_complete_page(
+    client, journey, trainee
+):
+    course = journey["course"]["en"]
+    for lesson in LessonPage.objects.descendant_of(course).live():
+        services.lesson_complete(user=trainee, lesson=lesson)
+    client.force_login(trainee)
+    first, response = submit_through_the_page(client, trainee, journey["quizzes"][0]["en"])
+    assert response["Location"] == f"/en/quizzes/attempts/{first.pk}/result/"  # the course goes on
+    for quizzes in journey["quizzes"][1:]:
+        submit_through_the_page(client, trainee, quizzes["en"])
+    _exam, response = submit_through_the_page(client, trainee, journey["exam"]["en"])
+    assert response["Location"] == f"/en/certificates/courses/{course.pk}/complete/"
+    # A quiz taken again after the course was completed shows its result, as any other.
+    again, response = submit_through_the_page(client, trainee, journey["quizzes"][0]["en"])
+    assert response["Location"] == f"/en/quizzes/attempts/{again.pk}/result/"
