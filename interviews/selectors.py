@@ -156,9 +156,7 @@ def drills_due(*, now: datetime, within: timedelta = timedelta(days=7), per_user
     `per_user` in the trainee's language (else any)}]. Three queries whatever the numbers."""
     until = now + within
     cards = list(
-        Card.objects.filter(
-            due__lte=until, user__is_active=True, user__drill_reminders=True, user__email__gt=""
-        )
+        Card.objects.filter(due__lte=until, user__is_active=True, user__drill_reminders=True, user__email__gt="")
         .select_related("user")
         .order_by("user_id", "due", "pk")
     )

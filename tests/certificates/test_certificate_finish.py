@@ -45,7 +45,9 @@ def test_names_are_previewed_as_they_will_print_before_the_step_that_cannot_be_u
 
 def test_the_arabic_preview_says_it_cannot_be_undone_in_arabic(client, waiting):
     client.force_login(waiting.user)
-    html = client.post(f"/ar/certificates/{waiting.code}/names/", {"name_latin": "Omar Saleh", "name_arabic": "عمر صالح"})
+    html = client.post(
+        f"/ar/certificates/{waiting.code}/names/", {"name_latin": "Omar Saleh", "name_arabic": "عمر صالح"}
+    )
     assert "لا يمكن التراجع عن هذه الخطوة" in html.content.decode()
     assert html.content.decode().count("<iframe") == 2
 
@@ -78,7 +80,9 @@ def test_the_holder_is_emailed_once_in_their_language_when_the_certificate_is_re
     assert len(mail.outbox) == 1
 
 
-def test_the_email_is_in_english_for_an_english_speaker(eager_celery, django_capture_on_commit_callbacks, waiting, client):
+def test_the_email_is_in_english_for_an_english_speaker(
+    eager_celery, django_capture_on_commit_callbacks, waiting, client
+):
     client.force_login(waiting.user)
     with django_capture_on_commit_callbacks(execute=True):
         client.post(

@@ -225,9 +225,7 @@ def submit_through_the_page(client, user, quiz):
     return attempt, client.post(f"/en/quizzes/attempts/{attempt.pk}/submit/")
 
 
-def test_submitting_the_attempt_that_completes_the_course_lands_on_the_course_complete_page(
-    client, journey, trainee
-):
+def test_submitting_the_attempt_that_completes_the_course_lands_on_the_course_complete_page(client, journey, trainee):
     course = journey["course"]["en"]
     for lesson in LessonPage.objects.descendant_of(course).live():
         services.lesson_complete(user=trainee, lesson=lesson)
