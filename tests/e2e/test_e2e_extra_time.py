@@ -78,5 +78,5 @@ def test_hr_gives_extra_time_and_the_trainee_sees_the_extended_limit(new_page, t
     shot(learner, "ar-quiz-extended-time")
     assert serious_violations(learner) == []
     click_and_wait(learner, learner.locator("main form[action*='/start/'] button[type=submit]"))
-    seconds = int(learner.locator(".timer[data-seconds-left]").get_attribute("data-seconds-left"))
+    seconds = int(learner.locator(".quiz-timer[data-seconds-left]").get_attribute("data-seconds-left"))
     assert 44 * 60 < seconds <= 45 * 60

@@ -55,6 +55,7 @@ FORMS = [
     Form("accounts:profile", "/en/accounts/profile/", data={"name_latin": "A B", "name_arabic": "أ ب"}),
     Form("courses:enroll", "/en/learn/courses/{course}/enroll/"),
     Form("courses:lesson_done", "/en/learn/lessons/{lesson}/done/"),
+    Form("courses:lesson_undone", "/en/learn/lessons/{lesson}/undone/"),
     Form("quizzes:start", "/en/quizzes/{quiz}/start/"),
     Form(
         "quizzes:take",
@@ -69,6 +70,8 @@ FORMS = [
     Form("interviews:finish", "/en/interviews/sessions/{practice_open_session}/finish/"),
     Form("interviews:submit", "/en/interviews/answers/{practice_open_answer}/submit/", data={"answer": "Buffer"}),
     Form("interviews:rate", "/en/interviews/answers/{practice_answered}/rate/", data={"rating": "good"}),
+    Form("interviews:rate_all", "/en/interviews/sessions/{mock_session}/rate/"),
+    Form("interviews:unsubscribe", "/en/interviews/unsubscribe/?token=1:forged", "anonymous"),
     Form(
         "certificates:confirm_names",
         "/en/certificates/{names_code}/names/",
