@@ -1,6 +1,6 @@
 import random
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
@@ -215,8 +215,6 @@ class Quiz(TranslatableMixin, models.Model):
 
     def time_limit(self, user=None):
         """Return the attempt's time limit (for `user`: with their extra time), or None without one."""
-        from datetime import timedelta
-
         minutes = self.time_limit_minutes_for(user)
         return timedelta(minutes=minutes) if minutes else None
 

@@ -230,7 +230,7 @@ def test_after_three_attempts_the_next_waits_24_hours_in_both_languages(client, 
 def test_a_start_during_the_pause_is_refused_by_the_service(make_quiz, trainee):
     quiz = module_quiz(make_quiz, attempts_per_period=1, cooldown_hours=48)
     take(trainee, quiz, right=False)
-    with pytest.raises(QuizError) as refused:
+    with translation.override("en"), pytest.raises(QuizError) as refused:
         services.attempt_start(user=trainee, quiz=quiz)
     assert refused.value.status == 409
     assert "next attempt is possible" in refused.value.message

@@ -88,7 +88,7 @@ def test_a_second_exam_attempt_waits_48_hours_and_asks_other_questions(exam_cour
     second_keys = set(second.answers.values_list("question__quiz_id", "question__key"))
     assert not first_keys & second_keys
     take(trainee, exam, right=False)  # the second attempt, failed
-    with pytest.raises(QuizError) as refused:
+    with translation.override("en"), pytest.raises(QuizError) as refused:
         services.attempt_start(user=trainee, quiz=exam)
     assert "all 2 attempts" in refused.value.message
 
