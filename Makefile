@@ -27,6 +27,7 @@ setup: system-deps venv
 	$(PY) manage.py compilemessages --ignore=.venv -v0
 	$(PY) manage.py collectstatic --noinput -v0
 	$(PY) manage.py load_content
+	$(PY) manage.py credential_keys generate  # the key that signs credentials, once (certificates/keys.py)
 	$(PY) manage.py seed_demo
 
 run: setup

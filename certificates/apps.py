@@ -7,6 +7,6 @@ class CertificatesConfig(AppConfig):
     verbose_name = _("Certificates")
 
     def ready(self):
-        from . import signals
+        from . import checks, signals  # noqa: F401 (checks register themselves)
 
         signals.connect()

@@ -129,6 +129,36 @@ def _empty_shared_cache():
     shutil.rmtree(settings.CACHES["shared"]["LOCATION"], ignore_errors=True)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _credential_keys(tmp_path_factory):
+    """A signing key of this run's own (certificates/keys.py), in a temporary folder, never the
+    developer's var/keys; a worker a test starts gets the folder through its environment."""
+    from django.conf import settings
+
+    from certificates import keys
+
+    folder = tmp_path_factory.mktemp("credential-keys")
+    saved = {
+        name: getattr(settings, name) for name in ("CREDENTIAL_KEY_PEM", "CREDENTIAL_KEY_FILE", "CREDENTIAL_KEYS_DIR")
+    }
+    settings.CREDENTIAL_KEY_PEM, settings.CREDENTIAL_KEY_FILE, settings.CREDENTIAL_KEYS_DIR = "", "", str(folder)
+    os.environ.update(CREDENTIAL_KEY_PEM="", CREDENTIAL_KEY_FILE="", CREDENTIAL_KEYS_DIR=str(folder))
+    keys.key_generate()
+    yield folder
+    for name, value in saved.items():
+        setattr(settings, name, value)
+
+
+@pytest.fixture
+def credential_keys_dir(settings, tmp_path):
+    """A key folder of the test's own (to rotate keys in): a fresh current key, no retired ones."""
+    from certificates import keys
+
+    settings.CREDENTIAL_KEYS_DIR = str(tmp_path / "keys")
+    keys.key_generate()
+    return tmp_path / "keys"
+
+
 @pytest.fixture(autouse=True)
 def _throttles_of_their_own(monkeypatch):
     """Each test counts its own throttled requests (accounts/throttles.py): the shared cache

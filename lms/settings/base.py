@@ -238,6 +238,12 @@ CERTIFICATE_SIGNATORY_TITLE = {
     "en": env.str("CERTIFICATE_SIGNATORY_TITLE_EN", default="Training and certification"),
     "ar": env.str("CERTIFICATE_SIGNATORY_TITLE_AR", default="التدريب ومنح الشهادات"),
 }
+# The Ed25519 key that signs credentials and PDFs (certificates/keys.py): the PEM itself, or a file;
+# else CREDENTIAL_KEYS_DIR/current.pem, which `make run` writes on first start. Retired public keys
+# (`manage.py credential_keys rotate`) live in CREDENTIAL_KEYS_DIR/retired/ and stay verifiable.
+CREDENTIAL_KEY_PEM = env.str("CREDENTIAL_KEY_PEM", default="")
+CREDENTIAL_KEY_FILE = env.str("CREDENTIAL_KEY_FILE", default="")
+CREDENTIAL_KEYS_DIR = env.str("CREDENTIAL_KEYS_DIR", default=str(VAR_DIR / "keys"))
 
 # Celery: kombu's filesystem broker under var/ by default; CELERY_BROKER_URL for Redis.
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="filesystem://")
