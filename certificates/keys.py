@@ -237,3 +237,24 @@ def key_rotate() -> tuple[str, SigningKey]:
     _write_private(path, Ed25519PrivateKey.generate())
     _cache.clear()
     return old.kid, current_key()
+
+
+def did_document() -> dict:
+    """Our DID document (did:web, served at /.well-known/did.json): every key ever used, so a
+    credential signed before a rotation still resolves to its key."""
+    subject = did()
+    methods = [
+        {
+            "id": verification_method(kid),
+            "type": "JsonWebKey",
+            "controller": subject,
+            "publicKeyJwk": public_jwk(key),
+        }
+        for kid, key in sorted(public_keys().items())
+    ]
+    return {
+        "@context": ["https://www.w3.org/ns/did/v1", "https://w3id.org/security/jwk/v1"],
+        "id": subject,
+        "verificationMethod": methods,
+        "assertionMethod": [method["id"] for method in methods],
+    }

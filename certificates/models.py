@@ -103,6 +103,12 @@ class Certificate(models.Model):
     # {"modules": [{"title": {"ar", "en"}, "percent"}], "exam": {"title": {...}, "percent", "pass_mark"} | None}
     assessment = models.JSONField(_("assessment"), default=dict, blank=True)
 
+    # The certificate's bit in the public revocation list (certificates/credentials.py): chosen at
+    # random when it is first needed (no order to read issue dates from), unique, never changed.
+    status_index = models.PositiveIntegerField(
+        _("status list index"), null=True, blank=True, unique=True, editable=False
+    )
+
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.PENDING, db_index=True)
     pdf_ar = models.CharField(_("Arabic PDF"), max_length=255, blank=True, help_text=_("Path in private storage."))
     pdf_en = models.CharField(_("English PDF"), max_length=255, blank=True, help_text=_("Path in private storage."))
@@ -177,3 +183,7 @@ class Certificate(models.Model):
         code keeps its letters; its underscores (and a leading or doubled dash) are left out."""
         code = re.sub(r"-{2,}", "-", re.sub(r"[^A-Za-z0-9-]", "", self.code)).strip("-")
         return f"masar-certificate-{code}-{language}.pdf"
+
+    def credential_name(self) -> str:
+        """The file name the signed credential is saved as: "masar-credential-7ZK3-….jwt"."""
+        return self.download_name("en").replace("masar-certificate-", "masar-credential-").replace("-en.pdf", ".jwt")

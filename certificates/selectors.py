@@ -174,6 +174,21 @@ def certificate_verification(*, code: str) -> dict:
     return result
 
 
+def certificate_with_credential(*, code: str) -> Certificate | None:
+    """The certificate with `code` whose credential is public: ready or revoked (a revoked one still
+    has its credential, which the status list marks revoked); None for any other code."""
+    candidates = code_candidates(code)
+    if not candidates:
+        return None
+    return (
+        Certificate.objects.filter(
+            code__in=candidates, status__in=[Certificate.Status.READY, Certificate.Status.REVOKED]
+        )
+        .order_by("pk")
+        .first()
+    )
+
+
 def course_complete_url(*, user, attempt, since=None) -> str:
     """The "course complete" page a passed `attempt` of `user` leads to, or "": the first course
     using its quiz that `user` has completed (at or after `since`, if given)."""

@@ -10,7 +10,7 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, JsonResponse
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from core.i18n import format_date
 
-from . import pdf, selectors, services
+from . import credentials, keys, pdf, selectors, services
 from .forms import NamesConfirmForm, RevokeForm, VerifyForm
 from .models import Certificate
 from .storage import private_storage
@@ -202,3 +202,48 @@ def verify_detail(request, code: str):
         "certificates/verify_detail.html",
         {"result": result, "dates": dates, "form": VerifyForm(), "verify_url": pdf.verification_url(code)},
     )
+
+
+# --- credentials (public, like the verification page) -------------------------------------
+
+
+def _public_json(value: dict, *, content_type: str = "application/json", max_age: int = 0) -> JsonResponse:
+    response = JsonResponse(value, content_type=content_type, json_dumps_params={"ensure_ascii": False, "indent": 2})
+    response["Access-Control-Allow-Origin"] = "*"
+    response["Cache-Control"] = f"public, max-age={max_age}" if max_age else "no-cache"
+    return response
+
+
+@require_GET
+def did_document(request):
+    """/.well-known/did.json: the issuer's did:web document, every key ever used."""
+    return _public_json(keys.did_document(), content_type="application/did+json", max_age=300)
+
+
+@require_GET
+def status_list(request, form: str):
+    """The revocation list, from the database at this moment (a revocation shows at the next request)."""
+    if form not in ("jwt", "json"):
+        raise Http404
+    credential = credentials.status_list_credential()
+    if form == "json":
+        return _public_json(credential, content_type=credentials.MEDIA_TYPE_JSON)
+    response = HttpResponse(credentials.status_list_jwt(credential), content_type=credentials.MEDIA_TYPE_JWT)
+    response["Access-Control-Allow-Origin"] = "*"
+    response["Cache-Control"] = "no-cache"
+    return response
+
+
+@require_GET
+def credential_download(request, code: str, form: str):
+    """A certificate's Open Badges 3.0 credential: the signed .jwt (for a wallet) or its content as JSON."""
+    certificate = selectors.certificate_with_credential(code=code)
+    if certificate is None or form not in ("jwt", "json"):
+        raise Http404
+    if form == "json":
+        return _public_json(credentials.credential_payload(certificate), content_type=credentials.MEDIA_TYPE_JSON)
+    response = HttpResponse(credentials.credential_jwt(certificate), content_type=credentials.MEDIA_TYPE_JWT)
+    response["Content-Disposition"] = f'attachment; filename="{certificate.credential_name()}"'
+    response["Access-Control-Allow-Origin"] = "*"
+    response["Cache-Control"] = "no-cache"
+    return response

@@ -6,6 +6,7 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from certificates import views as certificates_views
 from courses import views as courses_views
 
 from . import views
@@ -20,6 +21,8 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     # Printed on certificates: no language prefix, the page is bilingual.
     path("verify/", include("certificates.verify_urls")),
+    # The issuer's DID document (did:web of SITE_URL): the keys that sign credentials.
+    path(".well-known/did.json", certificates_views.did_document, name="did_document"),
     path("healthz", views.healthz, name="healthz"),
 ]
 
