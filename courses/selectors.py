@@ -313,6 +313,7 @@ class CourseSteps:
 
     lesson_keys: frozenset[UUID] = frozenset()
     quiz_keys: tuple[UUID, ...] = ()  # one per live module with a quiz, and the final exam, as the outline counts them
+    exam_key: UUID | None = None  # the final exam's, also in quiz_keys (HR shows its score apart)
 
     def done(self, *, done_keys, passed_quiz_keys) -> StepsDone:
         return StepsDone(
@@ -348,9 +349,11 @@ def course_steps(*, courses) -> dict[UUID, CourseSteps]:
     for path in by_path:
         under |= Q(path__startswith=path)
     quizzes: dict[UUID, list] = {key: [] for key in by_path.values()}
+    exam_keys: dict[UUID, UUID] = {}
     exams = CoursePage.objects.filter(path__in=by_path, final_exam__isnull=False)
     for path, exam_key in exams.values_list("path", "final_exam__translation_key"):
         quizzes[by_path[path]].append(exam_key)  # the final exam is a step too
+        exam_keys[by_path[path]] = exam_key
     live_modules = {}
     for path, quiz_key in ModulePage.objects.live().filter(under).values_list("path", "quiz__translation_key"):
         course_key = by_path.get(path[: -Page.steplen])  # a child of the course
@@ -364,7 +367,10 @@ def course_steps(*, courses) -> dict[UUID, CourseSteps]:
         if course_key:
             lessons[course_key].add(lesson_key)
     return {
-        key: CourseSteps(lesson_keys=frozenset(lessons[key]), quiz_keys=tuple(quizzes[key])) for key in by_path.values()
+        key: CourseSteps(
+            lesson_keys=frozenset(lessons[key]), quiz_keys=tuple(quizzes[key]), exam_key=exam_keys.get(key)
+        )
+        for key in by_path.values()
     }
 
 

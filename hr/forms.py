@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import ExtraTime
 from accounts.services import EXTRA_TIME_REASON_MAX
 
-from .selectors import STATUS_COMPLETED, STATUS_IN_PROGRESS, DashboardFilters
+from .selectors import STATUS_COMPLETED, STATUS_IN_PROGRESS, STATUS_NOT_STARTED, DashboardFilters
 
 # Completions happen between these dates; the weekly chart counts back 12 weeks from the
 # end date, which for a year-1 date would fall off the calendar (a 500). Anything outside is a typo.
@@ -38,6 +38,7 @@ class DashboardFilterForm(forms.Form):
         required=False,
         choices=[
             ("", _("Any")),
+            (STATUS_NOT_STARTED, _("Not started")),
             (STATUS_IN_PROGRESS, _("In progress")),
             (STATUS_COMPLETED, _("Completed")),
             ("certificate_pending", _("Certificate being prepared")),

@@ -8,7 +8,7 @@ import uuid
 from dataclasses import asdict, dataclass
 from datetime import date, datetime, timedelta
 
-from django.db.models import Count, ExpressionWrapper, F, FloatField, Max, Q
+from django.db.models import Count, ExpressionWrapper, F, FilteredRelation, FloatField, Max, Q
 from django.db.models.functions import TruncWeek
 from django.utils import timezone
 from wagtail.models import Locale
@@ -23,6 +23,7 @@ from .models import Export
 
 STATUS_IN_PROGRESS = "in_progress"
 STATUS_COMPLETED = "completed"
+STATUS_NOT_STARTED = "not_started"
 CERTIFICATE_STATUS_FILTERS = {
     "certificate_pending": [Certificate.Status.PENDING, Certificate.Status.RENDERING],
     "certificate_ready": [Certificate.Status.READY],
@@ -94,14 +95,125 @@ def hr_enrollments(*, organization_id: int, filters: DashboardFilters):
     return enrollments.order_by(F("completed_at").desc(nulls_last=True), "-enrolled_at", "-pk")
 
 
+# The dashboard's sortable columns: `?sort=<name>` or `?sort=-<name>`; anything else is the default.
+# Each maps to the fields it orders by (the member's row, `e` the enrollment shown on it).
+SORTS = {
+    "name": ("name_latin",),
+    "name_ar": ("name_arabic",),
+    "email": ("email",),
+    "enrolled": ("e__enrolled_at",),
+    "activity": ("e__last_activity_at",),
+    "completed": ("e__completed_at",),
+}
+DEFAULT_SORT = "-completed"
+
+
+def sort_parse(value: str | None) -> tuple[str, bool]:
+    """(column, descending) for a `?sort=` value; the default for anything not in SORTS."""
+    value = (value or "").strip()
+    name = value.removeprefix("-")
+    if name not in SORTS:
+        value = DEFAULT_SORT
+        name = value.removeprefix("-")
+    return name, value.startswith("-")
+
+
+def _enrollment_condition(filters: DashboardFilters) -> tuple[Q, bool]:
+    """The condition on the enrollment a member's row shows, and whether the filters ask for one
+    (a member without a matching enrollment is then left out)."""
+    condition = Q()
+    needs = False
+    if filters.course_key:
+        try:
+            condition &= Q(enrollments__course_key=uuid.UUID(filters.course_key))
+        except ValueError:
+            condition &= Q(pk__in=[])
+    if filters.status == STATUS_IN_PROGRESS:
+        condition &= Q(enrollments__completed_at__isnull=True)
+        needs = True
+    elif filters.status == STATUS_COMPLETED:
+        condition &= Q(enrollments__completed_at__isnull=False)
+        needs = True
+    elif filters.status in CERTIFICATE_STATUS_FILTERS:
+        certified = Certificate.objects.filter(status__in=CERTIFICATE_STATUS_FILTERS[filters.status])
+        condition &= Q(enrollments__in=certified.values("enrollment_id"))
+        needs = True
+    if filters.date_from:
+        condition &= Q(enrollments__completed_at__date__gte=filters.date_from)
+        needs = True
+    if filters.date_to:
+        condition &= Q(enrollments__completed_at__date__lte=filters.date_to)
+        needs = True
+    if filters.course_key and filters.status != STATUS_NOT_STARTED:
+        needs = True
+    return condition, needs
+
+
+def hr_members(*, organization_id: int, filters: DashboardFilters, sort: str | None = None):
+    """Return the organization's trainees as dashboard rows: one per enrollment matching `filters`,
+    and one (with `enrollment_id` None) for a trainee with none, so those who never started are
+    listed too. Each row is a User with `enrollment_id` annotated; sorted by `sort` (SORTS)."""
+    condition, needs_enrollment = _enrollment_condition(filters)
+    members = User.objects.filter(organization_id=organization_id, role=User.Role.TRAINEE)
+    if filters.q:
+        for word in filters.q.split()[:5]:
+            members = members.filter(
+                Q(name_latin__icontains=word)
+                | Q(name_arabic__icontains=word)
+                | Q(username__icontains=word)
+                | Q(email__icontains=word)
+            )
+    members = members.annotate(
+        e=FilteredRelation("enrollments", condition=condition) if condition else FilteredRelation("enrollments")
+    ).annotate(enrollment_id=F("e__id"))
+    if filters.status == STATUS_NOT_STARTED:
+        members = members.filter(e__isnull=True)
+    elif needs_enrollment:
+        members = members.filter(e__isnull=False)
+    name, descending = sort_parse(sort)
+    order = [F(field).desc(nulls_last=True) if descending else F(field).asc(nulls_last=True) for field in SORTS[name]]
+    return members.order_by(*order, "name_latin", "pk", F("e__id").asc(nulls_last=True))
+
+
+def member_rows(*, members: list, language: str) -> list["DashboardRow"]:
+    """Decorate a page of `hr_members` with their enrollments, progress and scores: a fixed number
+    of queries however many members, courses, lessons and attempts."""
+    ids = [m.enrollment_id for m in members if m.enrollment_id]
+    enrollments = (
+        {e.pk: e for e in Enrollment.objects.filter(pk__in=ids).select_related("user", "certificate")} if ids else {}
+    )
+    decorated = {
+        row.enrollment.pk: row for row in dashboard_rows(enrollments=list(enrollments.values()), language=language)
+    }
+    rows = []
+    for member in members:
+        row = decorated.get(member.enrollment_id)
+        if row is None:
+            row = DashboardRow(
+                enrollment=None, user=member, certificate=None, course_title="", progress=course_selectors.StepsDone()
+            )
+        else:
+            row.user = member
+        rows.append(row)
+    return rows
+
+
 @dataclass
 class DashboardRow:
-    enrollment: Enrollment
+    enrollment: Enrollment | None  # None: a member who has not started any course (of the filter)
     user: User
     certificate: Certificate | None
     course_title: str
     progress: course_selectors.StepsDone
     quiz_best: int | None = None  # the mean of the trainee's best score in each quiz they took
+    module_quizzes_passed: int = 0
+    module_quizzes: int = 0
+    exam_best: int | None = None  # the best score of the course's final exam, if taken
+    has_exam: bool = False
+
+    @property
+    def started(self) -> bool:
+        return self.enrollment is not None
 
     @property
     def lessons_done(self) -> int:
@@ -141,7 +253,7 @@ def _best_scores(*, user_ids: set, quiz_keys: set) -> dict[tuple[int, uuid.UUID]
 
 def dashboard_rows(*, enrollments: list, language: str) -> list[DashboardRow]:
     """Decorate a page of enrollments (with `user` and `certificate` selected) with progress and
-    quiz scores: six queries, however many enrollments, courses, lessons and attempts."""
+    quiz scores: seven queries, however many enrollments, courses, lessons and attempts."""
     if not enrollments:
         return []
     courses = course_selectors.courses_in_language(course_keys={e.course_key for e in enrollments}, language=language)
@@ -150,19 +262,36 @@ def dashboard_rows(*, enrollments: list, language: str) -> list[DashboardRow]:
     best = _best_scores(
         user_ids={e.user_id for e in enrollments}, quiz_keys={key for s in steps.values() for key in s.quiz_keys}
     )
+    exam_keys = {s.exam_key for s in steps.values() if s.exam_key}
+    exams_passed = set()
+    if exam_keys:
+        exams_passed = set(
+            Attempt.objects.filter(user_id__in={e.user_id for e in enrollments}, quiz_key__in=exam_keys, passed=True)
+            .values_list("user_id", "quiz_key")
+            .distinct()
+        )
     rows = []
     for enrollment in enrollments:
         course = courses.get(enrollment.course_key)
-        quiz_keys = set(steps[enrollment.course_key].quiz_keys) if course else set()
+        course_steps = steps[enrollment.course_key] if course else course_selectors.CourseSteps()
+        quiz_keys = set(course_steps.quiz_keys)
         scores = [best[(enrollment.user_id, key)] for key in quiz_keys if (enrollment.user_id, key) in best]
+        done = progress.get((enrollment.user_id, enrollment.course_key), course_selectors.StepsDone())
+        exam = course_steps.exam_key
+        exam_passed = int((enrollment.user_id, exam) in exams_passed)
+        exam_score = best.get((enrollment.user_id, exam)) if exam else None
         rows.append(
             DashboardRow(
                 enrollment=enrollment,
                 user=enrollment.user,
                 certificate=getattr(enrollment, "certificate", None),
                 course_title=course.title if course else "—",
-                progress=progress.get((enrollment.user_id, enrollment.course_key), course_selectors.StepsDone()),
+                progress=done,
                 quiz_best=round(sum(scores) / len(scores)) if scores else None,
+                module_quizzes_passed=done.quizzes_passed - exam_passed,
+                module_quizzes=done.quizzes - int(bool(exam)),
+                exam_best=None if exam_score is None else round(exam_score),
+                has_exam=bool(exam),
             )
         )
     return rows
@@ -172,12 +301,20 @@ def with_relations(enrollments):
     return enrollments.select_related("user", "certificate")
 
 
-def dashboard_summary(*, enrollments) -> dict:
-    return enrollments.aggregate(
+def dashboard_summary(*, enrollments, organization_id: int | None = None) -> dict:
+    """The counts above the table; with `organization_id`, its trainees and those who never started."""
+    summary = enrollments.aggregate(
         total=Count("id"),
         completed=Count("id", filter=Q(completed_at__isnull=False)),
         certified=Count("id", filter=Q(certificate__status=Certificate.Status.READY)),
     )
+    if organization_id is not None:
+        summary.update(
+            User.objects.filter(organization_id=organization_id, role=User.Role.TRAINEE).aggregate(
+                members=Count("id", distinct=True), not_started=Count("id", filter=Q(enrollments__isnull=True))
+            )
+        )
+    return summary
 
 
 def completions_per_week(*, enrollments, weeks: int = 12, until: date | None = None) -> list[dict]:

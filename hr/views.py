@@ -15,6 +15,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts import services as account_services
@@ -65,20 +66,59 @@ def _back_to_fix_the_filters(request, data):
 # --- dashboard -------------------------------------------------------------------------
 
 
+# The table's columns: (sort key or None, label). The name sorts by the name the page shows.
+COLUMNS = [
+    ("name", _lazy("Trainee")),
+    (None, _lazy("Course")),
+    ("enrolled", _lazy("Enrolled on")),
+    ("activity", _lazy("Last activity")),
+    (None, _lazy("Progress")),
+    (None, _lazy("Quiz results")),
+    ("completed", _lazy("Completed on")),
+    (None, _lazy("Certificate")),
+]
+
+
+def _sort_headers(request, sort: str, descending: bool) -> list[dict]:
+    """Each column header: its label, and for a sortable one the link that sorts by it (the other
+    way round when it is the current sort) and its aria-sort."""
+    name_key = "name_ar" if translation.get_language() == "ar" else "name"
+    headers = []
+    for key, label in COLUMNS:
+        if key == "name":
+            key = name_key
+        header = {"label": label, "key": key}
+        if key:
+            current = key == sort
+            query = request.GET.copy()
+            query.pop("page", None)
+            query["sort"] = key if current and descending else f"-{key}" if current else key
+            header.update(
+                url=f"?{query.urlencode()}",
+                aria_sort=("descending" if descending else "ascending") if current else "",
+            )
+        headers.append(header)
+    return headers
+
+
 @hr_required
 def dashboard(request):
     form = _filter_form(request)
     filters = form.filters()
-    enrollments = selectors.hr_enrollments(organization_id=request.user.organization_id, filters=filters)
-    page = Paginator(selectors.with_relations(enrollments), PAGE_SIZE).get_page(request.GET.get("page"))
-    rows = selectors.dashboard_rows(enrollments=list(page.object_list), language=translation.get_language())
+    organization_id = request.user.organization_id
+    sort, descending = selectors.sort_parse(request.GET.get("sort"))
+    members = selectors.hr_members(organization_id=organization_id, filters=filters, sort=request.GET.get("sort"))
+    page = Paginator(members, PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = selectors.member_rows(members=list(page.object_list), language=translation.get_language())
+    enrollments = selectors.hr_enrollments(organization_id=organization_id, filters=filters)
     query = request.GET.copy()
     query.pop("page", None)
     context = {
         "form": form,
         "page": page,
         "rows": rows,
-        "summary": selectors.dashboard_summary(enrollments=enrollments),
+        "headers": _sort_headers(request, sort, descending),
+        "summary": selectors.dashboard_summary(enrollments=enrollments, organization_id=organization_id),
         "weeks": selectors.completions_per_week(enrollments=enrollments, until=filters.date_to),
         "query": query.urlencode(),
         "exports": selectors.hr_exports(user=request.user),

