@@ -621,10 +621,15 @@ def _verify_jwt(token: str, *, now) -> CredentialVerdict:
         return _verdict(MALFORMED)
     try:
         header = _json_object(_b64decode(parts[0]))
-        payload = _json_object(_b64decode(parts[1]))
     except (ValueError, UnicodeError):
         return _verdict(MALFORMED)
-    credential = payload.get("vc") if isinstance(payload.get("vc"), dict) else None
+    try:
+        payload = _json_object(_b64decode(parts[1]))
+    except (ValueError, UnicodeError):
+        payload = None  # changed, or never a credential: the signature tells which
+    if payload is None and not parts[1]:
+        return _verdict(MALFORMED)
+    credential = payload.get("vc") if payload and isinstance(payload.get("vc"), dict) else None
     unconfirmed = credential_claims(credential) if credential else []
     if header.get("alg") != ALGORITHM:
         verdict = _refuse_algorithm(header.get("alg"))
@@ -641,7 +646,7 @@ def _verify_jwt(token: str, *, now) -> CredentialVerdict:
     except (JoseError, ValueError):
         return _verdict(TAMPERED, claims=unconfirmed)
     # The signature is ours: from here the content is what we signed.
-    if credential is None or not isinstance(credential.get("credentialSubject"), dict):
+    if payload is None or credential is None or not isinstance(credential.get("credentialSubject"), dict):
         return _verdict(MALFORMED)
     issuer = credential.get("issuer")
     issuer_id = issuer.get("id") if isinstance(issuer, dict) else issuer

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.forms import NamesMixin
 from accounts.validators import clean_public_text
 
+from .credentials import MAX_TEXT
 from .models import code_readable
 
 CODE_PATTERN = r"^[A-Za-z0-9_-]{8,64}\Z"
@@ -58,3 +59,30 @@ class RevokeForm(forms.Form):
 
     def clean_reason(self):
         return clean_public_text(self.cleaned_data["reason"])
+
+
+class CredentialCheckForm(forms.Form):
+    """The verifier's second form: a pasted credential, or an uploaded PDF certificate (one of them)."""
+
+    credential = forms.CharField(
+        label=_("Paste a credential"),
+        required=False,
+        max_length=MAX_TEXT,
+        strip=True,
+        help_text=_("The content of a .jwt credential file, or a credential's JSON."),
+        widget=forms.Textarea(attrs={"rows": 5, "dir": "ltr", "spellcheck": "false", "autocomplete": "off"}),
+    )
+    certificate = forms.FileField(
+        label=_("Or upload a PDF certificate"),
+        required=False,
+        help_text=_("A PDF of at most 5 MB. It is read to check it, then forgotten: nothing is kept."),
+        widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,.pdf"}),
+    )
+
+    def clean(self):
+        data = super().clean()
+        if bool(data.get("credential")) == bool(data.get("certificate")):
+            raise forms.ValidationError(
+                _("Paste a credential or choose a PDF certificate (one of the two)."), code="one_of_two"
+            )
+        return data

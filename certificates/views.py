@@ -5,23 +5,33 @@ Every view that shows or serves a certificate goes through a selector that check
 asking; anything the user may not see is a 404."""
 
 import copy
+import io
 from datetime import date
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.files.uploadedfile import InMemoryUploadedFile
+from django.core.files.uploadhandler import FileUploadHandler, StopUpload
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_POST
 
+from accounts import throttles
+from accounts.client_ip import client_ip
 from core.i18n import format_date
 
-from . import credentials, keys, pdf, selectors, services
-from .forms import NamesConfirmForm, RevokeForm, VerifyForm
+from . import credentials, keys, pdf, selectors, services, verifier
+from .forms import CredentialCheckForm, NamesConfirmForm, RevokeForm, VerifyForm
 from .models import Certificate
 from .storage import private_storage
+
+# The multipart framing around a file: a body longer than the largest upload plus this is refused unread.
+UPLOAD_OVERHEAD = 64 * 1024
 
 
 def _certificate_or_404(request, code: str) -> Certificate:
@@ -38,7 +48,7 @@ def linkedin_url(certificate: Certificate) -> str:
         {
             "startTask": "CERTIFICATION_NAME",
             "name": certificate.course_title_ar if language == "ar" else certificate.course_title_en,
-            "organizationName": "Masar",
+            "organizationName": settings.CERTIFICATE_ISSUER.get(language, settings.CERTIFICATE_ISSUER["en"]),
             "issueYear": certificate.completed_on.year,
             "issueMonth": certificate.completed_on.month,
             "certUrl": pdf.verification_url(certificate.code),
@@ -175,11 +185,91 @@ def download(request, code: str, language: str):
 # --- public verification ---------------------------------------------------------------
 
 
+class _MemoryOnlyUpload(FileUploadHandler):
+    """Keep an uploaded file in memory up to `limit` bytes, never on disk; past it, stop reading
+    the file (the rest of the body is skipped, not kept) and say so."""
+
+    def __init__(self, request=None, *, limit: int):
+        super().__init__(request)
+        self.limit = limit
+        self.too_large = False
+        self.buffer = None
+
+    def new_file(self, *args, **kwargs):
+        super().new_file(*args, **kwargs)
+        self.buffer = io.BytesIO()
+
+    def receive_data_chunk(self, raw_data, start):
+        if start + len(raw_data) > self.limit:
+            self.too_large = True
+            raise StopUpload(connection_reset=False)
+        self.buffer.write(raw_data)
+        return None
+
+    def file_complete(self, file_size):
+        self.buffer.seek(0)
+        return InMemoryUploadedFile(
+            self.buffer, self.field_name, self.file_name, self.content_type, file_size, self.charset
+        )
+
+
+def _verify_page(request, *, form=None, check_form=None, verification=None, status=200):
+    return render(
+        request,
+        "certificates/verify_form.html",
+        {
+            "form": form or VerifyForm(),
+            "check_form": check_form or CredentialCheckForm(),
+            "verification": verification,
+            "max_upload_mb": verifier.MAX_UPLOAD_BYTES // (1024 * 1024),
+        },
+        status=status,
+    )
+
+
+@csrf_exempt  # checked below, once the upload handler is in place (CsrfViewMiddleware would read the body first)
 def verify_form(request):
+    """Verify a certificate by its code (GET), or a pasted credential or an uploaded PDF (POST)."""
+    if request.method == "POST":
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        if length > verifier.MAX_UPLOAD_BYTES + UPLOAD_OVERHEAD:
+            # Refused before a byte of the body is read.
+            return _verify_page(request, verification=verifier.too_large(), status=413)
+        handler = _MemoryOnlyUpload(request, limit=verifier.MAX_UPLOAD_BYTES)
+        request.upload_handlers = [handler]
+        return _verify_posted(request, handler)
     form = VerifyForm(request.GET if "code" in request.GET else None)  # ?lang= alone is no query
     if form.is_bound and form.is_valid():
         return redirect("verify:detail", code=form.cleaned_data["code"])
-    return render(request, "certificates/verify_form.html", {"form": form}, status=400 if form.is_bound else 200)
+    return _verify_page(request, form=form, status=400 if form.is_bound else 200)
+
+
+@csrf_protect
+def _verify_posted(request, handler):
+    if not throttles.allow("verify_ip", client_ip(request)):
+        verification = verifier.Verification(
+            outcome="throttled",
+            headline=_("Too many checks"),
+            message=_("Too many checks from your network. Try again in %(minutes)s minutes.")
+            % {"minutes": throttles.minutes("verify_ip")},
+        )
+        return _verify_page(request, verification=verification, status=429)
+    check_form = CredentialCheckForm(request.POST, request.FILES)
+    if handler.too_large:
+        return _verify_page(request, check_form=CredentialCheckForm(), verification=verifier.too_large(), status=413)
+    if not check_form.is_valid():
+        return _verify_page(request, check_form=check_form, status=400)
+    upload = check_form.cleaned_data.get("certificate")
+    if upload:
+        verification = verifier.verify_pdf(upload.read())
+        upload.close()
+    else:
+        verification = verifier.verify_text(check_form.cleaned_data["credential"])
+    # The pasted text is not shown back: a fresh form.
+    return _verify_page(request, verification=verification)
 
 
 def verify_detail(request, code: str):

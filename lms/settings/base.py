@@ -157,6 +157,7 @@ MASAR_THROTTLES = {
     "password_reset_email": (env.int("PASSWORD_RESET_PER_EMAIL", default=3), 3600),  # mails to one address
     "password_reset_ip": (env.int("PASSWORD_RESET_PER_IP", default=20), 3600),  # requests from one client IP
     "join_code_ip": (env.int("JOIN_CODE_FAILURES_PER_IP", default=10), 900),  # wrong organization codes
+    "verify_ip": (env.int("VERIFY_CHECKS_PER_IP", default=30), 600),  # credentials and PDFs checked on /verify/
 }
 
 # Languages: Arabic and English are peers.

@@ -214,3 +214,21 @@ def test_a_pending_certificate_has_no_public_credential(client, trainee, course)
     pending = issued(trainee, course)
     assert client.get(f"/verify/{pending.code}/credential.jwt").status_code == 404
     assert client.get(f"/verify/{pending.code}/credential.json").status_code == 404
+
+
+@pytest.mark.parametrize("language, issuer_name", [("en", "Masar"), ("ar", "مسار")])
+def test_the_holder_page_offers_the_credential_and_linkedin(client, trainee, ready, language, issuer_name):
+    from urllib.parse import parse_qs, urlsplit
+
+    Certificate.objects.filter(pk=ready.pk).update(pdf_ar="certificates/a.pdf", pdf_en="certificates/e.pdf")
+    client.force_login(trainee)
+    page = client.get(f"/{language}/certificates/{ready.code}/")
+    assert f'href="/verify/{ready.code}/credential.jwt"' in page.text
+    assert ("Download the credential" if language == "en" else "نزّل الاعتماد") in page.text
+    query = {k: v[0] for k, v in parse_qs(urlsplit(page.context["linkedin_url"]).query).items()}
+    assert query["startTask"] == "CERTIFICATION_NAME"
+    assert query["name"] == (ready.course_title_en if language == "en" else ready.course_title_ar)
+    assert query["organizationName"] == issuer_name
+    assert query["certId"] == ready.code
+    assert query["certUrl"].endswith(f"/verify/{ready.code}/")
+    assert (query["issueYear"], query["issueMonth"]) == (str(ready.completed_on.year), str(ready.completed_on.month))

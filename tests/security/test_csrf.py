@@ -52,6 +52,7 @@ FORMS = [
         {"new_password1": "another-Secret-88", "new_password2": "another-Secret-88"},
     ),
     Form("accounts:logout", "/en/accounts/logout/"),
+    Form("verify:form", "/verify/", "anonymous", {"credential": "not.a.credential"}),
     Form("accounts:profile", "/en/accounts/profile/", data={"name_latin": "A B", "name_arabic": "أ ب"}),
     Form("courses:enroll", "/en/learn/courses/{course}/enroll/"),
     Form("courses:lesson_done", "/en/learn/lessons/{lesson}/done/"),
@@ -155,8 +156,17 @@ def test_every_form_of_ours_is_in_the_list():
     assert not missing
 
 
+# The verifier's upload sets its own upload handler (memory only, size-capped) before the body is
+# read: Django's documented pattern is csrf_exempt on the view and csrf_protect on the part that
+# reads the body (its POST is in FORMS above, so a post without the token is still refused).
+CHECKED_LATER = {Path("certificates/views.py"): 1}
+
+
 def test_no_view_of_ours_is_exempt_from_csrf():
     base = Path(settings.BASE_DIR)
     for app in ["accounts", "certificates", "courses", "interviews", "quizzes", "lms"]:
         for module in (base / app).rglob("*.py"):
-            assert "csrf_exempt" not in module.read_text(encoding="utf-8"), module
+            text = module.read_text(encoding="utf-8")
+            allowed = CHECKED_LATER.get(module.relative_to(base), 0)
+            assert text.count("@csrf_exempt") <= allowed and text.count("@csrf_protect") >= allowed, module
+            assert "csrf_exempt" not in text.replace("@csrf_exempt", "").replace("csrf_exempt, ", ""), module

@@ -1,0 +1,248 @@
+"""Every bad credential of issue 18 gets its own clear verdict (certificates.credentials.credential_verify),
+never a 500, and nothing is fetched: tokens are built here with PyJWT and cryptography, not with the
+signer's library."""
+
+import base64
+import json
+import socket
+from datetime import timedelta
+
+import jwt as pyjwt
+import pytest
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from django.utils import timezone, translation
+
+from certificates import credentials, keys, services
+from certificates.models import Certificate
+from tests.certificates.factories import issued
+from tests.factories import HRFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _no_network(monkeypatch):
+    """Verifying never opens a connection."""
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("the verifier tried to open a network connection")
+
+    monkeypatch.setattr(socket, "create_connection", refuse)
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+
+
+@pytest.fixture
+def ready(trainee, course):
+    certificate = issued(trainee, course)
+    Certificate.objects.filter(pk=certificate.pk).update(status=Certificate.Status.READY)
+    certificate.refresh_from_db()
+    return certificate
+
+
+@pytest.fixture
+def token(ready):
+    return credentials.credential_jwt(ready)
+
+
+def b64(value: dict) -> str:
+    return base64.urlsafe_b64encode(json.dumps(value).encode()).rstrip(b"=").decode()
+
+
+def claims_of(token: str) -> dict:
+    return pyjwt.decode(token, options={"verify_signature": False})
+
+
+def our_private_pem() -> bytes:
+    return keys.current_key().private_key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    )
+
+
+def resign(claims: dict, *, key=None, kid=None, headers=None) -> str:
+    """Sign `claims` with PyJWT (our key unless told), as a forger or a test would."""
+    key = key or keys.current_key().private_key
+    header = {"kid": kid or keys.verification_method(keys.current_key().kid), "typ": "JWT", **(headers or {})}
+    return pyjwt.encode(claims, key, algorithm="EdDSA", headers=header)
+
+
+def test_an_issued_credential_is_authentic(token, ready):
+    verdict = credentials.credential_verify(token)
+    assert verdict.outcome == credentials.AUTHENTIC and verdict.authentic and verdict.confirmed
+    assert verdict.code == ready.code
+    values = {claim.label: claim.value for claim in verdict.claims}
+    assert values["Issued by"] == "Masar"
+    assert values["Issued to"] == f"{ready.holder_name_latin} — {ready.holder_name_arabic}"
+    assert values["Achievement"] == ready.course_title_en
+    assert "Revocation list entry" in values and "Valid from" in values
+
+
+def test_the_verdict_speaks_the_page_language(token, ready):
+    with translation.override("ar"):
+        verdict = credentials.credential_verify(token)
+    assert verdict.headline == "أصلية"
+    assert {claim.label: claim.value for claim in verdict.claims}["الإنجاز"] == ready.course_title_ar
+
+
+def test_our_own_signature_checked_by_pyjwt_is_what_the_verifier_accepts(token):
+    # The same claims signed by PyJWT with our key verify too: the format is not one library's.
+    again = resign(claims_of(token))
+    assert credentials.credential_verify(again).outcome == credentials.AUTHENTIC
+
+
+@pytest.mark.parametrize("where", [1, 2])
+def test_one_changed_character_is_tampering(token, where):
+    parts = token.split(".")
+    target = parts[where]
+    position = len(target) // 2
+    swapped = "A" if target[position] != "A" else "B"
+    parts[where] = target[:position] + swapped + target[position + 1 :]
+    verdict = credentials.credential_verify(".".join(parts))
+    assert verdict.outcome == credentials.TAMPERED
+    assert not verdict.authentic
+
+
+def test_a_changed_name_in_the_payload_is_tampering(token):
+    header, payload, signature = token.split(".")
+    claims = claims_of(token)
+    claims["vc"]["credentialSubject"]["identifier"][0]["identityHash"] = "Someone Else"
+    verdict = credentials.credential_verify(f"{header}.{b64(claims)}.{signature}")
+    assert verdict.outcome == credentials.TAMPERED
+    assert "changed after Masar signed it" in verdict.message
+    assert not verdict.confirmed  # its claims are shown as unconfirmed
+
+
+def test_signed_by_another_key_under_our_kid_is_tampering(token):
+    forged = resign(claims_of(token), key=Ed25519PrivateKey.generate())
+    assert credentials.credential_verify(forged).outcome == credentials.TAMPERED
+
+
+def test_signed_by_another_key_with_its_own_kid_is_an_unknown_key(token):
+    other = Ed25519PrivateKey.generate()
+    kid = f"{keys.did()}#{keys.kid_of(other.public_key())}"
+    verdict = credentials.credential_verify(resign(claims_of(token), key=other, kid=kid))
+    assert verdict.outcome == credentials.UNKNOWN_KEY
+    assert "never used" in verdict.message
+
+
+def test_another_hosts_did_is_another_issuer(token):
+    other = Ed25519PrivateKey.generate()
+    kid = f"did:web:evil.example#{keys.kid_of(other.public_key())}"
+    claims = claims_of(token)
+    claims["iss"] = claims["vc"]["issuer"]["id"] = "did:web:evil.example"
+    verdict = credentials.credential_verify(resign(claims, key=other, kid=kid))
+    assert verdict.outcome == credentials.OTHER_ISSUER
+
+
+def test_alg_none_is_refused(token):
+    claims = claims_of(token)
+    unsigned = f"{b64({'alg': 'none', 'typ': 'JWT'})}.{b64(claims)}."
+    verdict = credentials.credential_verify(unsigned)
+    assert verdict.outcome == credentials.REFUSED_ALGORITHM
+    assert '"none"' in verdict.message
+
+
+def test_hs256_with_the_public_key_as_secret_is_refused(token):
+    public_pem = keys.current_key().public_key.public_bytes(
+        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+    )
+    header = b64({"alg": "HS256", "kid": keys.verification_method(keys.current_key().kid), "typ": "JWT"})
+    body = b64(claims_of(token))
+    import hashlib
+    import hmac
+
+    signature = base64.urlsafe_b64encode(hmac.new(public_pem, f"{header}.{body}".encode(), hashlib.sha256).digest())
+    forged = f"{header}.{body}.{signature.rstrip(b'=').decode()}"
+    verdict = credentials.credential_verify(forged)
+    assert verdict.outcome == credentials.REFUSED_ALGORITHM
+    assert "shared secret (HS256)" in verdict.message
+
+
+def test_an_other_algorithm_is_refused(token):
+    header = b64({"alg": "RS256", "kid": keys.verification_method(keys.current_key().kid)})
+    verdict = credentials.credential_verify(f"{header}.{b64(claims_of(token))}.AAAA")
+    assert verdict.outcome == credentials.REFUSED_ALGORITHM
+    assert "EdDSA" in verdict.message
+
+
+@pytest.mark.parametrize(
+    "kid",
+    [
+        "https://evil.example/keys/1",
+        "/etc/passwd",
+        "../../var/keys/current.pem",
+        "file:///etc/passwd",
+        "did:web:127.0.0.1%3A8000/../../keys#x",
+    ],
+)
+def test_a_kid_that_is_a_url_or_a_path_is_refused(token, kid):
+    verdict = credentials.credential_verify(resign(claims_of(token), kid=kid))
+    assert verdict.outcome == credentials.REFUSED_KEY_REFERENCE
+    assert "Nothing is fetched" in verdict.message
+
+
+def test_a_key_inside_the_token_is_refused(token):
+    other = Ed25519PrivateKey.generate()
+    jwk = json.loads(pyjwt.algorithms.OKPAlgorithm.to_jwk(other.public_key()))
+    verdict = credentials.credential_verify(resign(claims_of(token), key=other, headers={"jwk": jwk}))
+    assert verdict.outcome == credentials.REFUSED_KEY_REFERENCE
+
+
+def test_an_expired_credential(token):
+    claims = claims_of(token)
+    claims["vc"]["validUntil"] = (timezone.now() - timedelta(days=1)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    claims["exp"] = int((timezone.now() - timedelta(days=1)).timestamp())
+    verdict = credentials.credential_verify(resign(claims))
+    assert verdict.outcome == credentials.EXPIRED
+    assert verdict.confirmed
+
+
+def test_a_credential_not_valid_yet(token):
+    claims = claims_of(token)
+    later = timezone.now() + timedelta(days=3)
+    claims["vc"]["validFrom"] = later.strftime("%Y-%m-%dT%H:%M:%SZ")
+    claims["nbf"] = int(later.timestamp())
+    assert credentials.credential_verify(resign(claims)).outcome == credentials.NOT_YET_VALID
+
+
+def test_a_revoked_credential(token, ready, organization):
+    services.certificate_revoke(certificate=ready, by=HRFactory(organization=organization), reason="Issued in error")
+    verdict = credentials.credential_verify(token)
+    assert verdict.outcome == credentials.REVOKED
+    assert {c.label: c.value for c in verdict.claims}["Reason for revoking"] == "Issued in error"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "hello",
+        "a.b.c",
+        "eyJhbGciOiJFZERTQSJ9..",
+        "{not json",
+        "[1, 2]",
+        '{"type": "Nothing"}',
+        "x" * 300_000,
+        "é.é.é",
+    ],
+)
+def test_malformed_input(text):
+    verdict = credentials.credential_verify(text)
+    assert verdict.outcome == credentials.MALFORMED
+    assert "not a credential this page can read" in verdict.message
+
+
+def test_the_json_without_a_signature_says_it_is_not_signed(token):
+    verdict = credentials.credential_verify(json.dumps(claims_of(token)["vc"]))
+    assert verdict.outcome == credentials.UNSIGNED
+    assert not verdict.confirmed
+    assert verdict.claims  # what it claims, marked unconfirmed
+
+
+def test_an_enveloped_credential_holding_the_jwt_is_verified(token):
+    envelope = {
+        "@context": ["https://www.w3.org/ns/credentials/v2"],
+        "type": "EnvelopedVerifiableCredential",
+        "id": f"data:application/jwt,{token}",
+    }
+    assert credentials.credential_verify(json.dumps(envelope)).outcome == credentials.AUTHENTIC
