@@ -4,19 +4,21 @@ quiz's analysis, and its CSV. For editors (who may change quizzes) and staff; th
 import codecs
 import io
 
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
 from django.views.generic import TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from core import spreadsheet
 
-from . import statistics
-from .models import Quiz
+from . import services, statistics
+from .models import Question, Quiz
 
 
 def may_analyse(user) -> bool:
@@ -149,3 +151,20 @@ def item_analysis_csv(request, pk: int):
     response = HttpResponse(codecs.BOM_UTF8 + out.getvalue().encode("utf-8"), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="item-analysis-{quiz.pk}-{scope}.csv"'
     return response
+
+
+# Authoring: the order of a quiz's questions, from the quiz's edit page (quizzes/panels.py) --
+
+
+@require_POST
+def question_move(request, pk: int, direction: str):
+    """Move a question up or down in its quiz, then go back to the quiz's questions."""
+    question = get_object_or_404(Question.objects.non_polymorphic().select_related("quiz"), pk=pk)
+    if not request.user.has_perm("quizzes.change_quiz"):
+        raise PermissionDenied
+    if direction not in ("up", "down"):
+        raise Http404
+    if services.question_move(question=question, step=-1 if direction == "up" else 1):
+        messages.success(request, _("The order of the questions is saved."))
+    quiz_url = reverse(question.quiz.snippet_viewset.get_url_name("edit"), args=[question.quiz_id])
+    return redirect(quiz_url + "#panel-questions-section")

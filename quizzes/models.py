@@ -305,12 +305,17 @@ class Question(ClusterableModel, PolymorphicModel):
         return Decimal(self.points if correct else 0).quantize(CENT)
 
 
+def advanced_panel(*names) -> MultiFieldPanel:
+    """The fields an editor rarely touches (the stable key, the order), folded away."""
+    return MultiFieldPanel([FieldPanel(name) for name in names], heading=_("Advanced"), classname="collapsed")
+
+
 _question_panels = [
     FieldPanel("quiz"),
-    FieldRowPanel([FieldPanel("key"), FieldPanel("sort_order"), FieldPanel("points")]),
-    FieldPanel("category"),
     FieldPanel("text"),
+    FieldRowPanel([FieldPanel("points"), FieldPanel("category")]),
     FieldPanel("explanation"),
+    advanced_panel("key", "sort_order"),
 ]
 
 
@@ -438,7 +443,7 @@ class OrderingQuestion(Question):
             "choices",
             label=_("steps"),
             min_num=2,
-            panels=[FieldPanel("key"), FieldPanel("text")],
+            panels=[FieldPanel("text"), advanced_panel("key")],
             help_text=_("Give the steps in the right order: trainees see them scrambled."),
         )
     ]
@@ -623,7 +628,7 @@ class Choice(models.Model):
         ordering = ["sort_order", "id"]
         constraints = [models.UniqueConstraint(fields=["question", "key"], name="choice_key_unique_in_question")]
 
-    panels = [FieldPanel("key"), FieldPanel("text"), FieldPanel("correct")]
+    panels = [FieldPanel("text"), FieldPanel("correct"), advanced_panel("key")]
     # The Wagtail editor's move up/down buttons set the order (the right one in an ordering question).
     sort_order_field = "sort_order"
 

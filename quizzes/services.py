@@ -299,3 +299,38 @@ def quiz_rules_share(*, quiz: Quiz) -> int:
     others = Quiz.objects.filter(translation_key=quiz.translation_key).exclude(pk=quiz.pk)
     differing = others.exclude(**rules)
     return differing.update(**rules)
+
+
+# Authoring in the admin --------------------------------------------------------------------
+
+
+@transaction.atomic
+def question_move(*, question: Question, step: int) -> bool:
+    """Move `question` `step` places in its quiz's order (-1 up, +1 down); return False at an end.
+
+    The quiz's questions are numbered again 1, 2, 3... in their new order, so ties in
+    `sort_order` (equal numbers from a file or from new questions) never make a move a no-op."""
+    questions = list(
+        Question.objects.select_for_update()
+        .non_polymorphic()
+        .filter(quiz_id=question.quiz_id)
+        .order_by("sort_order", "pk")
+    )
+    index = next(i for i, q in enumerate(questions) if q.pk == question.pk)
+    target = index + step
+    if not 0 <= target < len(questions):
+        return False
+    questions[index], questions[target] = questions[target], questions[index]
+    changed = []
+    for number, item in enumerate(questions, start=1):
+        if item.sort_order != number:
+            item.sort_order = number
+            changed.append(item)
+    Question.objects.non_polymorphic().bulk_update(changed, ["sort_order"])
+    return True
+
+
+def question_next_sort_order(*, quiz: Quiz) -> int:
+    """The order number after the quiz's last question: a new question goes at the end."""
+    last = Question.objects.non_polymorphic().filter(quiz=quiz).order_by("-sort_order").first()
+    return (last.sort_order + 1) if last else 1

@@ -1,44 +1,140 @@
 """Wagtail admin: quizzes and each question type as snippets, grouped in one menu."""
 
+from django.db.models import OuterRef, Subquery
 from django.urls import path, reverse
+from django.utils.http import urlencode
+from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
+from wagtail.admin.panels import ObjectList
+from wagtail.admin.ui.tables import BooleanColumn, Column
+from wagtail.admin.utils import get_valid_next_url_from_request
 from wagtail.admin.widgets import Button
 from wagtail.snippets.models import register_snippet
-from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
+from wagtail.snippets.views.snippets import CreateView, EditView, SnippetViewSet, SnippetViewSetGroup
 
-from . import admin_views
+from . import admin_views, services
+from .forms import QuestionAdminForm
 from .models import (
     EssayQuestion,
     MultipleChoiceQuestion,
     NumericQuestion,
     OrderingQuestion,
+    QuestionCategory,
     Quiz,
     SingleChoiceQuestion,
     TrueFalseQuestion,
 )
+from .panels import QuizQuestionsPanel
+
+QUESTION_TYPES = (
+    SingleChoiceQuestion,
+    MultipleChoiceQuestion,
+    TrueFalseQuestion,
+    EssayQuestion,
+    OrderingQuestion,
+    NumericQuestion,
+)
+
+
+def _category_label(locale_path: str) -> Subquery:
+    """The name of a row's category in its language (quiz-categories.yaml), for the listing."""
+    return Subquery(
+        QuestionCategory.objects.filter(key=OuterRef("category"), locale=OuterRef(locale_path)).values("label")[:1]
+    )
+
+
+class CategoryColumn(Column):
+    """The category's name in the row's language; the key itself when the files name none."""
+
+    def get_value(self, instance):
+        return getattr(instance, "category_label", None) or instance.category
+
+
+def short(text: str) -> str:
+    """A long question in a listing: whole words, then an ellipsis."""
+    return Truncator(text).words(18)
 
 
 class QuizViewSet(SnippetViewSet):
     model = Quiz
     icon = "form"
     menu_label = _("Quizzes")
-    list_display = ["title", "category", "pass_mark", "draft", "locale"]
-    list_filter = ["draft", "category"]
+    list_display = [
+        "title",
+        CategoryColumn("category", label=_("category")),
+        Column("pass_mark", label=_("pass mark (%)")),
+        BooleanColumn("draft", label=_("draft")),
+        Column("locale", label=_("language")),
+    ]
+    list_filter = ["draft"]
     search_fields = ["title", "description"]
+
+    def get_queryset(self, request):
+        return Quiz.objects.select_related("locale").annotate(category_label=_category_label("locale"))
+
+    def get_edit_handler(self):
+        panels = [*Quiz.panels, QuizQuestionsPanel(question_types=QUESTION_TYPES)]
+        return ObjectList(panels).bind_to_model(Quiz)
+
+
+class QuestionCreateView(CreateView):
+    """A new question: ?quiz=<id> fills in its quiz and puts it last; ?next= is where saving returns."""
+
+    def get_initial_form_instance(self):
+        instance = super().get_initial_form_instance() or self.model()
+        quiz_id = self.request.GET.get("quiz", "")
+        if quiz_id.isascii() and quiz_id.isdigit() and len(quiz_id) < 19:
+            quiz = Quiz.objects.filter(pk=int(quiz_id)).first()
+            if quiz is not None:
+                instance.quiz = quiz
+                instance.sort_order = services.question_next_sort_order(quiz=quiz)
+        return instance
+
+    def get_add_url(self):
+        url = super().get_add_url()
+        keep = {name: self.request.GET[name] for name in ("quiz", "next") if self.request.GET.get(name)}
+        return f"{url}{'&' if '?' in url else '?'}{urlencode(keep)}" if keep else url
+
+    def get_success_url(self):
+        return get_valid_next_url_from_request(self.request) or super().get_success_url()
+
+
+class QuestionEditView(EditView):
+    def get_edit_url(self):
+        url = super().get_edit_url()
+        next_url = get_valid_next_url_from_request(self.request)
+        return f"{url}?{urlencode({'next': next_url})}" if next_url else url
+
+    def get_success_url(self):
+        return get_valid_next_url_from_request(self.request) or super().get_success_url()
 
 
 class QuestionViewSet(SnippetViewSet):
-    """One per question type: django-polymorphic gives each type its own table and form."""
+    """One per question type: django-polymorphic gives each type its own table and form. The
+    quiz's edit page lists them all (quizzes/panels.py); these menus list one type across quizzes."""
 
     icon = "help"
-    list_display = ["text", "quiz", "key", "points", "category"]
-    list_filter = ["quiz"]
+    add_view_class = QuestionCreateView
+    edit_view_class = QuestionEditView
+    list_display = [
+        Column("text", label=_("question"), accessor=lambda q: short(q.text)),
+        "quiz",
+        Column("points", label=_("points")),
+        CategoryColumn("category", label=_("category")),
+        Column("locale", label=_("language"), accessor=lambda q: q.quiz.locale),
+    ]
+    list_filter = {"quiz__locale": ["exact"], "quiz": ["exact"]}
     search_fields = ["text", "key"]
 
     def get_queryset(self, request):
-        return self.model.objects.select_related("quiz")
+        return self.model.objects.select_related("quiz__locale").annotate(
+            category_label=_category_label("quiz__locale")
+        )
+
+    def get_edit_handler(self):
+        return ObjectList(self.model.panels, base_form_class=QuestionAdminForm).bind_to_model(self.model)
 
 
 class SingleChoiceQuestionViewSet(QuestionViewSet):
@@ -105,6 +201,11 @@ def register_item_analysis_urls():
         path("item-analysis/", admin_views.ItemAnalysisIndexView.as_view(), name="quizzes_item_analysis_index"),
         path("item-analysis/<id:pk>/", admin_views.ItemAnalysisView.as_view(), name="quizzes_item_analysis"),
         path("item-analysis/<id:pk>/csv/", admin_views.item_analysis_csv, name="quizzes_item_analysis_csv"),
+        path(
+            "quizzes/question/<id:pk>/move/<str:direction>/",
+            admin_views.question_move,
+            name="quizzes_question_move",
+        ),
     ]
 
 

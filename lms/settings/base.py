@@ -171,6 +171,9 @@ USE_TZ = True
 WAGTAIL_I18N_ENABLED = True
 WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
 WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES
+# A small training team: editors publish directly (the Editors group has the publish permission,
+# interviews/migrations/0007); no approval workflow sits between an editor and the trainees.
+WAGTAIL_WORKFLOW_ENABLED = False
 
 # Static files: WhiteNoise, hashed names (CompressedManifestStaticFilesStorage below) served
 # with a year-long cache. The web fonts are WOFF2 subsets in lms/static/fonts, built from
