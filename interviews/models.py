@@ -5,9 +5,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
-from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.models import Orderable, TranslatableMixin
 from wagtail.search import index
+
+from .widgets import PhraseListWidget
 
 
 class Category(models.TextChoices):
@@ -59,7 +61,7 @@ class Rating(models.IntegerChoices):
 
 def validate_phrases(value) -> None:
     if not isinstance(value, list) or not value or not all(isinstance(p, str) and p.strip() for p in value):
-        raise ValidationError(_('Enter a non-empty JSON list of words or phrases, e.g. ["reach", "engagement rate"].'))
+        raise ValidationError(_("Enter at least one word or phrase, one per line."))
 
 
 class InterviewQuestion(TranslatableMixin, index.Indexed, ClusterableModel):
@@ -76,11 +78,11 @@ class InterviewQuestion(TranslatableMixin, index.Indexed, ClusterableModel):
     suggested_seconds = models.PositiveSmallIntegerField(_("suggested answer time (seconds)"), default=120)
 
     panels = [
-        FieldPanel("key"),
         FieldRowPanel([FieldPanel("category"), FieldPanel("level"), FieldPanel("suggested_seconds")]),
         FieldPanel("prompt"),
         FieldPanel("model_answer"),
         InlinePanel("key_points", label=_("Key points"), min_num=1, max_num=8),
+        MultiFieldPanel([FieldPanel("key")], heading=_("Advanced"), classname="collapsed"),
     ]
     search_fields = [
         index.SearchField("prompt"),
@@ -112,10 +114,14 @@ class KeyPoint(Orderable):
         _("phrases"),
         default=list,
         validators=[validate_phrases],
-        help_text=_('Words or phrases that show the point is covered, as a JSON list: ["reach", "engagement rate"].'),
+        help_text=_("Words or phrases that show the point is covered, one per line."),
     )
 
-    panels = [FieldPanel("key"), FieldPanel("text"), FieldPanel("phrases")]
+    panels = [
+        FieldPanel("text"),
+        FieldPanel("phrases", widget=PhraseListWidget),
+        MultiFieldPanel([FieldPanel("key")], heading=_("Advanced"), classname="collapsed"),
+    ]
 
     class Meta(Orderable.Meta):
         verbose_name = _("key point")

@@ -1,12 +1,19 @@
+from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import ObjectList
+from wagtail.admin.ui.tables import Column
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
+from .forms import InterviewQuestionAdminForm
 from .models import InterviewQuestion
 
 
 class InterviewQuestionViewSet(SnippetViewSet):
-    """Editors write and review interview questions, with their key points inline, in both languages."""
+    """Editors write and review interview questions, with their key points inline, in both languages.
+
+    The listing names categories and levels in the admin's language (not their keys) and says
+    each question's language; the locale filter keeps one language at a time."""
 
     model = InterviewQuestion
     icon = "help"
@@ -14,10 +21,24 @@ class InterviewQuestionViewSet(SnippetViewSet):
     menu_name = "interview-questions"
     add_to_admin_menu = True
     menu_order = 310
-    list_display = ["prompt", "key", "category", "level", "suggested_seconds"]
+    list_display = [
+        Column("prompt", label=_("question"), accessor=lambda q: Truncator(q.prompt).words(18)),
+        Column("category", label=_("category"), accessor="get_category_display"),
+        Column("level", label=_("level"), accessor="get_level_display"),
+        Column("suggested_seconds", label=_("suggested answer time (seconds)")),
+        Column("locale", label=_("language")),
+    ]
     list_filter = ["category", "level"]
     search_fields = ["prompt", "key"]
     ordering = ["category", "level", "key"]
+
+    def get_queryset(self, request):
+        return InterviewQuestion.objects.select_related("locale")
+
+    def get_edit_handler(self):
+        return ObjectList(InterviewQuestion.panels, base_form_class=InterviewQuestionAdminForm).bind_to_model(
+            InterviewQuestion
+        )
 
 
 register_snippet(InterviewQuestionViewSet)

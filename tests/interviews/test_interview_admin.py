@@ -35,7 +35,7 @@ def test_editor_lists_adds_and_edits_questions(client, locales):
         "key_points-MAX_NUM_FORMS": "8",
         "key_points-0-key": "traffic",
         "key_points-0-text": "Links social to website traffic",
-        "key_points-0-phrases": '["traffic", "website"]',
+        "key_points-0-phrases": "traffic\nwebsite",
         "key_points-0-ORDER": "1",
         "key_points-0-id": "",
         "key_points-0-DELETE": "",
@@ -47,7 +47,7 @@ def test_editor_lists_adds_and_edits_questions(client, locales):
     assert list(created.key_points.values_list("phrases", flat=True)) == [["traffic", "website"]]
 
     data["key"] = "bad-phrases"
-    data["key_points-0-phrases"] = '"just a string"'
+    data["key_points-0-phrases"] = "  \n \n"  # no phrase at all
     response = client.post(base + "add/?locale=en", data)
     assert response.status_code == 200  # the form again, with the error
     assert not InterviewQuestion.objects.filter(key="bad-phrases").exists()
