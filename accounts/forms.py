@@ -124,7 +124,12 @@ class SignupForm(NamesMixin, forms.Form):
         matches = list(Organization.objects.filter(join_code__iexact=code)[:2])
         exact = [org for org in matches if org.join_code == code]
         if exact or len(matches) == 1:
-            return (exact or matches)[0]
+            organization = (exact or matches)[0]
+            if not organization.join_code_enabled:
+                raise forms.ValidationError(
+                    _("This organization takes new trainees by invitation only. Ask your HR team for one.")
+                )
+            return organization
         throttles.hit("join_code_ip", self.client_ip)
         raise forms.ValidationError(_("No organization has this code. Check it with your HR team."))
 
@@ -144,6 +149,22 @@ class SignupForm(NamesMixin, forms.Form):
             except forms.ValidationError as error:
                 self.add_error("password1", error)
         return cleaned
+
+
+class InvitationSignupForm(SignupForm):
+    """Sign-up from an invitation's link: the invited address, fixed, and no organization code
+    (the invitation says which organization)."""
+
+    def __init__(self, *args, invitation=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.fields["organization_code"]
+        self.fields["email"].disabled = True
+        self.fields["email"].initial = invitation.email if invitation else ""
+        self.fields["email"].help_text = _("The address your invitation was sent to.")
+
+    def clean_email(self):
+        # The invited address; an account that has it since is refused by user_signup.
+        return self.fields["email"].initial
 
 
 class ProfileForm(NamesMixin, forms.Form):

@@ -26,6 +26,12 @@ class Organization(models.Model):
         default=_join_code,
         help_text=_("Trainees type this code when they sign up to join the organization."),
     )
+    join_code_enabled = models.BooleanField(
+        _("trainees may join with the code"),
+        default=True,
+        db_default=True,
+        help_text=_("Turn off to let trainees join only through an invitation sent by HR."),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -197,3 +203,83 @@ class ExtraTimeChange(models.Model):
 
     def __str__(self):
         return f"{self.user}: {self.get_old_display()} → {self.get_new_display()}"
+
+
+INVITATION_CLOSED = _(
+    "This invitation link no longer works: it was used, revoked or has expired. Ask your HR team for a new one."
+)
+
+
+def _invitation_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+class InvitationQuerySet(models.QuerySet):
+    def open(self, *, now=None):
+        """Invitations whose link still signs someone up: not accepted, not revoked, not expired."""
+        from django.utils import timezone
+
+        return self.filter(accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=now or timezone.now())
+
+
+class Invitation(models.Model):
+    """HR asks someone, by email, to join their organization: the link in the email opens the
+    sign-up form with the address filled in and signs the person up into the organization. One
+    row per organization and address: inviting again renews it (a new link, a new expiry)."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting")
+        ACCEPTED = "accepted", _("Accepted")
+        REVOKED = "revoked", _("Revoked")
+        EXPIRED = "expired", _("Expired")
+
+    organization = models.ForeignKey(
+        Organization, verbose_name=_("organization"), on_delete=models.CASCADE, related_name="invitations"
+    )
+    email = models.EmailField(_("email address"))
+    language = models.CharField(_("language of the email"), max_length=5, choices=settings.LANGUAGES, default="ar")
+    token = models.CharField(_("token"), max_length=64, unique=True, default=_invitation_token, editable=False)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("invited by"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    expires_at = models.DateTimeField(_("expires at"))
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+    accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("account created"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="invitations",
+    )
+
+    objects = InvitationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint("organization", Lower("email"), name="accounts_invitation_one_per_email"),
+        ]
+
+    def __str__(self):
+        return f"{self.email} → {self.organization}"
+
+    @property
+    def status(self) -> str:
+        from django.utils import timezone
+
+        if self.accepted_at:
+            return self.Status.ACCEPTED
+        if self.revoked_at:
+            return self.Status.REVOKED
+        if self.expires_at <= timezone.now():
+            return self.Status.EXPIRED
+        return self.Status.PENDING
+
+    def get_status_display(self) -> str:
+        return self.Status(self.status).label

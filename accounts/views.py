@@ -12,7 +12,8 @@ from django.views.generic import FormView
 
 from . import services, throttles
 from .client_ip import client_ip
-from .forms import LoginForm, PasswordResetForm, ProfileForm, SignupForm
+from .forms import InvitationSignupForm, LoginForm, PasswordResetForm, ProfileForm, SignupForm
+from .models import INVITATION_CLOSED, Invitation
 
 
 def _home_for(user) -> str:
@@ -54,6 +55,53 @@ class SignupView(FormView):
         if getattr(form, "throttled", False):
             response.status_code = 429
         return response
+
+
+class InvitationSignupView(SignupView):
+    """The link of an invitation: the sign-up form with the invited address, into the
+    invitation's organization. A link that no longer works says so (410), with what to do."""
+
+    template_name = "accounts/invitation_signup.html"
+    form_class = InvitationSignupForm
+
+    def dispatch(self, request, *args, **kwargs):
+        self.invitation = Invitation.objects.open().select_related("organization").filter(token=kwargs["token"]).first()
+        if self.invitation is None:
+            context = {"invitation": None, "closed_message": INVITATION_CLOSED}
+            return self.response_class(request, self.template_name, context, status=410)
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_initial(self):
+        return {**super().get_initial(), "preferred_language": self.invitation.language}
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "invitation": self.invitation}
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "invitation": self.invitation}
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        try:
+            user = services.invitation_accept(
+                token=self.invitation.token,
+                username=data["username"],
+                password=data["password1"],
+                name_latin=data["name_latin"],
+                name_arabic=data["name_arabic"],
+                preferred_language=data["preferred_language"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+            return self.form_invalid(form)
+        login(self.request, user, backend="accounts.backends.UserBackend")
+        with translation.override(user.preferred_language):
+            messages.success(
+                self.request,
+                _("Welcome to Masar! You joined %(organization)s.")
+                % {"organization": self.invitation.organization.name},
+            )
+        return redirect(_home_for(user))
 
 
 class LoginView(auth_views.LoginView):

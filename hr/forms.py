@@ -1,10 +1,15 @@
 import datetime
+from dataclasses import dataclass, field
 
 from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import ExtraTime
 from accounts.services import EXTRA_TIME_REASON_MAX
+from core import spreadsheet
 
 from .selectors import STATUS_COMPLETED, STATUS_IN_PROGRESS, STATUS_NOT_STARTED, DashboardFilters
 
@@ -107,3 +112,97 @@ class ExtraTimeForm(forms.Form):
         widget=forms.TextInput(attrs={"dir": "auto"}),
         help_text=_('Kept in the log below, for example: "agreed accommodation, March 2025".'),
     )
+
+
+# --- invitations -----------------------------------------------------------------------
+
+# An uploaded list of addresses: at most this many rows (a header row included) and bytes. 10,000
+# addresses of 40 characters are about 0.8 MB in UTF-16; the file is read whole into memory.
+MAX_UPLOAD_ROWS = 10_000
+MAX_UPLOAD_BYTES = 4 * 1024 * 1024
+EMAIL_HEADERS = {"email", "e-mail", "email address", "e-mail address", "mail", "البريد", "البريد الإلكتروني"}
+
+
+def _language_field():
+    return forms.ChoiceField(
+        label=_("Language of the email"),
+        choices=settings.LANGUAGES,
+        help_text=_("The invitation is written in this language; the trainee chooses theirs when signing up."),
+    )
+
+
+class InviteForm(forms.Form):
+    email = forms.EmailField(
+        label=_("Email address"),
+        max_length=254,
+        widget=forms.EmailInput(attrs={"dir": "ltr", "autocomplete": "off", "spellcheck": "false"}),
+    )
+    language = _language_field()
+
+
+class InviteUploadForm(forms.Form):
+    file = forms.FileField(
+        label=_("CSV file of email addresses"),
+        help_text=_(
+            "One address per row, in the first column or in a column headed “email”; at most 10,000 rows. "
+            "UTF-8 or UTF-16 (Excel: “CSV UTF-8” or “Unicode text”)."
+        ),
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.txt,text/csv,text/plain"}),
+    )
+    language = _language_field()
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "id_upload_%s")  # on the page of InviteForm, whose ids are id_%s
+        super().__init__(*args, **kwargs)
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_UPLOAD_BYTES:
+            raise forms.ValidationError(
+                _("The file is larger than %(size)s MB. Split it into smaller files.")
+                % {"size": MAX_UPLOAD_BYTES // (1024 * 1024)}
+            )
+        try:
+            text = spreadsheet.upload_decode(upload.read())
+            return spreadsheet.upload_rows(text, max_rows=MAX_UPLOAD_ROWS)
+        except spreadsheet.UploadError as error:
+            raise forms.ValidationError(str(error)) from error
+
+
+@dataclass
+class AddressList:
+    """The addresses of an uploaded file, in order, and what is wrong with the other rows."""
+
+    emails: list[tuple[int, str]] = field(default_factory=list)  # (line, lower-case address)
+    problems: list[tuple[int, str, str]] = field(default_factory=list)  # (line, cell as typed, message)
+
+
+def addresses_read(rows: list[tuple[int, list[str]]]) -> AddressList:
+    """Read the addresses of `rows` (spreadsheet.upload_rows): a first row without an "@" is a
+    header (its "email" column is the one read), each other row gives one address or a problem
+    (not an address, a repeat). Cells are text: "=cmd|..." is reported as not an address."""
+    result = AddressList()
+    column = 0
+    if rows and not any("@" in cell for cell in rows[0][1]):
+        headers = [cell.strip().lower() for cell in rows[0][1]]
+        column = next((i for i, header in enumerate(headers) if header in EMAIL_HEADERS), 0)
+        rows = rows[1:]
+    seen: dict[str, int] = {}
+    for line, cells in rows:
+        cell = cells[column].strip() if column < len(cells) else ""
+        shown = cell if len(cell) <= 80 else cell[:79] + "…"
+        email = cell.lower()
+        try:
+            if not cell or len(cell) > 254:
+                raise ValidationError("invalid")
+            validate_email(cell)
+        except ValidationError:
+            message = _("Not an email address.") if cell else _("No email address in this row.")
+            result.problems.append((line, shown, message))
+            continue
+        if email in seen:
+            result.problems.append((line, shown, _("Repeats line %(line)s: invited once.") % {"line": seen[email]}))
+            continue
+        seen[email] = line
+        result.emails.append((line, email))
+    return result

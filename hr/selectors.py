@@ -13,7 +13,7 @@ from django.db.models.functions import TruncWeek
 from django.utils import timezone
 from wagtail.models import Locale
 
-from accounts.models import ExtraTimeChange, User
+from accounts.models import ExtraTimeChange, Invitation, User
 from certificates.models import Certificate, sees_every_organization
 from courses import selectors as course_selectors
 from courses.models import CoursePage, Enrollment
@@ -404,3 +404,22 @@ def hr_exports(*, user, limit: int = 5) -> list[Export]:
     if not user.is_hr:
         return []
     return list(Export.objects.filter(organization_id=user.organization_id).order_by("-created_at")[:limit])
+
+
+# --- invitations -----------------------------------------------------------------------
+
+
+def hr_invitations(*, organization_id: int, limit: int = 200) -> list[Invitation]:
+    """The organization's invitations, newest first, with who sent them: one query."""
+    return list(Invitation.objects.filter(organization_id=organization_id).select_related("invited_by", "user")[:limit])
+
+
+def hr_invitation(*, user, invitation_id: int) -> Invitation | None:
+    """The invitation if `user` is HR of its organization; None for anyone else."""
+    if not user.is_authenticated or not user.is_hr:
+        return None
+    return (
+        Invitation.objects.filter(pk=invitation_id, organization_id=user.organization_id)
+        .select_related("organization")
+        .first()
+    )

@@ -5,6 +5,7 @@ Every view that shows or serves an export or a certificate goes through a select
 who is asking; anything the user may not see is a 404."""
 
 import functools
+from dataclasses import dataclass
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -28,7 +29,7 @@ from certificates.storage import private_storage
 from core import spreadsheet
 
 from . import selectors, services
-from .forms import DashboardFilterForm, ExtraTimeForm
+from .forms import DashboardFilterForm, ExtraTimeForm, InviteForm, InviteUploadForm, addresses_read
 from .models import Export
 
 PAGE_SIZE = 25
@@ -235,6 +236,144 @@ def trainee_detail(request, pk: int):
         form = ExtraTimeForm(initial={"extra_time": trainee.extra_time})
     context = {"trainee": trainee, "form": form, "changes": selectors.extra_time_changes(trainee=trainee)}
     return render(request, "hr/trainee.html", context, status=status)
+
+
+# --- invitations -------------------------------------------------------------------------
+
+REFUSALS = {
+    account_services.ALREADY_MEMBER: _lazy("Already a member of your organization: nothing was sent."),
+    account_services.OTHER_ORGANIZATION: _lazy(
+        "Has an account in another organization: not invited. A trainee belongs to one organization."
+    ),
+    account_services.HAS_ACCOUNT: _lazy(
+        "Already has a Masar account outside any organization: not invited. Support can move the account."
+    ),
+}
+
+
+def _invitations_page(request, *, form=None, upload=None, report=None, status=200):
+    language = translation.get_language()
+    context = {
+        "form": form or InviteForm(initial={"language": language}),
+        "upload": upload or InviteUploadForm(initial={"language": language}),
+        "report": report,
+        "invitations": selectors.hr_invitations(organization_id=request.user.organization_id),
+        "organization": request.user.organization,
+        "days": account_services.invitation_days(),
+    }
+    return render(request, "hr/invitations.html", context, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+@hr_required
+def invitations(request):
+    """The organization's invitations; the form to invite one address posts here."""
+    if request.method == "GET":
+        return _invitations_page(request)
+    form = InviteForm(request.POST)
+    if not form.is_valid():
+        return _invitations_page(request, form=form, status=400)
+    email = form.cleaned_data["email"].lower()
+    outcome = account_services.invitations_create(
+        organization=request.user.organization,
+        invited_by=request.user,
+        emails=[email],
+        language=form.cleaned_data["language"],
+    )[email]
+    if outcome in REFUSALS:
+        form.add_error("email", REFUSALS[outcome])
+        return _invitations_page(request, form=form, status=400)
+    messages.success(request, _("An invitation is on its way to %(email)s.") % {"email": email})
+    return redirect("hr:invitations")
+
+
+@dataclass
+class UploadReport:
+    invited: int
+    renewed: int
+    problems: list  # (line, cell, message), by line
+
+    @property
+    def sent(self) -> int:
+        return self.invited + self.renewed
+
+
+@require_POST
+@hr_required
+def invitations_upload(request):
+    """Invite every valid address of a CSV in one transaction; the page lists each row that was not
+    invited, by line, and why (the file as a whole is refused only when it cannot be read)."""
+    upload = InviteUploadForm(request.POST, request.FILES)
+    if not upload.is_valid():
+        return _invitations_page(request, upload=upload, status=400)
+    addresses = addresses_read(upload.cleaned_data["file"])
+    outcome = account_services.invitations_create(
+        organization=request.user.organization,
+        invited_by=request.user,
+        emails=[email for _line, email in addresses.emails],
+        language=upload.cleaned_data["language"],
+    )
+    problems = list(addresses.problems)
+    problems += [
+        (line, email, REFUSALS[outcome[email]]) for line, email in addresses.emails if outcome[email] in REFUSALS
+    ]
+    problems.sort(key=lambda problem: problem[0])
+    results = list(outcome.values())
+    report = UploadReport(
+        invited=results.count(account_services.INVITED),
+        renewed=results.count(account_services.RENEWED),
+        problems=problems,
+    )
+    return _invitations_page(request, report=report, status=200 if report.sent or not problems else 400)
+
+
+def _invitation_or_404(request, pk: int):
+    invitation = selectors.hr_invitation(user=request.user, invitation_id=pk)
+    if invitation is None:
+        raise Http404
+    return invitation
+
+
+@require_POST
+@hr_required
+def invitation_revoke(request, pk: int):
+    invitation = account_services.invitation_revoke(actor=request.user, invitation=_invitation_or_404(request, pk))
+    if invitation.revoked_at:
+        messages.success(
+            request,
+            _("The invitation to %(email)s is revoked: its link no longer works.") % {"email": invitation.email},
+        )
+    else:
+        messages.error(request, _("This invitation was already used: there is nothing to revoke."))
+    return redirect("hr:invitations")
+
+
+@require_POST
+@hr_required
+def invitation_resend(request, pk: int):
+    invitation = _invitation_or_404(request, pk)
+    outcome = account_services.invitation_resend(actor=request.user, invitation=invitation)
+    if outcome in REFUSALS:
+        messages.error(request, f"{invitation.email}: {REFUSALS[outcome]}")
+    else:
+        messages.success(
+            request, _("The invitation is sent again to %(email)s, with a new link.") % {"email": invitation.email}
+        )
+    return redirect("hr:invitations")
+
+
+@require_POST
+@hr_required
+def join_code(request):
+    enabled = request.POST.get("enabled") == "1"
+    account_services.organization_join_code_set(
+        actor=request.user, organization=request.user.organization, enabled=enabled
+    )
+    if enabled:
+        messages.success(request, _("Trainees can join with the organization code again."))
+    else:
+        messages.success(request, _("The organization code no longer works: trainees join by invitation only."))
+    return redirect("hr:invitations")
 
 
 # --- ZIP exports -----------------------------------------------------------------------

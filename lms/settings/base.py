@@ -228,6 +228,8 @@ MASAR_BENCH = env.bool("MASAR_BENCH", default=False)
 
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Masar <no-reply@masar.local>")
+# How long the link of an HR invitation signs someone up (accounts.services.invitations_create).
+INVITATION_DAYS = env.int("INVITATION_DAYS", default=14)
 
 # Printed on every certificate (certificates/pdf.py): who issues it and who signs it, per language.
 CERTIFICATE_ISSUER = {

@@ -12,7 +12,7 @@ from urllib.parse import parse_qs, urlparse
 
 import pytest
 
-from accounts.models import ExtraTimeChange, User
+from accounts.models import ExtraTimeChange, Invitation, Organization, User
 from certificates.models import Certificate
 from courses.models import Enrollment, LessonCompletion
 from hr.models import Export
@@ -115,6 +115,16 @@ ROWS = [
     Row("HR export page",         "GET",  "/en/hr/exports/{export}/",                     (L, 404, 404, 200, 404, 404, 200, 200, 200), owner="hr_creator"),
     Row("HR export status",       "GET",  "/en/hr/exports/{export}/status/",              (L, 404, 404, 200, 404, 404, 200, 200, 200), owner="hr_creator"),
     Row("HR export ZIP",          "GET",  "/en/hr/exports/{export}/download/",            (L, 404, 404, 200, 404, 404, 200, 200, 200), owner="hr_creator"),
+    # Invitations: HR of an organization invite into their own organization only; an invitation
+    # is revoked or sent again by HR of its organization alone.
+    Row("HR invitations",         "GET",  "/en/hr/invitations/",                          (L, 404, 200, 200, 404, 404, 404, 404, 200), owner="hr_creator"),
+    Row("HR invite one",          "POST", "/en/hr/invitations/",                          (L, 404, 302, 302, 404, 404, 404, 404, 302), owner="hr_creator",
+        data={"email": "matrix@example.com", "language": "en"}),
+    Row("HR invite CSV (no file)", "POST", "/en/hr/invitations/upload/",                  (L, 404, 400, 400, 404, 404, 404, 404, 400), owner="hr_creator"),
+    Row("HR join code off",       "POST", "/en/hr/invitations/join-code/",                (L, 404, 302, 302, 404, 404, 404, 404, 302), owner="hr_creator",
+        data={"enabled": "0"}),
+    Row("HR invitation revoke",   "POST", "/en/hr/invitations/{invitation}/revoke/",      (L, 404, 404, 302, 404, 404, 404, 404, 302), owner="hr_creator"),
+    Row("HR invitation resend",   "POST", "/en/hr/invitations/{invitation}/resend/",      (L, 404, 404, 302, 404, 404, 404, 404, 302), owner="hr_creator"),
 ]
 # fmt: on
 
@@ -134,6 +144,8 @@ def fingerprint() -> tuple:
         LessonCompletion.objects.count(),
         list(User.objects.order_by("pk").values_list("pk", "extra_time")),
         ExtraTimeChange.objects.count(),
+        list(Invitation.objects.order_by("pk").values_list("pk", "email", "token", "revoked_at", "expires_at")),
+        list(Organization.objects.order_by("pk").values_list("pk", "join_code_enabled")),
     )
 
 
@@ -195,6 +207,7 @@ def test_every_url_with_an_object_id_is_in_the_matrix():
             "{essay_response}",
             "{export}",
             "{trainee}",
+            "{invitation}",
         ),
         "<id:course_id>": ("{course}", "{unpublished_course}", "{completed_course}"),
         "<id:lesson_id>": ("{lesson}",),

@@ -4,6 +4,7 @@ export). Each object is made the first time a test asks for it, so a test pays o
 what it uses."""
 
 import uuid
+from datetime import timedelta
 from functools import cached_property
 
 from django.contrib.auth.models import Permission
@@ -300,6 +301,18 @@ class World:
         self.certificate  # noqa: B018 (something to put in the ZIP)
         export = hr_services.export_create(user=self.hr_creator, filters={})
         return hr_services.export_build(export_id=export.pk)
+
+    @cached_property
+    def invitation(self):
+        """A waiting invitation to the owner's organization, sent by `hr_creator`."""
+        from accounts.models import Invitation
+
+        return Invitation.objects.create(
+            organization=self.org,
+            email="invited@example.com",
+            invited_by=self.hr_creator,
+            expires_at=timezone.now() + timedelta(days=7),
+        )
 
     # URL templates ------------------------------------------------------------------------
 
