@@ -61,6 +61,7 @@ class HomePage(CachedPageMixin, Page):
 
     class Meta:
         verbose_name = _("home page")
+        verbose_name_plural = _("home pages")
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
@@ -118,6 +119,7 @@ class CoursePage(CachedPageMixin, Page):
 
     class Meta:
         verbose_name = _("course")
+        verbose_name_plural = _("courses")
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
@@ -156,6 +158,7 @@ class ModulePage(CachedPageMixin, Page):
 
     class Meta:
         verbose_name = _("module")
+        verbose_name_plural = _("modules")
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
@@ -198,6 +201,7 @@ class LessonPage(CachedPageMixin, Page):
 
     class Meta:
         verbose_name = _("lesson")
+        verbose_name_plural = _("lessons")
 
     @property
     def review_due_on(self):
@@ -240,6 +244,7 @@ class Enrollment(models.Model):
 
     class Meta:
         verbose_name = _("enrollment")
+        verbose_name_plural = _("enrollments")
         constraints = [models.UniqueConstraint(fields=["user", "course_key"], name="one_enrollment_per_course")]
         indexes = [models.Index(fields=["user", "-last_activity_at"])]
 
@@ -256,6 +261,8 @@ class LessonCompletion(models.Model):
     completed_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
+        verbose_name = _("lesson completion")
+        verbose_name_plural = _("lesson completions")
         constraints = [models.UniqueConstraint(fields=["user", "lesson_key"], name="one_completion_per_lesson")]
         indexes = [models.Index(fields=["user", "course_key"])]
 

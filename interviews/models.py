@@ -1,3 +1,5 @@
+import textwrap
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -100,7 +102,8 @@ class InterviewQuestion(TranslatableMixin, index.Indexed, ClusterableModel):
         indexes = [models.Index(fields=["locale", "category", "level"])]
 
     def __str__(self):
-        return self.prompt[:80]
+        # Whole words: a long question is never cut in the middle of one.
+        return textwrap.shorten(self.prompt, 80, placeholder=" …")
 
 
 class KeyPoint(Orderable):

@@ -1,4 +1,5 @@
 import random
+import textwrap
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
@@ -256,11 +257,13 @@ class Question(ClusterableModel, PolymorphicModel):
 
     class Meta:
         verbose_name = _("question")
+        verbose_name_plural = _("questions")
         ordering = ["quiz", "sort_order", "id"]
         constraints = [models.UniqueConstraint(fields=["quiz", "key"], name="question_key_unique_in_quiz")]
 
     def __str__(self):
-        return self.text[:80]
+        # Whole words: a long question is never cut in the middle of one.
+        return textwrap.shorten(self.text, 80, placeholder=" …")
 
     # The shared interface ------------------------------------------------------------
 
@@ -327,6 +330,7 @@ class SingleChoiceQuestion(Question):
 
     class Meta:
         verbose_name = _("single-choice question")
+        verbose_name_plural = _("single-choice questions")
 
     def clean_answer(self, posted: list[str]) -> AnswerValue:
         posted = [v for v in posted if v != ""]
@@ -348,6 +352,7 @@ class MultipleChoiceQuestion(Question):
 
     class Meta:
         verbose_name = _("multiple-choice question")
+        verbose_name_plural = _("multiple-choice questions")
 
     def clean_answer(self, posted: list[str]) -> AnswerValue:
         return AnswerValue(choice_ids=self._choice_ids([v for v in posted if v != ""]))
@@ -374,6 +379,7 @@ class TrueFalseQuestion(Question):
 
     class Meta:
         verbose_name = _("true/false question")
+        verbose_name_plural = _("true/false questions")
 
     def clean_answer(self, posted: list[str]) -> AnswerValue:
         posted = [v for v in posted if v != ""]
@@ -403,6 +409,7 @@ class EssayQuestion(Question):
 
     class Meta:
         verbose_name = _("essay question")
+        verbose_name_plural = _("essay questions")
 
     def clean_answer(self, posted: list[str]) -> AnswerValue:
         if len(posted) > 1:
@@ -450,6 +457,7 @@ class OrderingQuestion(Question):
 
     class Meta:
         verbose_name = _("ordering question")
+        verbose_name_plural = _("ordering questions")
 
     def clean_answer(self, posted: list[str]) -> AnswerValue:
         """Refuse a place that is not a number, a step not of this question, a step given twice,
@@ -583,6 +591,7 @@ class NumericQuestion(Question):
 
     class Meta:
         verbose_name = _("numeric question")
+        verbose_name_plural = _("numeric questions")
 
     def clean_answer(self, posted: list[str]) -> AnswerValue:
         if len(posted) > 1:
@@ -625,6 +634,8 @@ class Choice(models.Model):
     sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
 
     class Meta:
+        verbose_name = _("choice")
+        verbose_name_plural = _("choices")
         ordering = ["sort_order", "id"]
         constraints = [models.UniqueConstraint(fields=["question", "key"], name="choice_key_unique_in_question")]
 
@@ -658,6 +669,7 @@ class Attempt(models.Model):
 
     class Meta:
         verbose_name = _("attempt")
+        verbose_name_plural = _("attempts")
         ordering = ["-started_at"]
         indexes = [
             models.Index(fields=["user", "quiz_key", "status"]),

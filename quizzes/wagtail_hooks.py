@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import ObjectList
-from wagtail.admin.ui.tables import BooleanColumn, Column
+from wagtail.admin.ui.tables import Column
 from wagtail.admin.utils import get_valid_next_url_from_request
 from wagtail.admin.widgets import Button
 from wagtail.snippets.models import register_snippet
@@ -52,6 +52,11 @@ class CategoryColumn(Column):
         return getattr(instance, "category_label", None) or instance.category
 
 
+def yes_no(value: bool) -> str:
+    """A yes/no column in the admin's language (Wagtail's own shows an icon titled "False")."""
+    return _("Yes") if value else _("No")
+
+
 def short(text: str) -> str:
     """A long question in a listing: whole words, then an ellipsis."""
     return Truncator(text).words(18)
@@ -65,7 +70,7 @@ class QuizViewSet(SnippetViewSet):
         "title",
         CategoryColumn("category", label=_("category")),
         Column("pass_mark", label=_("pass mark (%)")),
-        BooleanColumn("draft", label=_("draft")),
+        Column("draft", label=_("draft"), accessor=lambda quiz: yes_no(quiz.draft)),
         Column("locale", label=_("language")),
     ]
     list_filter = ["draft"]

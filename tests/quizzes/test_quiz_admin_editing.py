@@ -1,12 +1,15 @@
 """The editor's job in the Wagtail admin: quizzes and their questions, of every type, from the
 quiz's own edit page; what the Editors group may and may not reach (content, not people)."""
 
+import json
 import re
 
 import pytest
+from django.contrib.staticfiles import finders
 from django.urls import reverse
 from django.utils.http import urlencode
 from wagtail.models import Page
+from wagtail.users.models import UserProfile
 
 from courses.models import LessonPage
 from quizzes.models import (
@@ -15,6 +18,8 @@ from quizzes.models import (
     NumericQuestion,
     OrderingQuestion,
     Question,
+    QuestionCategory,
+    Quiz,
     SingleChoiceQuestion,
     TrueFalseQuestion,
 )
@@ -283,3 +288,63 @@ def test_question_listings_say_the_language_and_filter_by_it(editor_client, make
     arabic = listing.context["filters"].form.fields["quiz__locale"].queryset.get(language_code="ar")
     only = editor_client.get(url(SingleChoiceQuestion, "list"), {"quiz__locale": arabic.pk})
     assert "[ar] Question 1" in only.text and "[en] Question 1" not in only.text
+
+
+# --- the Arabic admin ----------------------------------------------------------------------
+
+
+@pytest.fixture
+def arabic_editor_client(client):
+    editor = EditorFactory()
+    profile = UserProfile.get_for_user(editor)
+    profile.preferred_language = "ar"
+    profile.save()
+    client.force_login(editor)
+    return client
+
+
+def has_text(page: str, text: str) -> bool:
+    """`text` in the page, as HTML or inside the admin's JSON (where it may be \\u-escaped)."""
+    return text in page or json.dumps(text)[1:-1] in page
+
+
+def test_the_arabic_quiz_listing_says_yes_and_no_and_names_the_category(arabic_editor_client, make_quiz, locales):
+    QuestionCategory.objects.create(key="duties", label="المهام", locale=locales["ar"])
+    make_quiz(lang="ar", kinds=["single"], category="duties", draft=False)
+    page = arabic_editor_client.get(url(Quiz, "list")).text
+    assert 'lang="ar"' in page
+    assert ">False<" not in page and ">True<" not in page
+    assert "المهام" in page  # the category's name, not its key
+    assert "اللغة" in page  # the language column
+
+
+def test_the_arabic_admin_names_question_types_in_the_plural(arabic_editor_client, make_quiz):
+    make_quiz(kinds=["single"])
+    page = arabic_editor_client.get(url(SingleChoiceQuestion, "list")).text
+    assert "أسئلة اختيار من متعدد بإجابة واحدة" in page
+    assert "بإجابة واحدةs" not in page
+
+
+def test_the_arabic_lesson_editor_names_its_blocks(arabic_editor_client, course_tree):
+    page = arabic_editor_client.get(reverse("wagtailadmin_pages:edit", args=[course_tree["lesson"].pk])).text
+    for label in ("نص منسق", "إطار تنبيه", "النقاط الأساسية", "اقتباس", "النوع", "التعليق"):
+        assert has_text(page, label), label
+    for english in ("Rich text", "Callout", "Key points"):
+        assert not has_text(page, english), english
+
+
+def test_every_admin_page_loads_the_text_direction_script(editor_client, make_quiz):
+    quiz = make_quiz(kinds=["single"])
+    page = editor_client.get(quiz_edit_url(quiz)).text
+    assert "core/admin-text-direction.js" in page and "core/admin.css" in page
+    script = finders.find("core/admin-text-direction.js")
+    assert script and 'setAttribute("dir", "auto")' in open(script, encoding="utf-8").read()
+
+
+def test_a_long_question_is_shortened_between_words(make_quiz):
+    quiz = make_quiz(kinds=["single"])
+    question = quiz.questions.get()
+    question.text = "In what order should a social media manager answer " + "a very long complaint " * 8
+    assert str(question).endswith(" …") and len(str(question)) <= 80
+    assert question.text.startswith(str(question)[:-2])
+    assert str(question)[:-2].split()[-1] in question.text.split()
