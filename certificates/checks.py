@@ -17,8 +17,9 @@ def credential_key_configured(app_configs, **kwargs):
         return [
             Warning(
                 "No credential signing key is configured (CREDENTIAL_KEY_FILE or CREDENTIAL_KEY_PEM).",
-                hint="Generate one with `manage.py credential_keys generate` and set CREDENTIAL_KEY_FILE to it "
-                "(keep a backup: credentials signed with a lost key cannot be re-signed). See the README.",
+                hint="Set CREDENTIAL_KEY_FILE to a path on persistent storage and run `manage.py credential_keys "
+                "generate`, which writes a new key there (keep a backup: credentials signed with a lost key cannot "
+                "be signed again), or set CREDENTIAL_KEY_PEM. See the README.",
                 id="certificates.W001",
             )
         ]

@@ -36,6 +36,8 @@ from joserfc import jwt
 from joserfc.errors import JoseError
 from joserfc.jwk import OKPKey
 
+from core.i18n import format_date
+
 from . import keys
 from .models import Certificate
 from .selectors import assessment_public
@@ -507,7 +509,8 @@ def credential_claims(credential: dict, language: str | None = None) -> list[Cla
         ("awardedDate", _("Awarded on")),
     ):
         if credential.get(key):
-            claims.append(Claim(label, str(credential[key]), ltr=True))
+            moment = _moment_of(credential[key])
+            claims.append(Claim(label, format_date(moment, language) if moment else str(credential[key])))
     status = credential.get("credentialStatus")
     if isinstance(status, dict):
         claims.append(

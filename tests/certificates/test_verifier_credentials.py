@@ -22,6 +22,13 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
+def _in_english():
+    """The verdicts read here are the English ones, whatever language an earlier test left active."""
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture(autouse=True)
 def _no_network(monkeypatch):
     """Verifying never opens a connection."""
 

@@ -186,6 +186,7 @@ def test_checks_are_throttled_per_client(client, settings, token):
 
 
 def run(path) -> tuple[int, str]:
+    """The command's exit status and output (in English, its default)."""
     out = io.StringIO()
     try:
         call_command("verify_credential", str(path), stdout=out)
