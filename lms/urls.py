@@ -6,6 +6,7 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from accounts import wagtail_account
 from certificates import views as certificates_views
 from courses import views as courses_views
 
@@ -17,6 +18,8 @@ handler404 = "lms.views.page_not_found"
 
 urlpatterns = [
     path("django-admin/", admin.site.urls),
+    # The admin's account page with Masar's two names, not a first and last name (accounts/wagtail_account.py).
+    path("admin/account/", wagtail_account.account, name="wagtailadmin_account"),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     # Printed on certificates: no language prefix, the page is bilingual.
