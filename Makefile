@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 export DJANGO_SETTINGS_MODULE ?= lms.settings.dev
 
-.PHONY: run test test-fast setup venv system-deps test-deps check-deps check-test-deps lint messages fonts
+.PHONY: run test test-fast setup venv system-deps test-deps check-deps check-test-deps lint messages fonts dump-content
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -29,6 +29,10 @@ setup: system-deps venv
 	$(PY) manage.py load_content
 	$(PY) manage.py credential_keys generate  # the key that signs credentials, once (certificates/keys.py)
 	$(PY) manage.py seed_demo
+
+# Admin edits back into content/<lang>/ (review with git diff, then commit).
+dump-content: venv
+	$(PY) manage.py dump_content
 
 run: setup
 	@PORT=$(PORT) bash scripts/run.sh

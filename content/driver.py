@@ -185,6 +185,13 @@ class Kind:
         """Create (obj is None) or update the object of `item`; return it."""
         raise NotImplementedError
 
+    # --- dumping (content/dump.py) ------------------------------------------------------
+
+    def dump(self, dumper, language: str):
+        """Yield (path under content/<language>/, text) of the files of this kind's objects in
+        the database: the inverse of `parse_file` and `apply` (content/emit.py writes YAML)."""
+        return []
+
     def write(self, items: dict, writer: "Writer") -> None:
         """Create or update the objects of `items` ({key: {language: Item}}).
 

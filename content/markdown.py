@@ -8,8 +8,11 @@ Raw HTML, scripts, event handlers and `javascript:` links never get through: the
 Markdown produces is cleaned with nh3 down to the tags Wagtail's rich text editor knows."""
 
 import html
+import json
 import re
 from dataclasses import dataclass
+from difflib import SequenceMatcher
+from html.parser import HTMLParser
 
 import markdown as md
 import nh3
@@ -150,11 +153,16 @@ def body_blocks(text: str, first_line: int) -> list[dict]:
     blocks: list[dict] = []
     buffer: list[str] = []
 
+    start = [0]  # the line of the body where the buffered rich text starts
+
     def flush():
         chunk = "\n".join(buffer).strip()
-        buffer.clear()
         if chunk:
-            blocks.append({"type": "rich_text", "value": render(chunk)})
+            # Where the block's own lines are (blank lines around it are not its own).
+            first = start[0] + next(n for n, text in enumerate(buffer) if text.strip())
+            last = start[0] + max(n for n, text in enumerate(buffer) if text.strip()) + 1
+            blocks.append({"type": "rich_text", "value": render(chunk), "span": (first, last)})
+        buffer.clear()
 
     i = 0
     while i < len(lines):
@@ -175,7 +183,7 @@ def body_blocks(text: str, first_line: int) -> list[dict]:
                 ]
                 if not items:
                     raise BodyError(number, "':::keypoints' needs a list of '- ' items")
-                blocks.append({"type": "key_points", "value": items})
+                blocks.append({"type": "key_points", "value": items, "span": (i, end + 1)})
             elif kind in CALLOUT_KINDS:
                 if not inner:
                     raise BodyError(number, f"':::{kind}' is empty")
@@ -183,6 +191,7 @@ def body_blocks(text: str, first_line: int) -> list[dict]:
                     {
                         "type": "callout",
                         "value": {"kind": kind, "title": plain(title), "body": render(inner)},
+                        "span": (i, end + 1),
                     }
                 )
             else:
@@ -196,7 +205,9 @@ def body_blocks(text: str, first_line: int) -> list[dict]:
         if heading:
             flush()
             level = "h3" if len(heading["hashes"]) == 3 else "h2"
-            blocks.append({"type": "heading", "value": {"text": plain(heading["text"]), "level": level}})
+            blocks.append(
+                {"type": "heading", "value": {"text": plain(heading["text"]), "level": level}, "span": (i, i + 1)}
+            )
             i += 1
             continue
         if stripped.startswith("|"):
@@ -204,7 +215,7 @@ def body_blocks(text: str, first_line: int) -> list[dict]:
             j = i
             while j < len(lines) and lines[j].strip().startswith("|"):
                 j += 1
-            blocks.append({"type": "table", "value": _table(lines[i:j], number)})
+            blocks.append({"type": "table", "value": _table(lines[i:j], number), "span": (i, j)})
             i = j
             continue
         if stripped.startswith(">"):
@@ -218,7 +229,11 @@ def body_blocks(text: str, first_line: int) -> list[dict]:
             if quote_lines and quote_lines[-1].startswith(("— ", "-- ", "– ")):
                 attribution = plain(quote_lines.pop().lstrip("—–- "))
             blocks.append(
-                {"type": "quote", "value": {"text": plain("\n".join(quote_lines)), "attribution": attribution}}
+                {
+                    "type": "quote",
+                    "value": {"text": plain("\n".join(quote_lines)), "attribution": attribution},
+                    "span": (i, j),
+                }
             )
             i = j
             continue
@@ -229,10 +244,213 @@ def body_blocks(text: str, first_line: int) -> list[dict]:
                 raise BodyError(number, "an image needs its alt text: ![what the picture shows](file)")
             # The file is found and checked by the page kind (content/kinds/pages.py).
             value = {"src": image["src"], "alt_text": plain(image["alt"]), "caption": plain(image["caption"] or "")}
-            blocks.append({"type": "image", "value": value, "line": number})
+            blocks.append({"type": "image", "value": value, "line": number, "span": (i, i + 1)})
             i += 1
             continue
+        if not buffer:
+            start[0] = i
         buffer.append(line)
         i += 1
     flush()
     return blocks
+
+
+# --- back to Markdown (`dump_content`) ----------------------------------------------------------
+# The inverse of `render` and `body_blocks` for what they make and what Wagtail's editor saves:
+# rich text whose internal links are placeholders (see `unlink_pages`) back to Markdown, one
+# block back to its lines, and a body whose unchanged blocks keep the file's own lines.
+
+_PAGE_LINK = re.compile(r'<a linktype="page" id="(?P<id>\d+)">')
+_BLOCK_KEY = re.compile(r'\s+data-block-key="[^"]*"')
+_BETWEEN_TAGS = re.compile(r">\s*\n\s*<")
+
+
+def unlink_pages(html_text: str, page_key) -> str:
+    """Turn page links of stored rich text back into placeholders: `page_key(id)` returns
+    (kind, key) of a page, or None (the link keeps its text only)."""
+
+    def to_placeholder(match):
+        found = page_key(int(match["id"]))
+        return f'<a href="{INTERNAL_HOST}{found[0]}/{found[1]}">' if found else "<a>"
+
+    return _PAGE_LINK.sub(to_placeholder, html_text)
+
+
+def same_html(a: str, b: str) -> str:
+    """Rich text as compared: without the editor's block keys and the line breaks between tags."""
+    return (
+        _BETWEEN_TAGS.sub("><", _BLOCK_KEY.sub("", a or "")).strip()
+        == _BETWEEN_TAGS.sub("><", _BLOCK_KEY.sub("", b or "")).strip()
+    )
+
+
+class _ToMarkdown(HTMLParser):
+    INLINE = {"b": "**", "strong": "**", "i": "*", "em": "*", "code": "`"}
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.blocks: list[str] = []  # paragraphs, headings and lists, in order
+        self.line: list[str] = []
+        self.lists: list[list] = []  # open lists: ["ul" or "ol", number of the next item]
+        self.items: list[str] = []  # the lines of the list being written
+        self.links: list[str] = []
+
+    def _flush_line(self):
+        text = "".join(self.line).strip()
+        self.line = []
+        return text
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag in self.INLINE:
+            self.line.append(self.INLINE[tag])
+        elif tag == "a":
+            href = attrs.get("href") or ""
+            if href.startswith(INTERNAL_HOST):
+                kind, _, key = href.removeprefix(INTERNAL_HOST).partition("/")
+                href = f"{kind}:{key}"
+            self.links.append(href)
+            self.line.append("[" if href else "")
+        elif tag == "br":
+            self.line.append("  \n")
+        elif tag in ("sup", "sub"):
+            self.line.append(f"<{tag}>")
+        elif tag in ("ul", "ol"):
+            if self.lists:
+                self._item_end()
+            self.lists.append([tag, 1])
+        elif tag == "li":
+            self.line = []
+
+    def _item_end(self):
+        text = self._flush_line()
+        if text:
+            kind, number = self.lists[-1]
+            marker = "- " if kind == "ul" else f"{number - 1}. "
+            self.items.append("    " * (len(self.lists) - 1) + marker + text)
+
+    def handle_endtag(self, tag):
+        if tag in self.INLINE:
+            self.line.append(self.INLINE[tag])
+        elif tag == "a":
+            href = self.links.pop() if self.links else ""
+            self.line.append(f"]({href})" if href else "")
+        elif tag in ("sup", "sub"):
+            self.line.append(f"</{tag}>")
+        elif tag == "li":
+            self.lists[-1][1] += 1
+            self._item_end()
+        elif tag in ("ul", "ol"):
+            self.lists.pop()
+            if not self.lists:
+                self.blocks.append("\n".join(self.items))
+                self.items = []
+        elif tag == "p" and not self.lists:
+            text = self._flush_line()
+            if text:
+                self.blocks.append(text)
+        elif tag == "h4":
+            self.blocks.append("#### " + self._flush_line())
+
+    def handle_data(self, data):
+        if self.lists and not data.strip() and not self.line:
+            return
+        if self.line and self.line[-1] == "`" and self.line.count("`") % 2:
+            self.line.append(data)  # inside `code`, Markdown escapes by itself
+            return
+        self.line.append(data.replace("<", "&lt;").replace("*", r"\*").replace("`", r"\`"))
+
+    def markdown(self) -> str:
+        rest = self._flush_line()
+        if rest:
+            self.blocks.append(rest)
+        return "\n\n".join(self.blocks)
+
+
+def html_markdown(html_text: str) -> str:
+    """The Markdown of rich text whose internal links are placeholders: render() gives it back."""
+    parser = _ToMarkdown()
+    parser.feed(html_text or "")
+    parser.close()
+    return parser.markdown()
+
+
+def _inline(text: str) -> str:
+    """A plain text (a heading, a cell, a quote) written so that `plain` reads it back."""
+    return html.escape(text, quote=False).replace("*", r"\*").replace("`", r"\`")
+
+
+def block_markdown(block: dict) -> str:
+    """The canonical Markdown lines of one block made by `body_blocks`."""
+    kind, value = block["type"], block["value"]
+    if kind == "rich_text":
+        return html_markdown(value)
+    if kind == "heading":
+        return ("### " if value["level"] == "h3" else "## ") + _inline(value["text"])
+    if kind == "callout":
+        head = f":::{value['kind']}" + (f" {_inline(value['title'])}" if value.get("title") else "")
+        return f"{head}\n{html_markdown(value['body'])}\n:::"
+    if kind == "key_points":
+        return ":::keypoints\n" + "\n".join(f"- {_inline(point)}" for point in value) + "\n:::"
+    if kind == "table":
+        rows = value["data"]
+        lines = ["| " + " | ".join(_inline(cell or "").replace("|", "\\|") for cell in row) + " |" for row in rows]
+        return "\n".join([lines[0], "| " + " | ".join("---" for _cell in rows[0]) + " |", *lines[1:]])
+    if kind == "quote":
+        lines = [f"> {_inline(line)}" if line else ">" for line in value["text"].split("\n")]
+        if value.get("attribution"):
+            lines.append(f"> — {_inline(value['attribution'])}")
+        return "\n".join(lines)
+    if kind == "image":
+        caption = f' "{value["caption"]}"' if value.get("caption") else ""
+        return f"![{value['alt_text']}]({value['src']}{caption})"
+    raise ValueError(f"no Markdown for a {kind} block")
+
+
+def body_markdown(blocks: list[dict], old_body: str | None = None, first_line: int = 1) -> str:
+    """The Markdown body of `blocks`: where the old body has the same block, its own lines (and
+    the blank lines between two kept blocks); new or changed blocks in the canonical form."""
+    if not old_body:
+        return "\n\n".join(block_markdown(b) for b in blocks) + "\n"
+    lines = old_body.split("\n")
+    try:
+        old = body_blocks(old_body, first_line)
+    except BodyError:
+        old = []
+    if not old:
+        return "\n\n".join(block_markdown(b) for b in blocks) + "\n"
+    matcher = SequenceMatcher(a=[_signature(b) for b in old], b=[_signature(b) for b in blocks], autojunk=False)
+    kept = {}  # new index -> old index of an unchanged block
+    for tag, i1, i2, j1, _j2 in matcher.get_opcodes():
+        if tag == "equal":
+            kept.update({j1 + n: i1 + n for n in range(i2 - i1)})
+    out = lines[: old[0]["span"][0]]
+    previous = None  # the old index of the block written last, when it was kept
+    for n, block in enumerate(blocks):
+        mine = kept.get(n)
+        if n:
+            if mine is not None and previous is not None and mine == previous + 1:
+                out.extend(lines[old[previous]["span"][1] : old[mine]["span"][0]])
+            else:
+                out.append("")
+        if mine is not None:
+            out.extend(lines[slice(*old[mine]["span"])])
+        else:
+            out.extend(block_markdown(block).split("\n"))
+        previous = mine
+    out.extend(lines[old[-1]["span"][1] :])
+    return "\n".join(out)
+
+
+def _signature(block: dict) -> str:
+    value = block["value"]
+    if block["type"] == "rich_text":
+        value = _BETWEEN_TAGS.sub("><", _BLOCK_KEY.sub("", value)).strip()
+    elif block["type"] == "callout":
+        value = {**value, "body": _BETWEEN_TAGS.sub("><", _BLOCK_KEY.sub("", value["body"])).strip()}
+        value["title"] = value.get("title") or ""
+    elif block["type"] == "table":
+        value = value["data"]
+    elif block["type"] in ("image", "quote"):
+        value = {k: v or "" for k, v in value.items() if k in ("src", "alt_text", "caption", "text", "attribution")}
+    return json.dumps([block["type"], value], sort_keys=True, ensure_ascii=False, default=str)

@@ -2,9 +2,13 @@
 their key points, one per language; and each category's `modules:`, the course modules a
 trainee weak in it is sent back to (links, checked like a module's quiz) -> InterviewCategory."""
 
+import uuid
 from functools import partial
 
+import yaml
+
 from content.driver import Item, Kind, Writer, parse_kind, write_kind
+from content.emit import Block, Flow, Map, yaml_text
 from content.keys import content_uuid
 from content.parity import AnyOrder
 from content.schema import Field, validate
@@ -126,6 +130,9 @@ class Interviews(Kind):
 
     # Writing ------------------------------------------------------------------------------
 
+    def dump(self, dumper, language: str):
+        return interviews_dump(dumper, language)
+
     def state(self, item: Item, writer: Writer):
         locale = writer.locale(item.language)
         question = InterviewQuestion.objects.filter(translation_key=item.translation_key, locale=locale).first()
@@ -180,6 +187,9 @@ class InterviewCategories(Kind):
     def files(self, root, language, problems=None):
         return Kind.files(self, root, language)  # the same files; their problems are the questions'
 
+    def dump(self, dumper, language: str):
+        return interviews_dump(dumper, language)  # the same files, with their questions
+
     def parse_file(self, source: Source, problems: Problems) -> list[Item]:
         values = _file(source, problems)
         if values is None:
@@ -200,3 +210,47 @@ INTERVIEWS = Interviews()
 INTERVIEW_CATEGORIES = InterviewCategories()
 parse = partial(parse_kind, INTERVIEWS)
 write = partial(write_kind, INTERVIEWS)
+
+
+# Dumping (`dump_content`) -------------------------------------------------------------------------
+
+
+def interviews_dump(dumper, language: str):
+    """(path, text) of each category's file of one language: its `modules` and its questions,
+    in the order the file has them (new questions last)."""
+    questions = InterviewQuestion.objects.filter(locale=dumper.locales[language]).order_by("pk")
+    points: dict = {}
+    for point in KeyPoint.objects.filter(question__in=questions).order_by("sort_order", "id"):
+        points.setdefault(point.question_id, []).append(point)
+    by_category: dict = {}
+    for question in questions:
+        by_category.setdefault(question.category, []).append(question)
+    modules = dict(InterviewCategory.objects.values_list("key", "modules"))
+    for category, rows in sorted(by_category.items()):
+        path = f"interviews/{category}.yaml"
+        old = dumper.old(language, path)
+        try:
+            old_keys = [q.get("key") for q in (yaml.safe_load(old) or {}).get("questions", [])] if old else []
+        except (yaml.YAMLError, AttributeError):
+            old_keys = []
+        position = {key: n for n, key in enumerate(old_keys)}
+        rows = sorted(rows, key=lambda q: position.get(q.key, len(position)))
+        tree = Map(
+            category=category,
+            modules=Flow(filter(None, (dumper.key_of(uuid.UUID(m)) for m in modules.get(category, [])))),
+            questions=[
+                Map(
+                    key=q.key,
+                    level=q.level,
+                    prompt=q.prompt,
+                    suggested_seconds=q.suggested_seconds,
+                    model_answer=Block(q.model_answer),
+                    key_points=[
+                        Map(key=p.key, text=p.text, phrases=Flow(p.phrases or [])) for p in points.get(q.pk, [])
+                    ],
+                )
+                for q in rows
+            ],
+            optional={"modules": []},
+        )
+        yield path, yaml_text(tree, old)

@@ -16,21 +16,27 @@ from functools import partial
 from pathlib import Path
 from xml.etree import ElementTree
 
+import yaml
 from django.core.files import File
 from wagtail.images.models import Image
 from wagtail.models import Page, Site
 
 from content.driver import LANGUAGES, Item, Kind, Writer, parse_kind, write_kind
+from content.emit import Map, yaml_text
 from content.keys import content_uuid
 from content.markdown import (
     BodyError,
     body_blocks,
+    body_markdown,
     check_intro,
     check_link_schemes,
     find_links,
+    html_markdown,
     link_blocks,
     link_pages,
     render,
+    same_html,
+    unlink_pages,
 )
 from content.schema import Field, validate
 from content.schema import links as schema_links
@@ -299,6 +305,21 @@ class Pages(Kind):
 
     # Writing ------------------------------------------------------------------------------
 
+    def state(self, item: Item, writer: Writer):
+        """The page of `item` and its latest revision (an editor's publish makes a new one)."""
+        page = (
+            MODELS[item.kind]
+            .objects.filter(translation_key=item.translation_key, locale=writer.locale(item.language))
+            .first()
+        )
+        return page, str(page.latest_revision_id) if page is not None else None
+
+    def fingerprint(self, page, item: Item) -> str:
+        return str(page.latest_revision_id)
+
+    def dump(self, dumper, language: str):
+        return pages_dump(self, dumper, language)
+
     def write(self, items: dict, writer: Writer) -> None:
         """Create or update the pages of every language: first the missing pages (not live, so
         that links can point at them), then the content of what changed, then the order."""
@@ -472,3 +493,163 @@ def _reorder(courses, home, pages) -> None:
 PAGES = Pages()
 parse = partial(parse_kind, PAGES)
 write = partial(write_kind, PAGES)
+
+
+# Dumping (`dump_content`): the pages of a language back into their files -----------------------
+
+
+def _split(text: str | None) -> tuple[str | None, str | None]:
+    """(front matter text, body) of a Markdown file as it is now, or (None, None)."""
+    if not text:
+        return None, None
+    lines = text.split("\n")
+    end = next((i for i in range(1, len(lines)) if lines[i].strip() == "---"), None)
+    if lines[0].strip() != "---" or end is None:
+        return None, None
+    return "\n".join(lines[1:end]) + "\n", "\n".join(lines[end + 1 :])
+
+
+def _old_order(old_text: str | None):
+    front, _body = _split(old_text)
+    try:
+        meta = yaml.safe_load(front) if front else None
+    except yaml.YAMLError:
+        return None
+    return meta.get("order") if isinstance(meta, dict) else None
+
+
+def _orders(olds: list) -> list[int]:
+    """The `order` of siblings in the tree's order: the files' own numbers while they still
+    sort the same way, else 1, 2, 3..."""
+    if all(isinstance(o, int) and not isinstance(o, bool) for o in olds) and all(
+        a < b for a, b in zip(olds, olds[1:], strict=False)
+    ):
+        return olds
+    return list(range(1, len(olds) + 1))
+
+
+def _raw(stream) -> list[dict]:
+    return list(stream.raw_data) if stream is not None else []
+
+
+def _intro_text(page, dumper, old_body: str | None) -> str:
+    html = unlink_pages(page.intro or "", dumper.page_key)
+    if old_body is not None and same_html(render(old_body), html):
+        return old_body
+    return html_markdown(html) + "\n"
+
+
+def _body_blocks_of(page, dumper, language: str) -> list[dict]:
+    """The lesson's StreamField as the blocks `body_blocks` makes from a file."""
+    raw = _raw(page.body)
+    images = Image.objects.in_bulk([b["value"]["image"] for b in raw if b["type"] == "image" and b["value"]])
+    blocks = []
+    for block in raw:
+        kind, value = block["type"], block["value"]
+        if kind == "rich_text":
+            value = unlink_pages(value, dumper.page_key)
+        elif kind == "callout":
+            value = {
+                "kind": value["kind"],
+                "title": value.get("title") or "",
+                "body": unlink_pages(value["body"], dumper.page_key),
+            }
+        elif kind == "key_points":
+            value = [p["value"] if isinstance(p, dict) else p for p in value]
+        elif kind == "image":
+            image = images.get(value["image"])
+            if image is None:
+                continue
+            src = dumper.picture(language, image)
+            value = {"src": src, "alt_text": value.get("alt_text") or "", "caption": value.get("caption") or ""}
+        elif kind == "quote":
+            value = {"text": value["text"], "attribution": value.get("attribution") or ""}
+        blocks.append({"type": kind, "value": value})
+    return blocks
+
+
+def _sources_tree(page) -> list:
+    out = []
+    for source in _raw(page.sources):
+        title, url = source["value"].get("title", ""), source["value"].get("url") or ""
+        out.append(Map(title=title, url=url) if url else title)
+    return out
+
+
+def _page_tree(page, kind: str, order: int, dumper) -> Map:
+    common = {"key": page.slug, "title": page.title}
+    if kind == "course":
+        cover = page.cover
+        return Map(
+            **common,
+            summary=page.summary,
+            level=page.level,
+            estimated_hours=page.estimated_hours,
+            order=order,
+            final_exam=dumper.key_of(page.final_exam.translation_key) if page.final_exam else None,
+            outcomes=[o["value"] for o in _raw(page.outcomes)],
+            cover=dumper.picture(page.locale.language_code, cover) if cover else None,
+            cover_alt=cover.description if cover else None,
+            optional={"final_exam": None, "cover": None, "cover_alt": None},
+        )
+    if kind == "module":
+        return Map(
+            **common,
+            order=order,
+            required=page.required,
+            quiz=dumper.key_of(page.quiz.translation_key) if page.quiz else None,
+            summary=page.summary,
+            optional={"quiz": None, "summary": ""},
+        )
+    review = (
+        Map(last_reviewed=page.last_reviewed, interval_days=page.review_interval_days) if page.last_reviewed else None
+    )
+    return Map(
+        **common,
+        summary=page.summary,
+        estimated_minutes=page.estimated_minutes,
+        order=order,
+        policy_review=review,
+        sources=_sources_tree(page),
+        optional={"summary": "", "policy_review": None, "sources": []},
+    )
+
+
+def _page_text(page, kind: str, order: int, dumper, language: str, old: str | None) -> str:
+    front, body = _split(old)
+    tree = _page_tree(page, kind, order, dumper)
+    if kind == "lesson":
+        text = body_markdown(_body_blocks_of(page, dumper, language), body)
+    else:
+        text = _intro_text(page, dumper, body)
+    return "---\n" + yaml_text(tree, front) + "---\n" + text
+
+
+def pages_dump(kind: Kind, dumper, language: str):
+    """(path, text) of every course, module and lesson file of one language, from the page tree."""
+    home = HomePage.objects.filter(
+        translation_key=content_uuid("home", "home"), locale=dumper.locales[language]
+    ).first()
+    if home is None:
+        return
+
+    def children(parent, model):
+        return [p for p in parent.get_children().specific() if isinstance(p, model)]
+
+    def with_orders(pages, path_of):
+        olds = [_old_order(dumper.old(language, path_of(p))) for p in pages]
+        return zip(pages, _orders(olds), strict=True)
+
+    for course, order in with_orders(children(home, CoursePage), lambda c: f"courses/{c.slug}/course.md"):
+        path = f"courses/{course.slug}/course.md"
+        yield path, _page_text(course, "course", order, dumper, language, dumper.old(language, path))
+        modules = children(course, ModulePage)
+        for module, m_order in with_orders(modules, lambda m, c=course: f"courses/{c.slug}/{m.slug}/module.md"):
+            path = f"courses/{course.slug}/{module.slug}/module.md"
+            yield path, _page_text(module, "module", m_order, dumper, language, dumper.old(language, path))
+            lessons = children(module, LessonPage)
+            for lesson, l_order in with_orders(
+                lessons, lambda p, c=course, m=module: f"courses/{c.slug}/{m.slug}/{p.slug}.md"
+            ):
+                path = f"courses/{course.slug}/{module.slug}/{lesson.slug}.md"
+                yield path, _page_text(lesson, "lesson", l_order, dumper, language, dumper.old(language, path))

@@ -5,7 +5,10 @@ from dataclasses import replace
 from decimal import Decimal, InvalidOperation
 from functools import partial
 
+import yaml
+
 from content.driver import Item, Kind, Writer, parse_kind, write_kind
+from content.emit import Flow, Map, yaml_text
 from content.keys import content_uuid
 from content.schema import Field, validate
 from content.sources import Problems, Source, source_hash, where
@@ -278,6 +281,9 @@ class Quizzes(Kind):
         super().write({key: value for key, value in items.items() if key not in exams}, writer)
         super().write(exams, writer)
 
+    def dump(self, dumper, language: str):
+        return quizzes_dump(dumper, language)
+
     def state(self, item: Item, writer: Writer):
         quiz = Quiz.objects.filter(translation_key=item.translation_key, locale=writer.locale(item.language)).first()
         return quiz, quiz_fingerprint(quiz) if quiz else None
@@ -421,6 +427,9 @@ class QuizCategories(Kind):
                 items.append(self.item(source, entry["key"], entry, line=raw.line_of("key")))
         return items
 
+    def dump(self, dumper, language: str):
+        return categories_dump(dumper, language)
+
     def state(self, item: Item, writer: Writer):
         row = QuestionCategory.objects.filter(key=item.key, locale=writer.locale(item.language)).first()
         return row, source_hash({"key": row.key, "label": row.label}) if row else None
@@ -471,3 +480,92 @@ QUIZZES = Quizzes()
 QUIZ_CATEGORIES = QuizCategories()
 parse = partial(parse_kind, QUIZZES)
 write = partial(write_kind, QUIZZES)
+
+
+# Dumping (`dump_content`) -------------------------------------------------------------------------
+
+QUESTION_OPTIONAL = {"category": "", "lesson": None, "explanation": "", "tolerance": Decimal(0), "unit": ""}
+CHOICE_OPTIONAL = {"correct": False}
+
+
+def _in_file_order(rows, old_keys: list, key_of) -> list:
+    """Rows in the order the file has their keys, then the others in their own order."""
+    position = {key: n for n, key in enumerate(old_keys)}
+    return sorted(rows, key=lambda row: position.get(key_of(row), len(position)))
+
+
+def _question_tree(question: Question, choices: list, dumper) -> Map:
+    kind = TYPE_NAMES.get(type(question))
+    tree = Map(
+        key=question.key,
+        type=kind,
+        category=question.category,
+        points=question.points,
+        lesson=dumper.key_of(question.lesson_key),
+        text=question.text,
+        explanation=question.explanation,
+        optional=QUESTION_OPTIONAL,
+    )
+    if kind in CHOICE_TYPES:
+        tree["choices"] = [
+            Map(key=c.key, text=c.text) if kind == "ordering" else Map(key=c.key, text=c.text, correct=c.correct)
+            for c in choices
+        ]
+        for choice in tree["choices"]:
+            choice.optional, choice.keep = CHOICE_OPTIONAL, {"correct"}
+    elif kind == "true_false":
+        tree["answer"] = question.correct_answer
+    elif kind == "numeric":
+        tree["answer"] = Decimal(number_text(question.answer))
+        tree["tolerance"] = Decimal(number_text(question.tolerance))
+        tree["unit"] = question.unit
+    return tree
+
+
+def quizzes_dump(dumper, language: str):
+    """(path, text) of each quiz of one language whose key is known (the loader wrote it)."""
+    quizzes = Quiz.objects.filter(locale=dumper.locales[language]).prefetch_related("pools").order_by("pk")
+    questions: dict = {}
+    for question in Question.objects.filter(quiz__in=quizzes).order_by("sort_order", "id"):
+        questions.setdefault(question.quiz_id, []).append(question)
+    choices: dict = {}
+    for choice in Choice.objects.filter(question__quiz__in=quizzes).order_by("sort_order", "id"):
+        choices.setdefault(choice.question_id, []).append(choice)
+    for quiz in quizzes:
+        key = dumper.key_of(quiz.translation_key)
+        if key is None:
+            dumper.report.notes.append(
+                f"quiz {quiz.title!r} ({language}) was made in the admin: it has no key, not dumped"
+            )
+            continue
+        optional = {name: QUIZ[name].default for name in QUIZ_SETTINGS} | {"pools": [], "questions": []}
+        tree = Map(key=key, optional=optional)
+        tree.keep = set(QUIZ_SETTINGS)  # every setting is written, default or not
+        for name in QUIZ_SETTINGS:
+            tree[name] = getattr(quiz, name)
+        path = f"quizzes/{key}.yaml"
+        old = dumper.old(language, path)
+        pools = sorted(filter(None, (dumper.key_of(p.translation_key) for p in quiz.pools.all())))
+        # A set of quizzes: in the order the file lists them, new ones last.
+        tree["pools"] = Flow(_in_file_order(pools, _old_list(old, "pools"), lambda key: key))
+        tree["questions"] = [_question_tree(q, choices.get(q.pk, []), dumper) for q in questions.get(quiz.pk, [])]
+        yield path, yaml_text(tree, old)
+
+
+def _old_list(old: str | None, name: str) -> list:
+    """The list `name` of a file's YAML as it is now (for the order of a set), or []."""
+    try:
+        value = (yaml.safe_load(old) or {}).get(name) if old else None
+    except (yaml.YAMLError, AttributeError):
+        return []
+    return value if isinstance(value, list) else []
+
+
+def categories_dump(dumper, language: str):
+    path = QUIZ_CATEGORIES.pattern
+    old = dumper.old(language, path)
+    old_keys = [c.get("key") for c in _old_list(old, "categories") if isinstance(c, dict)]
+    rows = QuestionCategory.objects.filter(locale=dumper.locales[language]).order_by("pk")
+    rows = _in_file_order(rows, old_keys, lambda row: row.key)
+    if rows:
+        yield path, yaml_text(Map(categories=[Map(key=r.key, label=r.label) for r in rows]), old)

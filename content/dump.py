@@ -1,0 +1,159 @@
+"""`dump_content`: what the database holds, written back into content/<lang>/ in the loader's
+format, so that editors' changes in the admin can be reviewed and committed.
+
+Each kind's `dump(dumper, language)` (beside its parse, in content/kinds/) yields the files it
+makes: (path under content/<lang>/, text). The text keeps the existing file's own text wherever
+it says the same (content/emit.py for YAML and front matter, content/markdown.py for bodies), so
+nothing changed means the same bytes. A file is written only when its text differs.
+
+Once the files are written, the loader's records are brought up to date: each dumped object's
+file and state are what a load would now find, so the next `load_content` reports it unchanged
+(not a conflict)."""
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from wagtail.images.models import Image
+from wagtail.models import Locale, Page
+
+from . import driver
+from .keys import content_uuid
+from .kinds import KINDS
+from .models import ContentRecord
+from .sources import Problems
+
+PAGE_KINDS = {"coursepage": "course", "modulepage": "module", "lessonpage": "lesson"}
+
+
+@dataclass
+class DumpReport:
+    changed: list = field(default_factory=list)  # files written (or that would be, with check)
+    unchanged: int = 0
+    notes: list = field(default_factory=list)  # what was left out, and why
+
+
+class Dumper:
+    """What every kind's dump shares: where the files go (and what they say now), the keys of
+    translation keys, the pictures of each language and the report."""
+
+    def __init__(self, root: Path, report: DumpReport):
+        self.root = Path(root)
+        self.report = report
+        self._keys: dict | None = None
+        self._pages: dict | None = None
+        self._pictures: dict = {}
+        self.locales = {locale.language_code: locale for locale in Locale.objects.all()}
+
+    def old(self, language: str, relative: str) -> str | None:
+        """The text of a file as it is now, or None."""
+        path = self.root / language / relative
+        return path.read_text(encoding="utf-8") if path.is_file() else None
+
+    @property
+    def keys(self) -> dict:
+        """{translation key: content key} of every object the loader wrote and every page."""
+        if self._keys is None:
+            self._keys = {
+                content_uuid(kind, key): key for kind, key in ContentRecord.objects.values_list("kind", "key")
+            }
+            for kind, slug in self.pages.values():
+                self._keys.setdefault(content_uuid(kind, slug), slug)
+        return self._keys
+
+    @property
+    def pages(self) -> dict:
+        """{page id: (kind, key)} of every course, module and lesson page (the slug is the key)."""
+        if self._pages is None:
+            rows = Page.objects.filter(content_type__model__in=PAGE_KINDS, content_type__app_label="courses")
+            self._pages = {
+                pk: (PAGE_KINDS[model], slug)
+                for pk, slug, model in rows.values_list("pk", "slug", "content_type__model")
+            }
+        return self._pages
+
+    def key_of(self, translation_key) -> str | None:
+        return self.keys.get(translation_key) if translation_key else None
+
+    def page_key(self, page_id: int):
+        return self.pages.get(page_id)
+
+    def picture(self, language: str, image: Image, old_src: str | None = None) -> str:
+        """The file under content/<lang>/media/ of a Wagtail image: the one with its content
+        (the file already named if it is that one), else a copy of its file under uploads/."""
+        pictures = self._pictures.get(language)
+        if pictures is None:
+            media = self.root / language / "media"
+            pictures = {}
+            for path in sorted(media.rglob("*")) if media.is_dir() else []:
+                if path.is_file():
+                    pictures.setdefault(hashlib.sha1(path.read_bytes()).hexdigest(), path.relative_to(media).as_posix())
+            self._pictures[language] = pictures
+        if old_src and pictures.get(image.file_hash) == old_src:
+            return old_src
+        if image.file_hash in pictures:
+            return pictures[image.file_hash]
+        name = Path(image.file.name).name
+        relative = f"uploads/{name}"
+        self.write(language, f"media/{relative}", image.file.open("rb").read())
+        pictures[image.file_hash] = relative
+        return relative
+
+    def write(self, language: str, relative: str, content) -> None:
+        """Write one file if what it holds differs (the report lists it)."""
+        path = self.root / language / relative
+        data = content.encode("utf-8") if isinstance(content, str) else content
+        if path.is_file() and path.read_bytes() == data:
+            self.report.unchanged += 1
+            return
+        self.report.changed.append(path)
+        if not getattr(self, "check", False):
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(data)
+
+
+def content_dump(*, root: Path, languages=None, kinds=None, check: bool = False) -> DumpReport:
+    """Write the database's content into `root`/<lang>/ (only the files that differ); with
+    `check`, write nothing and list the files that would change."""
+    languages = languages or driver.LANGUAGES
+    chosen = [kind for kind in KINDS if kinds is None or kind.name in kinds]
+    report = DumpReport()
+    dumper = Dumper(root, report)
+    dumper.check = check
+    for kind in chosen:
+        for language in languages:
+            if language not in dumper.locales:
+                continue
+            for relative, text in kind.dump(dumper, language):
+                dumper.write(language, relative, text)
+    if not check:
+        records_update(root=root, kinds=chosen, languages=languages, report=report)
+    return report
+
+
+def records_update(*, root: Path, kinds, languages, report: DumpReport) -> None:
+    """Record every dumped object as loaded: its file (as the loader reads it) and its state now.
+
+    Only when the files read back without a problem; a page with unpublished changes keeps its
+    record (the published version was dumped, the draft is still the editor's)."""
+    problems = Problems()
+
+    parsed = driver.parse(KINDS, root, problems)
+    if problems:
+        report.notes.extend(f"not recorded as loaded: {problem}" for problem in problems)
+        return
+    writer = driver.Writer(driver.Report(), force=False)
+    for kind in kinds:
+        for by_language in parsed[kind.name].values():
+            for language, item in by_language.items():
+                if language not in languages:
+                    continue
+                obj, _fingerprint = kind.state(item, writer)
+                if obj is None and type(kind).state is not driver.Kind.state:
+                    continue  # in the files, not in the database
+                if getattr(obj, "has_unpublished_changes", False):
+                    report.notes.append(
+                        f"{item.path}: {item} ({language}) has unpublished changes; dumped as published"
+                    )
+                    continue
+                writer.record(item, kind.fingerprint(obj, item))
