@@ -3,7 +3,8 @@
 Rendering is safe to run twice, at once, or again after a crash in the middle:
 - the row moves pending → rendering → ready with conditional updates (never backwards
   from ready or revoked);
-- the PDFs are deterministic (the same row gives the same bytes) and each is written to a
+- the PDFs are deterministic (the same row and key give the same bytes: PDF/A-3b with the
+  signed credential inside, signed at the certificate's issue time) and each is written to a
   temporary name, then moved over a name derived from the code, so a reader never sees
   half a file and a re-run leaves one pair of complete files.
 """
@@ -30,7 +31,7 @@ from courses import selectors as course_selectors
 from courses.models import CoursePage
 from quizzes import selectors as quiz_selectors
 
-from . import events, pdf, selectors
+from . import credentials, events, keys, pdf, selectors
 from .models import Certificate
 from .storage import atomic_write, private_storage
 
@@ -196,8 +197,11 @@ def certificate_render(*, certificate_id: int) -> Certificate | None:
     storage = private_storage()
     files = {}
     try:
+        # One credential for both PDFs (it allocates the certificate's status list bit once).
+        credential = credentials.credential_jwt(certificate)
+        signing_key = keys.current_key()
         for language in pdf.LANGUAGES:
-            data = pdf.html_to_pdf(pdf.certificate_html(certificate, language))
+            data = pdf.certificate_pdf(certificate, language, credential=credential, signing_key=signing_key)
             name = pdf_name(certificate, language)
             with atomic_write(storage, name) as fh:
                 fh.write(data)

@@ -240,16 +240,16 @@ def test_rendering_twice_leaves_one_row_and_the_same_files(trainee, course):
 
 def test_a_crash_in_the_middle_is_finished_by_the_next_run(trainee, course, monkeypatch):
     certificate = issued(trainee, course)
-    real = pdf.html_to_pdf
+    real = pdf.html_to_pdfa
     calls = []
 
-    def crash_on_the_english_pdf(html):
+    def crash_on_the_english_pdf(html, **kwargs):
         calls.append(html)
         if 'lang="en"' in html:
             raise MemoryError("killed")
-        return real(html)
+        return real(html, **kwargs)
 
-    monkeypatch.setattr(pdf, "html_to_pdf", crash_on_the_english_pdf)
+    monkeypatch.setattr(pdf, "html_to_pdfa", crash_on_the_english_pdf)
     with pytest.raises(MemoryError):
         services.certificate_render(certificate_id=certificate.pk)
     certificate.refresh_from_db()
@@ -259,7 +259,7 @@ def test_a_crash_in_the_middle_is_finished_by_the_next_run(trainee, course, monk
     leftover = Path(storages["private"].path(f"certificates/{certificate.code}-en.pdf.abc123.part"))
     leftover.write_bytes(b"%PDF-half")
 
-    monkeypatch.setattr(pdf, "html_to_pdf", real)
+    monkeypatch.setattr(pdf, "html_to_pdfa", real)
     certificate = services.certificate_render(certificate_id=certificate.pk)
     assert certificate.status == Certificate.Status.READY
     assert private_files() == [f"certificates/{certificate.code}-ar.pdf", f"certificates/{certificate.code}-en.pdf"]
@@ -283,10 +283,10 @@ def test_after_the_last_retry_the_row_is_failed_and_staff_can_retry(
 ):
     certificate = issued(trainee, course)
 
-    def broken(html):
+    def broken(html, **kwargs):
         raise OSError("Pango is missing")
 
-    monkeypatch.setattr(pdf, "html_to_pdf", broken)
+    monkeypatch.setattr(pdf, "html_to_pdfa", broken)
     # A first failure asks for a retry (with backoff) and keeps the error for the admin.
     with pytest.raises(Retry) as retry:
         certificate_render.apply(args=[certificate.pk], throw=True)

@@ -11,10 +11,11 @@ from xml.etree import ElementTree
 import pypdf
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from django.core.files.storage import storages
 from pyhanko.pdf_utils import generic
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 
-from certificates import keys, pdf, pdf_signing
+from certificates import credentials, keys, pdf, pdf_signing
 from tests.certificates.factories import issued
 
 pytestmark = pytest.mark.django_db
@@ -28,12 +29,17 @@ PDFAID = "{http://www.aiim.org/pdfa/ns/id/}"
 
 @pytest.fixture
 def certificate(trainee, course):
-    return issued(trainee, course)
+    """A ready certificate, rendered by the service."""
+    return issued(trainee, course, render=True)
 
 
 def credential_of(certificate) -> str:
-    """A credential-shaped text for the PDF tests (the credential itself is tested elsewhere)."""
-    return f"eyJhbGciOiJFZERTQSIsInR5cCI6InZjK2p3dCJ9.{certificate.code.replace('-', '')}x{'A' * 1200}.c2lnbmF0dXJl"
+    return credentials.credential_jwt(certificate)
+
+
+def stored(certificate, language: str) -> bytes:
+    with storages["private"].open(certificate.pdf_name(language), "rb") as fh:
+        return fh.read()
 
 
 def render(certificate, language="en", *, signing_key=None) -> bytes:
@@ -124,14 +130,28 @@ def test_rendering_is_deterministic(certificate, monkeypatch):
 
 
 @pytest.mark.parametrize("language", ["en", "ar"])
-def test_a_150_letter_name_stays_under_100_kb(trainee, course, language):
+def test_the_rendered_files_are_these_pdfs(certificate, language):
+    """What the render service stores is the signed PDF/A with the certificate's own credential."""
+    data = stored(certificate, language)
+    assert xmp(data).find(f".//{DC}identifier").text == certificate.code
+    inspection = pdf.pdf_inspect(data)
+    assert (inspection.signature, inspection.error) == ("valid", None)
+    assert inspection.credential == credentials.credential_jwt(certificate)
+    assert pypdf.PdfReader(io.BytesIO(data)).attachments[f"masar-credential-{certificate.code}.jwt"] == [
+        credentials.credential_jwt(certificate).encode()
+    ]
+
+
+def test_a_150_letter_name_stays_under_100_kb(trainee, course):
     trainee.name_latin, trainee.name_arabic = LONG_LATIN, LONG_ARABIC
     trainee.save()
-    certificate = issued(trainee, course)
+    certificate = issued(trainee, course, render=True)
     assert len(certificate.holder_name_latin) == 150 and len(certificate.holder_name_arabic) == 150
-    data = render(certificate, language)
-    assert len(data) < 100_000
-    assert len(pypdf.PdfReader(io.BytesIO(data)).pages) == 1
+    for language in ("en", "ar"):
+        data = stored(certificate, language)
+        assert len(data) < 100_000
+        assert len(pypdf.PdfReader(io.BytesIO(data)).pages) == 1
+        assert pdf.pdf_inspect(data).signature == "valid"
 
 
 # --- the signature --------------------------------------------------------------------------
