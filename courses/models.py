@@ -270,6 +270,38 @@ class LessonCompletion(models.Model):
         return f"{self.user} · {self.lesson_key}"
 
 
+class CourseAssignment(models.Model):
+    """A course HR asked a trainee to complete by a date. Written by hr (hr.services), read here:
+    "My learning" lists assigned courses first, with their due dates. Keyed like Enrollment by the
+    course's language-free key; the trainee need not have started the course."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("trainee"),
+        on_delete=models.CASCADE,
+        related_name="course_assignments",
+    )
+    course_key = models.UUIDField(_("course key"))
+    due_on = models.DateField(_("due on"))
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("assigned by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    assigned_at = models.DateTimeField(_("assigned at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("course assignment")
+        verbose_name_plural = _("course assignments")
+        constraints = [models.UniqueConstraint(fields=["user", "course_key"], name="one_assignment_per_course")]
+        indexes = [models.Index(fields=["due_on"])]
+
+    def __str__(self):
+        return f"{self.user} · {self.course_key} · {self.due_on}"
+
+
 # Wagtail pages are their own views: the page classes above build their context with the app's
 # selectors and record visits with its services, which in turn read the models defined above.
 # So those two are imported last, once every model exists (a cycle inside this one app only).

@@ -206,3 +206,54 @@ def addresses_read(rows: list[tuple[int, list[str]]]) -> AddressList:
         seen[email] = line
         result.emails.append((line, email))
     return result
+
+
+# --- assignments -----------------------------------------------------------------------
+
+WHO_ALL = "all"
+WHO_CHOSEN = "chosen"
+
+
+class AssignForm(forms.Form):
+    course = forms.ChoiceField(label=_("Course"))
+    due_on = forms.DateField(
+        label=_("Due date"),
+        validators=[date_in_range],
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_(
+            "Reminders go to each trainee 3 days before, and 1 and 7 days after, unless the course is completed."
+        ),
+    )
+    who = forms.ChoiceField(
+        label=_("Assign to"),
+        choices=[(WHO_ALL, _("Every trainee of the organization")), (WHO_CHOSEN, _("The trainees chosen below"))],
+        initial=WHO_ALL,
+        widget=forms.RadioSelect,
+    )
+    members = forms.MultipleChoiceField(label=_("Trainees"), required=False, widget=forms.CheckboxSelectMultiple)
+
+    def __init__(self, *args, course_choices=(), member_choices=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["course"].choices = [("", _("Choose a course")), *course_choices]
+        self.fields["members"].choices = member_choices
+        today = datetime.date.today().isoformat()
+        self.fields["due_on"].widget.attrs.update({"min": today, "max": LAST_DATE.isoformat()})
+
+    def clean_due_on(self):
+        from django.utils import timezone
+
+        due_on = self.cleaned_data["due_on"]
+        if due_on < timezone.localdate():
+            raise forms.ValidationError(_("The due date is in the past: choose today or a later date."))
+        return due_on
+
+    def clean(self):
+        data = super().clean()
+        if data.get("who") == WHO_CHOSEN and not data.get("members"):
+            self.add_error("members", _("Choose at least one trainee, or assign to every trainee."))
+        return data
+
+    def user_ids(self) -> list[int] | None:
+        if self.cleaned_data["who"] == WHO_ALL:
+            return None
+        return [int(pk) for pk in self.cleaned_data["members"]]

@@ -52,3 +52,51 @@ class Export(models.Model):
     @property
     def finished(self) -> bool:
         return self.status in (self.Status.READY, self.Status.FAILED, self.Status.OUTDATED)
+
+
+class Reminder(models.Model):
+    """One reminder email about a course assignment, claimed before it is sent: the unique
+    (assignment, kind) is what makes a second beat, a restart or two workers at once never send
+    the same reminder twice (hr.services.assignment_reminders_send)."""
+
+    class Kind(models.TextChoices):
+        BEFORE = "before_3", _("3 days before the due date")
+        AFTER_1 = "after_1", _("1 day after the due date")
+        AFTER_7 = "after_7", _("7 days after the due date")
+
+    assignment = models.ForeignKey(
+        "courses.CourseAssignment", verbose_name=_("assignment"), on_delete=models.CASCADE, related_name="+"
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    run = models.UUIDField(_("run"), help_text=_("The run that claimed the reminder."))
+    claimed_at = models.DateTimeField(_("claimed at"))
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("assignment reminder")
+        verbose_name_plural = _("assignment reminders")
+        constraints = [models.UniqueConstraint(fields=["assignment", "kind"], name="one_reminder_per_kind")]
+        indexes = [models.Index(fields=["run"])]
+
+    def __str__(self):
+        return f"{self.assignment_id} · {self.kind}"
+
+
+class Digest(models.Model):
+    """The weekly email to an HR member of their trainees' overdue and soon-due assignments, one
+    per member and week (claimed like a Reminder)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("HR member"), on_delete=models.CASCADE)
+    week = models.DateField(_("week starting"))
+    run = models.UUIDField(_("run"))
+    claimed_at = models.DateTimeField(_("claimed at"))
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("weekly HR digest")
+        verbose_name_plural = _("weekly HR digests")
+        constraints = [models.UniqueConstraint(fields=["user", "week"], name="one_digest_per_week")]
+        indexes = [models.Index(fields=["run"])]
+
+    def __str__(self):
+        return f"{self.user} · {self.week}"

@@ -5,18 +5,18 @@ courses, lessons or quiz attempts. Its percent complete is the courses app's rul
 (courses.selectors.StepsDone), so HR sees what the trainee sees on their own pages."""
 
 import uuid
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, timedelta
 
-from django.db.models import Count, ExpressionWrapper, F, FilteredRelation, FloatField, Max, Q
+from django.db.models import Count, Exists, ExpressionWrapper, F, FilteredRelation, FloatField, Max, OuterRef, Q
 from django.db.models.functions import TruncWeek
-from django.utils import timezone
+from django.utils import timezone, translation
 from wagtail.models import Locale
 
 from accounts.models import ExtraTimeChange, Invitation, User
 from certificates.models import Certificate, sees_every_organization
 from courses import selectors as course_selectors
-from courses.models import CoursePage, Enrollment
+from courses.models import CourseAssignment, CoursePage, Enrollment
 from quizzes.models import Attempt
 
 from .models import Export
@@ -185,6 +185,10 @@ def member_rows(*, members: list, language: str) -> list["DashboardRow"]:
     decorated = {
         row.enrollment.pk: row for row in dashboard_rows(enrollments=list(enrollments.values()), language=language)
     }
+    due = assignments_of(user_ids={m.pk for m in members})
+    idle = {m.pk for m in members if not m.enrollment_id}
+    idle_keys = {key for user_id, key in due if user_id in idle}
+    titles = course_selectors.courses_in_language(course_keys=idle_keys, language=language) if idle_keys else {}
     rows = []
     for member in members:
         row = decorated.get(member.enrollment_id)
@@ -192,8 +196,17 @@ def member_rows(*, members: list, language: str) -> list["DashboardRow"]:
             row = DashboardRow(
                 enrollment=None, user=member, certificate=None, course_title="", progress=course_selectors.StepsDone()
             )
+            row.assigned = sorted(
+                (
+                    (titles[key].title, due_on)
+                    for (user_id, key), due_on in due.items()
+                    if user_id == member.pk and key in titles
+                ),
+                key=lambda item: item[1],
+            )
         else:
             row.user = member
+            row.due_on = due.get((member.pk, row.enrollment.course_key))
         rows.append(row)
     return rows
 
@@ -210,6 +223,13 @@ class DashboardRow:
     module_quizzes: int = 0
     exam_best: int | None = None  # the best score of the course's final exam, if taken
     has_exam: bool = False
+    due_on: date | None = None  # when HR assigned the row's course: its due date
+    assigned: list = field(default_factory=list)  # a member not started: (course title, due date) assigned
+
+    @property
+    def overdue(self) -> bool:
+        completed = self.enrollment is not None and self.enrollment.completed_at is not None
+        return bool(self.due_on and not completed and self.due_on < timezone.localdate())
 
     @property
     def started(self) -> bool:
@@ -423,3 +443,115 @@ def hr_invitation(*, user, invitation_id: int) -> Invitation | None:
         .select_related("organization")
         .first()
     )
+
+
+# --- assignments -----------------------------------------------------------------------
+
+
+def member_choices(*, organization_id: int) -> list[tuple[str, str]]:
+    """(id, "name <email>") of the organization's trainees, for the assignment form: one query."""
+    language = translation.get_language()
+    members = User.objects.filter(organization_id=organization_id, role=User.Role.TRAINEE, is_active=True)
+    rows = members.order_by("name_latin", "pk").values_list("pk", "name_latin", "name_arabic", "email")
+    return [
+        (str(pk), f"{(arabic if language == 'ar' and arabic else latin) or email} <{email}>")
+        for pk, latin, arabic, email in rows
+    ]
+
+
+@dataclass
+class AssignmentRow:
+    assignment: CourseAssignment
+    course_title: str
+    completed: bool
+    today: date
+
+    @property
+    def overdue(self) -> bool:
+        return not self.completed and self.assignment.due_on < self.today
+
+    @property
+    def days_left(self) -> int:
+        return (self.assignment.due_on - self.today).days
+
+
+def _assignment_rows(assignments: list, *, language: str, today: date) -> list[AssignmentRow]:
+    """Decorate assignments (with `user` selected) with their course title and whether the trainee
+    completed it: two queries."""
+    if not assignments:
+        return []
+    courses = course_selectors.courses_in_language(course_keys={a.course_key for a in assignments}, language=language)
+    completed = set(
+        Enrollment.objects.filter(
+            user_id__in={a.user_id for a in assignments},
+            course_key__in={a.course_key for a in assignments},
+            completed_at__isnull=False,
+        ).values_list("user_id", "course_key")
+    )
+    return [
+        AssignmentRow(
+            assignment=a,
+            course_title=courses[a.course_key].title if a.course_key in courses else "—",
+            completed=(a.user_id, a.course_key) in completed,
+            today=today,
+        )
+        for a in assignments
+    ]
+
+
+def _open_assignments(organization_id: int):
+    completed = Enrollment.objects.filter(
+        user_id=OuterRef("user_id"), course_key=OuterRef("course_key"), completed_at__isnull=False
+    )
+    return CourseAssignment.objects.filter(user__organization_id=organization_id).exclude(Exists(completed))
+
+
+def assignments_attention(*, organization_id: int, within: int = 7, limit: int = 50, language: str) -> dict:
+    """The organization's assignments overdue or due within `within` days and not completed, soonest
+    first (at most `limit` of each), with how many there are: five queries, whatever the numbers."""
+    today = timezone.localdate()
+    open_ = _open_assignments(organization_id)
+    counts = open_.aggregate(
+        overdue=Count("id", filter=Q(due_on__lt=today)),
+        soon=Count("id", filter=Q(due_on__gte=today, due_on__lte=today + timedelta(days=within))),
+    )
+    overdue = list(open_.filter(due_on__lt=today).select_related("user").order_by("due_on", "pk")[:limit])
+    soon = open_.filter(due_on__gte=today, due_on__lte=today + timedelta(days=within))
+    soon = list(soon.select_related("user").order_by("due_on", "pk")[:limit])
+    rows = _assignment_rows(overdue + soon, language=language, today=today)
+    return {
+        "overdue": rows[: len(overdue)],
+        "soon": rows[len(overdue) :],
+        "overdue_count": counts["overdue"],
+        "soon_count": counts["soon"],
+        "within": within,
+    }
+
+
+def hr_assignments(*, organization_id: int, language: str, limit: int = 200) -> list[AssignmentRow]:
+    """The organization's assignments, soonest due first: three queries."""
+    assignments = (
+        CourseAssignment.objects.filter(user__organization_id=organization_id)
+        .select_related("user")
+        .order_by("due_on", "user__name_latin", "pk")[:limit]
+    )
+    return _assignment_rows(list(assignments), language=language, today=timezone.localdate())
+
+
+def hr_assignment(*, user, assignment_id: int) -> CourseAssignment | None:
+    """The assignment if `user` is HR of its trainee's organization; None for anyone else."""
+    if not user.is_authenticated or not user.is_hr:
+        return None
+    return (
+        CourseAssignment.objects.filter(pk=assignment_id, user__organization_id=user.organization_id)
+        .select_related("user")
+        .first()
+    )
+
+
+def assignments_of(*, user_ids: set, today: date | None = None) -> dict[tuple[int, uuid.UUID], date]:
+    """{(user id, course key): due date} of the assignments of `user_ids`: one query."""
+    if not user_ids:
+        return {}
+    rows = CourseAssignment.objects.filter(user_id__in=user_ids).values_list("user_id", "course_key", "due_on")
+    return {(user_id, key): due_on for user_id, key, due_on in rows}

@@ -1,25 +1,36 @@
 """Writes for HR: ZIP exports of an organization's certificates, their sweeper, and making them
-out of date when a certificate in them is revoked (certificates.events.certificate_revoked)."""
+out of date when a certificate in them is revoked (certificates.events.certificate_revoked);
+assigning courses to trainees with a due date, the reminders before and after it and the weekly
+digest to HR (sent by Celery beat, each claimed in the database before it is sent)."""
 
 import io
 import logging
 import shutil
+import uuid
 import zipfile
-from datetime import timedelta
+from datetime import date, timedelta
 
-from django.core.exceptions import PermissionDenied
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
-from django.db.models import Q
-from django.utils import timezone
+from django.db.models import Exists, OuterRef, Q
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 
+from accounts.models import User
 from certificates import pdf
 from certificates.models import Certificate
 from certificates.storage import atomic_write, files_delete, private_storage
 from core import spreadsheet
+from courses import selectors as course_selectors
+from courses.models import CourseAssignment, CoursePage, Enrollment
 
 from . import selectors
-from .models import Export
+from .models import Digest, Export, Reminder
 
 logger = logging.getLogger("masar.hr")
 
@@ -170,3 +181,221 @@ def exports_sweep(*, older_than: timedelta = SWEEP_AFTER) -> int:
     if queued:
         logger.warning("exports sweeper queued %s export(s) again", queued)
     return queued
+
+
+# --- course assignments -------------------------------------------------------------------
+
+
+def assignments_create(*, actor, course_key: uuid.UUID, due_on: date, user_ids: list[int] | None = None) -> int:
+    """Assign the course `course_key` to the trainees of `actor`'s organization (all of them, or
+    those of `user_ids`), due on `due_on`; assigning again changes the due date, and the reminders
+    start over for the new date. Return how many trainees it was assigned to. PermissionDenied
+    unless `actor` is HR; a ValidationError for a date in the past or a course that is not live."""
+    if not actor.is_authenticated or not actor.is_hr:
+        raise PermissionDenied
+    if due_on < timezone.localdate():
+        raise ValidationError(_("The due date is in the past: choose today or a later date."), code="past")
+    if not CoursePage.objects.live().filter(translation_key=course_key).exists():
+        raise ValidationError(_("Choose one of the courses in the list."), code="course")
+    members = User.objects.filter(organization_id=actor.organization_id, role=User.Role.TRAINEE, is_active=True)
+    if user_ids is not None:
+        members = members.filter(pk__in=user_ids)
+    ids = list(members.values_list("pk", flat=True))
+    now = timezone.now()
+    with transaction.atomic():
+        moved = CourseAssignment.objects.filter(course_key=course_key, user_id__in=members.values("pk")).exclude(
+            due_on=due_on
+        )
+        Reminder.objects.filter(assignment__in=moved.values("pk")).delete()
+        CourseAssignment.objects.bulk_create(
+            [
+                CourseAssignment(user_id=pk, course_key=course_key, due_on=due_on, assigned_by=actor, assigned_at=now)
+                for pk in ids
+            ],
+            update_conflicts=True,
+            unique_fields=["user", "course_key"],
+            update_fields=["due_on", "assigned_by", "assigned_at"],
+            batch_size=500,
+        )
+    return len(ids)
+
+
+def assignment_delete(*, actor, assignment: CourseAssignment) -> None:
+    """Take an assignment back (HR of the trainee's organization only); its reminders go with it."""
+    if not actor.is_hr or assignment.user.organization_id != actor.organization_id:
+        raise PermissionDenied
+    assignment.delete()
+
+
+# --- reminders and the weekly digest ------------------------------------------------------
+
+# A reminder goes out on the first beat run at or after its day, while the assignment is not
+# completed: (kind, first day, last day), days counted from the due date. A beat down for a week
+# sends only the latest reminder that still applies, not three at once.
+REMINDER_DAYS = [
+    (Reminder.Kind.BEFORE, -3, 0),
+    (Reminder.Kind.AFTER_1, 1, 6),
+    (Reminder.Kind.AFTER_7, 7, 13),
+]
+SEND_BATCH = 200  # messages per send_messages call, each batch marked sent right after it
+
+
+def reminder_kind(*, due_on: date, today: date) -> str | None:
+    late = (today - due_on).days
+    return next((kind for kind, first, last in REMINDER_DAYS if first <= late <= last), None)
+
+
+def _not_completed(assignments):
+    completed = Enrollment.objects.filter(
+        user_id=OuterRef("user_id"), course_key=OuterRef("course_key"), completed_at__isnull=False
+    )
+    return assignments.exclude(Exists(completed))
+
+
+def _send_claimed(rows: list, build, model) -> int:
+    """Send the message `build(row)` of each claimed row in batches through one connection; mark a
+    batch sent as soon as it is; give a batch the mail server refused back (its rows deleted) so
+    the next run tries it again. A run that dies between a send and its mark leaves the rows
+    claimed and unsent: never sent twice, at the price of one possibly lost (logged, in the admin)."""
+    sent = 0
+    connection = get_connection()
+    try:
+        for start in range(0, len(rows), SEND_BATCH):
+            batch = rows[start : start + SEND_BATCH]
+            messages = [build(row) for row in batch]
+            ids = [row.pk for row in batch]
+            try:
+                count = connection.send_messages(messages) or 0
+            except OSError:  # smtplib's errors are OSErrors: nothing of this batch counts as sent
+                logger.exception(
+                    "reminders: the mail server refused a batch of %s; released for the next run", len(batch)
+                )
+                model.objects.filter(pk__in=ids, sent_at__isnull=True).delete()
+                continue
+            model.objects.filter(pk__in=ids).update(sent_at=timezone.now())
+            sent += count
+    finally:
+        connection.close()
+    return sent
+
+
+def _course_titles(keys: set) -> dict[tuple[str, uuid.UUID], str]:
+    """{(language, course key): title}: one query per language."""
+    titles = {}
+    for language, _name in settings.LANGUAGES:
+        for key, page in course_selectors.courses_in_language(course_keys=keys, language=language).items():
+            titles[(language, key)] = page.title
+    return titles
+
+
+def _absolute(language: str, name: str) -> str:
+    with translation.override(language):
+        return settings.SITE_URL + reverse(name)
+
+
+def assignment_reminders_send(*, today: date | None = None) -> int:
+    """Email each trainee whose assigned course is due in 3 days or less, or 1 or 7 days overdue,
+    and not completed, in their language; return how many were sent. Each (assignment, kind) is
+    claimed first (INSERT ... ON CONFLICT DO NOTHING on its unique constraint), then sent, so two
+    runs at once, a double beat or a restart never send one twice. A fixed number of queries
+    besides one per batch of SEND_BATCH messages."""
+    today = today or timezone.localdate()
+    run, now = uuid.uuid4(), timezone.now()
+    candidates = _not_completed(
+        CourseAssignment.objects.filter(
+            due_on__gte=today - timedelta(days=REMINDER_DAYS[-1][2]),
+            due_on__lte=today - timedelta(days=REMINDER_DAYS[0][1]),
+            user__is_active=True,
+        )
+    ).values_list("pk", "due_on")
+    claims = [
+        Reminder(assignment_id=pk, kind=kind, run=run, claimed_at=now)
+        for pk, due_on in candidates
+        if (kind := reminder_kind(due_on=due_on, today=today))
+    ]
+    Reminder.objects.bulk_create(claims, ignore_conflicts=True, batch_size=500)
+    rows = list(Reminder.objects.filter(run=run).select_related("assignment__user").order_by("pk"))
+    if not rows:
+        return 0
+    titles = _course_titles({row.assignment.course_key for row in rows})
+
+    def build(row) -> EmailMessage:
+        assignment, user = row.assignment, row.assignment.user
+        language = user.preferred_language or settings.LANGUAGE_CODE
+        with translation.override(language):
+            context = {
+                "user": user,
+                "course": titles.get((language, assignment.course_key))
+                or next((t for (_lang, key), t in titles.items() if key == assignment.course_key), "—"),
+                "due_on": assignment.due_on,
+                "overdue": assignment.due_on < today,
+                "days": abs((assignment.due_on - today).days),
+                "url": _absolute(language, "courses:my_learning"),
+            }
+            subject = " ".join(render_to_string("hr/email/reminder_subject.txt", context).split())
+            body = render_to_string("hr/email/reminder.txt", context)
+        return EmailMessage(subject, body, to=[user.email])
+
+    return _send_claimed(rows, build, Reminder)
+
+
+def assignment_digests_send(*, today: date | None = None, within: int = 7) -> int:
+    """Email each HR member, once a week, the trainees of their organization whose assigned courses
+    are overdue or due within `within` days, in the member's language; claimed like the reminders.
+    Return how many were sent."""
+    today = today or timezone.localdate()
+    week = today - timedelta(days=today.weekday())
+    run, now = uuid.uuid4(), timezone.now()
+    due = _not_completed(
+        CourseAssignment.objects.filter(
+            due_on__lte=today + timedelta(days=within), user__is_active=True, user__organization__isnull=False
+        )
+    ).values_list(
+        "user__organization_id", "user__name_latin", "user__name_arabic", "user__email", "course_key", "due_on"
+    )
+    by_org: dict[int, list] = {}
+    for org_id, latin, arabic, email, course_key, due_on in due.order_by("due_on", "user__name_latin"):
+        by_org.setdefault(org_id, []).append((latin, arabic, email, course_key, due_on))
+    if not by_org:
+        return 0
+    members = User.objects.filter(role=User.Role.HR, organization_id__in=by_org, is_active=True).values_list(
+        "pk", flat=True
+    )
+    Digest.objects.bulk_create(
+        [Digest(user_id=pk, week=week, run=run, claimed_at=now) for pk in members],
+        ignore_conflicts=True,
+        batch_size=500,
+    )
+    rows = list(Digest.objects.filter(run=run).select_related("user__organization").order_by("pk"))
+    if not rows:
+        return 0
+    titles = _course_titles({item[3] for items in by_org.values() for item in items})
+
+    def build(row) -> EmailMessage:
+        user = row.user
+        language = user.preferred_language or settings.LANGUAGE_CODE
+        items = by_org[user.organization_id]
+        with translation.override(language):
+            lines = [
+                {
+                    "name": (arabic if language == "ar" and arabic else latin) or email,
+                    "email": email,
+                    "course": titles.get((language, key), "—"),
+                    "due_on": due_on,
+                    "overdue": due_on < today,
+                }
+                for latin, arabic, email, key, due_on in items
+            ]
+            context = {
+                "user": user,
+                "organization": user.organization,
+                "overdue": [line for line in lines if line["overdue"]],
+                "soon": [line for line in lines if not line["overdue"]],
+                "within": within,
+                "url": _absolute(language, "hr:dashboard"),
+            }
+            subject = " ".join(render_to_string("hr/email/digest_subject.txt", context).split())
+            body = render_to_string("hr/email/digest.txt", context)
+        return EmailMessage(subject, body, to=[user.email])
+
+    return _send_claimed(rows, build, Digest)

@@ -37,3 +37,19 @@ def exports_sweep() -> int:
     from . import services
 
     return services.exports_sweep()
+
+
+# Beat sends these (lms/settings/base.py). Not retried: a run that failed leaves its unsent
+# claims for the next one, and sending again a claimed reminder is what must never happen.
+@shared_task(name="hr.tasks.assignment_reminders_send", acks_late=False, soft_time_limit=600, time_limit=660)
+def assignment_reminders_send() -> int:
+    from . import services
+
+    return services.assignment_reminders_send()
+
+
+@shared_task(name="hr.tasks.assignment_digests_send", acks_late=False, soft_time_limit=600, time_limit=660)
+def assignment_digests_send() -> int:
+    from . import services
+
+    return services.assignment_digests_send()

@@ -5,6 +5,7 @@ Every view that shows or serves an export or a certificate goes through a select
 who is asking; anything the user may not see is a 404."""
 
 import functools
+import uuid
 from dataclasses import dataclass
 
 from django.contrib import messages
@@ -17,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts import services as account_services
@@ -27,9 +29,10 @@ from certificates.forms import RevokeForm
 from certificates.models import Certificate
 from certificates.storage import private_storage
 from core import spreadsheet
+from core.i18n import localize_digits
 
 from . import selectors, services
-from .forms import DashboardFilterForm, ExtraTimeForm, InviteForm, InviteUploadForm, addresses_read
+from .forms import AssignForm, DashboardFilterForm, ExtraTimeForm, InviteForm, InviteUploadForm, addresses_read
 from .models import Export
 
 PAGE_SIZE = 25
@@ -124,6 +127,9 @@ def dashboard(request):
         "query": query.urlencode(),
         "exports": selectors.hr_exports(user=request.user),
         "organization": request.user.organization,
+        "attention": selectors.assignments_attention(
+            organization_id=organization_id, language=translation.get_language()
+        ),
     }
     return render(request, "hr/dashboard.html", context)
 
@@ -374,6 +380,67 @@ def join_code(request):
     else:
         messages.success(request, _("The organization code no longer works: trainees join by invitation only."))
     return redirect("hr:invitations")
+
+
+# --- course assignments -------------------------------------------------------------------
+
+
+def _assign_form(request, data=None) -> AssignForm:
+    return AssignForm(
+        data,
+        course_choices=selectors.course_choices(language=translation.get_language()),
+        member_choices=selectors.member_choices(organization_id=request.user.organization_id),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@hr_required
+def assignments(request):
+    """Assign a course to every trainee or to chosen ones, with a due date; the assignments so far."""
+    form = _assign_form(request, request.POST if request.method == "POST" else None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                count = services.assignments_create(
+                    actor=request.user,
+                    course_key=uuid.UUID(form.cleaned_data["course"]),
+                    due_on=form.cleaned_data["due_on"],
+                    user_ids=form.user_ids(),
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(
+                    request,
+                    ngettext(
+                        "The course is assigned to %(count)s trainee.",
+                        "The course is assigned to %(count)s trainees.",
+                        count,
+                    )
+                    % {"count": localize_digits(count)},
+                )
+                return redirect("hr:assignments")
+        status = 400
+    context = {
+        "form": form,
+        "rows": selectors.hr_assignments(
+            organization_id=request.user.organization_id, language=translation.get_language()
+        ),
+        "organization": request.user.organization,
+    }
+    return render(request, "hr/assignments.html", context, status=status)
+
+
+@require_POST
+@hr_required
+def assignment_delete(request, pk: int):
+    assignment = selectors.hr_assignment(user=request.user, assignment_id=pk)
+    if assignment is None:
+        raise Http404
+    services.assignment_delete(actor=request.user, assignment=assignment)
+    messages.success(request, _("The assignment of %(name)s is taken back.") % {"name": assignment.user.display_name})
+    return redirect("hr:assignments")
 
 
 # --- ZIP exports -----------------------------------------------------------------------

@@ -286,6 +286,17 @@ CELERY_BEAT_SCHEDULE = {
     },
     "certificates-sweep": {"task": "certificates.tasks.certificates_sweep", "schedule": crontab(minute="*/2")},
     "hr-exports-sweep": {"task": "hr.tasks.exports_sweep", "schedule": crontab(minute="*/5")},
+    # Every day 07:00: trainees' reminders of assigned courses (3 days before, 1 and 7 days after
+    # the due date); Mondays 07:30: each HR member's digest. Each email is claimed once in the
+    # database (hr.models.Reminder, hr.models.Digest), so a second run sends nothing again.
+    "hr-assignment-reminders": {
+        "task": "hr.tasks.assignment_reminders_send",
+        "schedule": crontab(minute=0, hour=7),
+    },
+    "hr-assignment-digests": {
+        "task": "hr.tasks.assignment_digests_send",
+        "schedule": crontab(minute=30, hour=7, day_of_week="mon"),
+    },
     # Each trainee's own FSRS parameters, fitted to their review log (interviews/scheduling.py).
     "interviews-parameters-refit": {"task": "interviews.tasks.parameters_refit", "schedule": crontab(minute=17)},
 }

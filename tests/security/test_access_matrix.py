@@ -14,7 +14,7 @@ import pytest
 
 from accounts.models import ExtraTimeChange, Invitation, Organization, User
 from certificates.models import Certificate
-from courses.models import Enrollment, LessonCompletion
+from courses.models import CourseAssignment, Enrollment, LessonCompletion
 from hr.models import Export
 from interviews.models import PracticeAnswer, PracticeSession
 from quizzes.models import Answer, Attempt
@@ -125,6 +125,14 @@ ROWS = [
         data={"enabled": "0"}),
     Row("HR invitation revoke",   "POST", "/en/hr/invitations/{invitation}/revoke/",      (L, 404, 404, 302, 404, 404, 404, 404, 302), owner="hr_creator"),
     Row("HR invitation resend",   "POST", "/en/hr/invitations/{invitation}/resend/",      (L, 404, 404, 302, 404, 404, 404, 404, 302), owner="hr_creator"),
+    # Assignments: HR assign to the trainees of their own organization; an assignment is taken back
+    # by HR of its trainee's organization alone.
+    Row("HR assignments",         "GET",  "/en/hr/assignments/",                          (L, 404, 200, 200, 404, 404, 404, 404, 200), owner="hr_creator"),
+    Row("HR assign (post)",       "POST", "/en/hr/assignments/",                          (L, 404, 302, 302, 404, 404, 404, 404, 302), owner="hr_creator",
+        data={"course": "{course_key}", "due_on": "2099-01-01", "who": "all"}),
+    Row("HR assign in the past",  "POST", "/en/hr/assignments/",                          (L, 404, 400, 400, 404, 404, 404, 404, 400), owner="hr_creator",
+        data={"course": "{course_key}", "due_on": "2001-01-01", "who": "all"}),
+    Row("HR assignment take back", "POST", "/en/hr/assignments/{assignment}/delete/",     (L, 404, 404, 302, 404, 404, 404, 404, 302), owner="hr_creator"),
 ]
 # fmt: on
 
@@ -146,6 +154,7 @@ def fingerprint() -> tuple:
         ExtraTimeChange.objects.count(),
         list(Invitation.objects.order_by("pk").values_list("pk", "email", "token", "revoked_at", "expires_at")),
         list(Organization.objects.order_by("pk").values_list("pk", "join_code_enabled")),
+        list(CourseAssignment.objects.order_by("pk").values_list("pk", "user_id", "course_key", "due_on")),
     )
 
 
@@ -208,6 +217,7 @@ def test_every_url_with_an_object_id_is_in_the_matrix():
             "{export}",
             "{trainee}",
             "{invitation}",
+            "{assignment}",
         ),
         "<id:course_id>": ("{course}", "{unpublished_course}", "{completed_course}"),
         "<id:lesson_id>": ("{lesson}",),

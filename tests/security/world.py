@@ -314,6 +314,22 @@ class World:
             expires_at=timezone.now() + timedelta(days=7),
         )
 
+    @cached_property
+    def assignment(self):
+        """The owner's course assigned by HR of their organization, due in a week."""
+        from courses.models import CourseAssignment
+
+        return CourseAssignment.objects.create(
+            user=self.trainee,
+            course_key=self.course.translation_key,
+            due_on=timezone.localdate() + timedelta(days=7),
+            assigned_by=self.hr_creator,
+        )
+
+    @cached_property
+    def course_key(self) -> str:
+        return str(self.course.translation_key)
+
     # URL templates ------------------------------------------------------------------------
 
     def format(self, template: str) -> str:
