@@ -122,7 +122,7 @@ def prepare():
         ("catalog", "/en/", None, course.title),
         ("course", course.url, cookies, "Continue where you left off"),
         ("lesson", lesson.url, cookies, lesson.title),
-        ("lessons in turn", [page.url for page in lessons], cookies, "lessons done"),
+        ("lessons in turn", [page.url for page in lessons], cookies, "progress-steps"),
         ("quiz question", f"/en/quizzes/attempts/{attempt.pk}/?q=1", cookies, "Question 1"),
         ("quiz detail", f"/en/quizzes/{module.quiz_id}/", cookies, "Continue the quiz"),
         ("quiz result", f"/en/quizzes/attempts/{done.pk}/result/", cookies, "Your result"),

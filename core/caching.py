@@ -25,6 +25,13 @@ course-structures  A course's live modules (with their quizzes) and lessons as p
 translation-links  A page's (language, URL) pairs for the language switch (courses/models.py).
                    Keys: host, page id. Content version. Saves 2 queries and the URLs: lesson
                    10.2 -> 2.4 ms.
+quiz-content       Quizzes (with their locale and pool size), each quiz's pool (question ids,
+                   points, keys), questions as their own types with their choices, and the
+                   question categories' names of a language, as plain records
+                   (quizzes/selectors.py, quizzes/categories.py); each request builds its own
+                   instances from them. Keys: quiz id, question id, language. Content version
+                   (the quiz, question, choice, pool and category tables are content tables).
+                   Saves the quiz pages' content queries: see BENCHMARKS.md, "Fifth round".
 view-restrictions  Whether any page is restricted at all (courses/models.py). Content version.
                    Saves Wagtail's query for the page's ancestors' restrictions: lesson 2.3 -> 1.8.
 progress           A trainee's enrollments, lessons done and quizzes passed (courses/selectors.py),
@@ -67,6 +74,7 @@ each, which costs more than the round trip itself.
 
 import dataclasses
 import datetime
+import decimal
 import functools
 import threading
 import uuid
@@ -86,6 +94,7 @@ LAYERS = (
     "fragments",
     "course-structures",
     "translation-links",
+    "quiz-content",
     "view-restrictions",
     "progress",
     "signed-in-user",
@@ -172,7 +181,7 @@ _memory_lock = threading.Lock()
 
 def frozen(value) -> bool:
     """Return True if `value` is plain immutable data, safe to share between requests."""
-    if value is None or isinstance(value, str | bytes | int | float | datetime.date | uuid.UUID):
+    if value is None or isinstance(value, str | bytes | int | float | decimal.Decimal | datetime.date | uuid.UUID):
         return True
     if isinstance(value, tuple | frozenset):
         return all(frozen(item) for item in value)

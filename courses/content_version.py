@@ -3,7 +3,7 @@
 Every versioned entry of the caches (core/caching.py) is stored with the content version it was
 computed under; an entry of another version is a miss. The version lives in one row of the table
 `masar_content_version`, and triggers on every content table (the page tables, view
-restrictions, sites, locales, quizzes, images, documents) replace it with a random token on any
+restrictions, sites, locales, quizzes and their questions, images, documents) replace it with a random token on any
 INSERT, UPDATE or DELETE (and TRUNCATE on PostgreSQL), whatever the write path: `save()`,
 `QuerySet.update()`, Wagtail's bulk actions, `load_content`, raw SQL. The new token is part of
 the writer's transaction, so other requests see it exactly when they see the new content: a
@@ -49,6 +49,17 @@ CONTENT_MODELS = (
     "wagtailcore.Site",
     "wagtailcore.Locale",
     "quizzes.Quiz",  # course and module pages show quiz titles
+    # quiz pages keep their questions ("quiz-content", core/caching.py)
+    "quizzes.Quiz_pools",
+    "quizzes.Question",
+    "quizzes.SingleChoiceQuestion",
+    "quizzes.MultipleChoiceQuestion",
+    "quizzes.TrueFalseQuestion",
+    "quizzes.EssayQuestion",
+    "quizzes.OrderingQuestion",
+    "quizzes.NumericQuestion",
+    "quizzes.Choice",
+    "quizzes.QuestionCategory",
     "wagtailimages.Image",  # lesson bodies show images
     "wagtaildocs.Document",  # and link documents
 )

@@ -7,16 +7,22 @@ one of them)."""
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from core import caching
+
 from .models import QuestionCategory
 
 
 def category_labels(keys) -> dict[str, str]:
-    """Return {key: name in the active language} for `keys`, in one query; an unknown key is
-    shown tidied up, no key at all as "General"."""
+    """Return {key: name in the active language} for `keys`: one query for every name of the
+    language, none while the content is unchanged ("quiz-content", core/caching.py); an unknown
+    key is shown tidied up, no key at all as "General"."""
     keys = set(keys)
+    language = get_language()
     named = dict(
-        QuestionCategory.objects.filter(key__in=keys - {""}, locale__language_code=get_language()).values_list(
-            "key", "label"
+        caching.remember(
+            "quiz-content",
+            f"categories:{language}",
+            lambda: tuple(QuestionCategory.objects.filter(locale__language_code=language).values_list("key", "label")),
         )
     )
     return {key: named.get(key) or (key.replace("-", " ").capitalize() if key else _("General")) for key in keys}

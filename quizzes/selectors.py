@@ -6,16 +6,65 @@ from dataclasses import dataclass
 from decimal import Decimal
 from uuid import UUID
 
+from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
+from django.db import router
 from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import translation
 from wagtail.coreutils import get_supported_content_language_variant
+from wagtail.models import Locale
+
+from core import caching
 
 from . import events, rules
 from .categories import category_labels
-from .models import Answer, AnswerValue, Attempt, Choice, MultipleChoiceQuestion, NumericQuestion, Question, Quiz
+from .models import (
+    Answer,
+    AnswerValue,
+    Attempt,
+    Choice,
+    MultipleChoiceQuestion,
+    NumericQuestion,
+    Question,
+    Quiz,
+    user_is_editor,
+)
+
+# Quizzes, their pools and their questions with choices are content: they are kept as plain
+# records under the content version (layer "quiz-content", core/caching.py) and each request
+# builds its own instances from them, so a page may change what it reads.
+CONTENT = "quiz-content"
+
+
+def _values(instance) -> tuple:
+    return tuple(getattr(instance, field.attname) for field in type(instance)._meta.concrete_fields)
+
+
+def _instance(model, values: tuple):
+    """A model instance built from `values` (as `_values` gave them), as if read from the database."""
+    names = [field.attname for field in model._meta.concrete_fields]
+    return model.from_db(router.db_for_read(model), names, values)
+
+
+@dataclass(frozen=True)
+class QuestionRecord:
+    """A question as its own type, with its choices, as plain values."""
+
+    model: str  # app label.model name
+    values: tuple
+    choices: tuple  # of Choice values
+
+
+@dataclass(frozen=True)
+class QuizRecord:
+    """A quiz with its locale and its pool's size, as plain values."""
+
+    values: tuple
+    locale: tuple
+    question_count: int
+    multiple_choice_count: int
 
 
 def quiz_keys_passed(*, user, quiz_keys: set[UUID] | None = None) -> set[UUID]:
@@ -34,13 +83,18 @@ def _in_pool(quiz_id):
 
 
 def pool_questions(*, quiz: Quiz) -> list[rules.PoolQuestion]:
-    """Return the questions an attempt at `quiz` may draw, in their pools' order: one query."""
-    rows = (
-        Question.objects.filter(_in_pool(quiz.pk))
-        .order_by("quiz_id", "sort_order", "id")
-        .values_list("id", "points", "quiz__translation_key", "key")
-    )
-    return [rules.PoolQuestion(*row) for row in rows]
+    """Return the questions an attempt at `quiz` may draw, in their pools' order: one query, none
+    while the content is unchanged."""
+
+    def read():
+        rows = (
+            Question.objects.filter(_in_pool(quiz.pk))
+            .order_by("quiz_id", "sort_order", "id")
+            .values_list("id", "points", "quiz__translation_key", "key")
+        )
+        return tuple(rules.PoolQuestion(*row) for row in rows)
+
+    return list(caching.remember(CONTENT, f"pool:{quiz.pk}", read))
 
 
 def previous_attempt_questions(*, user, quiz: Quiz) -> set[tuple[UUID, str]]:
@@ -93,10 +147,28 @@ def best_passes(*, user, quiz_keys) -> dict[UUID, QuizResult]:
 def quiz_get(*, user, pk: int) -> Quiz:
     """Return the quiz `pk` if `user` may open it (drafts are for editors), else raise Http404.
     Its `question_count` comes with it (the quiz page shows it): its pool, an exam's included, and
-    `multiple_choice_count` (the rules then say that a wrong choice costs points)."""
+    `multiple_choice_count` (the rules then say that a wrong choice costs points). One query, none
+    while the content is unchanged."""
+    quiz = quiz_by_id(pk)
+    if quiz is None or (quiz.draft and not user_is_editor(user)):
+        raise Http404
+    return quiz
+
+
+def quiz_by_id(pk: int) -> Quiz | None:
+    """Return the quiz `pk` with its locale, `question_count` and `multiple_choice_count`, or None."""
+    record = caching.remember(CONTENT, f"quiz:{pk}", lambda: _quiz_record(pk))
+    if record is None:
+        return None
+    quiz = _instance(Quiz, record.values)
+    quiz.locale = _instance(Locale, record.locale)
+    quiz.question_count, quiz.multiple_choice_count = record.question_count, record.multiple_choice_count
+    return quiz
+
+
+def _quiz_record(pk: int) -> QuizRecord | None:
     quiz = (
-        Quiz.objects.visible_to(user)
-        .select_related("locale")
+        Quiz.objects.select_related("locale")
         .annotate(
             question_count=_count(Question.objects.filter(quiz_id=OuterRef("pk")))
             + _count(Question.objects.filter(quiz__drawn_by=OuterRef("pk"))),
@@ -107,8 +179,8 @@ def quiz_get(*, user, pk: int) -> Quiz:
         .first()
     )
     if quiz is None:
-        raise Http404
-    return quiz
+        return None
+    return QuizRecord(_values(quiz), _values(quiz.locale), quiz.question_count, quiz.multiple_choice_count)
 
 
 def quiz_in_language(*, user, quiz: Quiz) -> Quiz:
@@ -204,24 +276,44 @@ def landing_after_submit(*, attempt: Attempt) -> str | None:
 
 def attempt_get(*, user, pk: int) -> Attempt:
     """Return `user`'s attempt `pk`; someone else's attempt does not exist for them (404)."""
-    attempt = Attempt.objects.select_related("quiz", "quiz__locale", "user").filter(pk=pk, user=user).first()
-    if attempt is None:
+    attempt = Attempt.objects.filter(pk=pk, user=user).first()
+    quiz = quiz_by_id(attempt.quiz_id) if attempt is not None else None
+    if quiz is None:
         raise Http404
+    attempt.quiz, attempt.user = quiz, user
     return attempt
 
 
 def questions_with_choices(*, ids) -> dict[int, Question]:
-    """Return the questions `ids` as their own types, with their choices: two queries, whatever
-    the number of questions and of types (each type's table is joined to the questions)."""
+    """Return the questions `ids` as their own types, with their choices (`choice_list`): two
+    queries whatever the number of questions and of types, none while the content is unchanged.
+    Each call builds new instances: the caller may change them (a translation's texts)."""
+    names = {f"question:{pk}": pk for pk in ids}
+    records = caching.remember_many(
+        CONTENT, list(names), lambda missing: _question_records([names[n] for n in missing])
+    )
+    questions = {}
+    for name, pk in names.items():
+        record = records.get(name)
+        if record is None:
+            continue
+        question = _instance(apps.get_model(record.model), record.values)
+        question.__dict__["choice_list"] = [_instance(Choice, values) for values in record.choices]
+        questions[pk] = question
+    return questions
+
+
+def _question_records(ids) -> dict[str, QuestionRecord]:
     questions = {}
     for base in Question.objects.non_polymorphic().filter(pk__in=ids).select_related(*_question_types()):
-        question = _own_type(base)
-        question.__dict__["choice_list"] = []
-        questions[question.pk] = question
+        questions[base.pk] = (_own_type(base), [])
     if questions:
         for choice in Choice.objects.filter(question_id__in=list(questions)).order_by("sort_order", "id"):
-            questions[choice.question_id].choice_list.append(choice)
-    return questions
+            questions[choice.question_id][1].append(_values(choice))
+    return {
+        f"question:{pk}": QuestionRecord(question._meta.label, _values(question), tuple(choices))
+        for pk, (question, choices) in questions.items()
+    }
 
 
 @functools.cache

@@ -4,11 +4,15 @@ pages are the same, byte for byte but for the tokens that belong to one request.
 import re
 
 import pytest
+from wagtail.models import Locale
 
 from core import caching
 from courses import services
 from courses.models import LessonPage
+from quizzes import services as quiz_services
+from quizzes.models import Quiz
 from tests.factories import UserFactory
+from tests.quizzes.factories import question_add
 
 pytestmark = pytest.mark.django_db
 
@@ -24,6 +28,21 @@ def page(client, url, settings, *, off: bool) -> str:
     response = client.get(url)
     assert response.status_code == 200, (url, off, response.status_code)
     return PER_REQUEST.sub(r"\1…\2", response.content.decode())
+
+
+def bilingual_quiz() -> Quiz:
+    """A quiz in English and Arabic (one translation key), a question of every type in each."""
+    english = Quiz.objects.create(title="Cached quiz", locale=Locale.objects.get(language_code="en"), pass_mark=50)
+    arabic = Quiz.objects.create(
+        title="اختبار",
+        locale=Locale.objects.get(language_code="ar"),
+        translation_key=english.translation_key,
+        pass_mark=50,
+    )
+    for quiz in (english, arabic):
+        for index, kind in enumerate(["single", "multiple", "true_false", "essay", "ordering", "numeric"], start=1):
+            question_add(quiz, kind, index)
+    return english
 
 
 def assert_same_with_and_without_caches(client, urls, settings):
@@ -60,6 +79,20 @@ def test_a_trainees_pages_are_the_same_without_caches(client, demo_course, setti
         "/en/certificates/",
     ]
     assert_same_with_and_without_caches(client, urls, settings)
+    # The quiz pages: the quiz, a question of an attempt, and the result of a submitted one.
+    quiz = bilingual_quiz()
+    attempt = quiz_services.attempt_start(user=user, quiz=quiz)
+    assert_same_with_and_without_caches(
+        client,
+        [
+            f"/en/quizzes/{quiz.pk}/",
+            f"/en/quizzes/attempts/{attempt.pk}/?q=1",
+            f"/ar/quizzes/attempts/{attempt.pk}/?q=2",
+        ],
+        settings,
+    )
+    quiz_services.attempt_submit(attempt=attempt)
+    assert_same_with_and_without_caches(client, [f"/en/quizzes/attempts/{attempt.pk}/result/"], settings)
     # And after a change, both ways show it.
     services.lesson_complete(user=user, lesson=second)
     assert "50% complete" in page(client, course.url, settings, off=False)
@@ -91,6 +124,7 @@ def test_a_layer_switched_off_is_neither_read_nor_written(client, demo_course, s
     lesson = lessons(course)[0]
     user = UserFactory()
     services.enrollment_create(user=user, course=course)
+    quiz = bilingual_quiz()
 
     def visit():
         touched.clear()
@@ -98,7 +132,7 @@ def test_a_layer_switched_off_is_neither_read_nor_written(client, demo_course, s
         for url in ("/en/", course.url):
             assert client.get(url).status_code == 200
         client.force_login(user)
-        for url in ("/en/", course.url, lesson.url, lesson.url):
+        for url in ("/en/", course.url, lesson.url, lesson.url, f"/en/quizzes/{quiz.pk}/"):
             assert client.get(url).status_code == 200
         return {key.split(":")[2] for key in touched if key.startswith("masar:")}
 
