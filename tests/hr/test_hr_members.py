@@ -1,13 +1,20 @@
 """The dashboard lists every trainee of the organization, started or not, sorts its columns on the
 server and says what its score column is."""
 
+import csv
 import datetime
+import io
 import re
+import zipfile
 
 import pytest
 from django.utils import timezone
 
-from courses.models import Enrollment
+from certificates import services as certificate_services
+from certificates.storage import private_storage
+from courses.models import CourseAssignment, Enrollment
+from hr.models import Export
+from tests.certificates.factories import issued
 from tests.factories import HRFactory, OrganizationFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -80,3 +87,48 @@ def test_the_score_column_says_what_it_counts_and_the_chart_has_a_text_alternati
     assert page.text.count('class="bar-value"') == 12
     arabic = client.get("/ar/hr/")
     assert "نتائج الاختبارات" in arabic.text
+
+
+def _csv(client, **params):
+    response = client.get("/en/hr/trainees.csv", params)
+    assert response.status_code == 200
+    text = b"".join(response.streaming_content).decode("utf-8-sig")
+    return list(csv.reader(io.StringIO(text)))
+
+
+def test_the_csv_has_the_dashboards_rows_and_columns(client, organization, course):
+    now = timezone.now()
+    for name, days in (("Beth", 3), ("Adam", 1)):
+        user = UserFactory(organization=organization, name_latin=name)
+        Enrollment.objects.create(
+            user=user, course_key=course.translation_key, enrolled_at=now - datetime.timedelta(days=days)
+        )
+    idle = UserFactory(organization=organization, name_latin="Zed")
+    CourseAssignment.objects.create(user=idle, course_key=course.translation_key, due_on=datetime.date(2099, 1, 2))
+    client.force_login(HRFactory(organization=organization))
+    header, *rows = _csv(client, sort="enrolled")
+    for column in ("Due date", "Enrolled on", "Last activity", "Module quizzes passed", "Exam score (%)"):
+        assert column in header
+    # The same trainees in the same order as the dashboard sorted the same way, the one who never
+    # started included (with the course assigned to them).
+    assert [r[0] for r in rows] == _names(client.get("/en/hr/", {"sort": "enrolled"})) == ["Beth", "Adam", "Zed"]
+    assert "2099-01-02" in rows[2][3]
+    assert rows[0][header.index("Enrolled on")] == (now - datetime.timedelta(days=3)).date().isoformat()
+    assert [r[0] for r in _csv(client, status="not_started")[1:]] == ["Zed"]
+
+
+def test_a_new_zip_never_holds_a_revoked_certificate(
+    client, organization, course, trainee, eager_celery, django_capture_on_commit_callbacks
+):
+    certificate = issued(trainee, course, render=True)
+    hr = HRFactory(organization=organization)
+    certificate_services.certificate_revoke(certificate=certificate, by=hr, reason="Issued by mistake")
+    client.force_login(hr)
+    for filters in ({}, {"status": "certificate_revoked"}, {"status": "completed"}):
+        with django_capture_on_commit_callbacks(execute=True):
+            client.post("/en/hr/exports/", filters)
+        export = Export.objects.order_by("-pk").first()
+        assert export.status == Export.Status.READY and export.certificate_ids == [] and export.total == 0
+        with zipfile.ZipFile(private_storage().open(export.file, "rb")) as archive:
+            assert archive.namelist() == ["certificates.csv"]
+            assert certificate.code not in archive.read("certificates.csv").decode("utf-8-sig")
