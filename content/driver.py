@@ -27,6 +27,8 @@ from django.conf import settings
 from django.db import transaction
 from wagtail.models import Locale
 
+from core import translations
+
 from . import parity
 from .keys import content_uuid
 from .models import ContentRecord
@@ -289,6 +291,8 @@ class Writer:
         self.report = report
         self.force = force
         self.objects: dict = objects if objects is not None else {}
+        self.written: set = set()  # translation keys created or updated in some language
+        self.conflicted: set = set()
         self._records = {(r.kind, r.key, r.language): r for r in ContentRecord.objects.all()}
         self.locales = {locale.language_code: locale for locale in Locale.objects.filter(language_code__in=LANGUAGES)}
 
@@ -331,7 +335,10 @@ class Writer:
     def done(self, kind: Kind, item: Item, outcome: str, obj=None) -> None:
         """Count the outcome; a conflict gets the one conflict message."""
         self.report.count(kind.name, OUTCOMES[outcome])
+        if outcome in ("create", "update"):
+            self.written.add(item.translation_key)
         if outcome == "conflict":
+            self.conflicted.add(item.translation_key)
             self.report.conflicts.append(conflict_message(item))
         if obj is not None:
             self.objects.setdefault(item.kind, {}).setdefault(item.key, {})[item.language] = obj
@@ -367,12 +374,15 @@ class Report:
 def write(kinds, parsed: Parsed, *, report: Report, force: bool, objects: dict | None = None) -> dict:
     """Write every kind's objects in one transaction, in the order of `kinds`; return the
     objects written ({record kind: {key: {language: object}}})."""
-    with transaction.atomic():
+    with transaction.atomic(), translations.loading():
         writer = Writer(report, force=force, objects=objects)
         for language in LANGUAGES:
             writer.locale(language)
         for kind in kinds:
             kind.write(parsed[kind.name], writer)
+        # Both languages written from the files are in sync; a key with a conflict keeps its flags
+        # (an editor's change in one language is still ahead of the other).
+        translations.translations_synced(translation_keys=writer.written - writer.conflicted)
     return writer.objects
 
 

@@ -11,6 +11,7 @@ from django.db.models.signals import post_delete, post_migrate, post_save
 from wagtail.models import get_page_models
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
+from core import translations
 from quizzes import events as quiz_events
 from quizzes.models import Attempt
 
@@ -30,6 +31,10 @@ def progress_changed(instance, **kwargs) -> None:
     caches.progress_forget(instance.user_id)
 
 
+def page_published_translation(instance, **kwargs) -> None:
+    translations.translation_changed(translation_key=instance.translation_key, language=instance.locale.language_code)
+
+
 def connect(app_config) -> None:
     """Connect the handlers; called once from CoursesConfig.ready()."""
     quiz_events.attempt_passed.connect(attempt_passed, dispatch_uid="courses.attempt_passed")
@@ -46,6 +51,8 @@ def connect(app_config) -> None:
             )
     for signal in (page_published, page_unpublished, post_page_move):
         signal.connect(content_version.changed_here, dispatch_uid=f"{uid}.{id(signal)}")
+    # A page published in one language puts its other languages out of date (core/translations.py).
+    page_published.connect(page_published_translation, dispatch_uid="courses.translation_changed")
     # A trainee's progress: enrollments, lessons done and quiz attempts (a pass completes a module).
     for model in (Enrollment, LessonCompletion, Attempt):
         post_save.connect(progress_changed, sender=model, dispatch_uid=f"{uid}.progress.save.{model._meta.label}")

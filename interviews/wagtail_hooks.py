@@ -1,9 +1,12 @@
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from wagtail.admin.panels import ObjectList
 from wagtail.admin.ui.tables import Column
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
+
+from core import translations
 
 from .forms import InterviewQuestionAdminForm
 from .models import InterviewQuestion
@@ -27,13 +30,22 @@ class InterviewQuestionViewSet(SnippetViewSet):
         Column("level", label=_("level"), accessor="get_level_display"),
         Column("suggested_seconds", label=_("suggested answer time (seconds)")),
         Column("locale", label=_("language")),
+        Column(
+            "translation_out_of_date",
+            label=_("translation"),
+            accessor=lambda q: (
+                pgettext_lazy("translation", "Out of date") if getattr(q, "translation_out_of_date", False) else ""
+            ),
+        ),
     ]
     list_filter = ["category", "level"]
     search_fields = ["prompt", "key"]
     ordering = ["category", "level", "key"]
 
     def get_queryset(self, request):
-        return InterviewQuestion.objects.select_related("locale")
+        return InterviewQuestion.objects.select_related("locale").annotate(
+            translation_out_of_date=translations.out_of_date()
+        )
 
     def get_edit_handler(self):
         return ObjectList(InterviewQuestion.panels, base_form_class=InterviewQuestionAdminForm).bind_to_model(

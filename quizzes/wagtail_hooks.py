@@ -5,6 +5,7 @@ from django.urls import path, reverse
 from django.utils.http import urlencode
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import ObjectList
@@ -13,6 +14,8 @@ from wagtail.admin.utils import get_valid_next_url_from_request
 from wagtail.admin.widgets import Button
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import CreateView, EditView, SnippetViewSet, SnippetViewSetGroup
+
+from core import translations
 
 from . import admin_views, services
 from .forms import QuestionAdminForm
@@ -57,6 +60,17 @@ def yes_no(value: bool) -> str:
     return _("Yes") if value else _("No")
 
 
+def translations_column() -> Column:
+    """'Out of date' when the other language changed after this one (core/translations.py)."""
+    return Column(
+        "translation_out_of_date",
+        label=_("translation"),
+        accessor=lambda row: (
+            pgettext_lazy("translation", "Out of date") if getattr(row, "translation_out_of_date", False) else ""
+        ),
+    )
+
+
 def short(text: str) -> str:
     """A long question in a listing: whole words, then an ellipsis."""
     return Truncator(text).words(18)
@@ -72,12 +86,15 @@ class QuizViewSet(SnippetViewSet):
         Column("pass_mark", label=_("pass mark (%)")),
         Column("draft", label=_("draft"), accessor=lambda quiz: yes_no(quiz.draft)),
         Column("locale", label=_("language")),
+        translations_column(),
     ]
     list_filter = ["draft"]
     search_fields = ["title", "description"]
 
     def get_queryset(self, request):
-        return Quiz.objects.select_related("locale").annotate(category_label=_category_label("locale"))
+        return Quiz.objects.select_related("locale").annotate(
+            category_label=_category_label("locale"), translation_out_of_date=translations.out_of_date()
+        )
 
     def get_edit_handler(self):
         panels = [*Quiz.panels, QuizQuestionsPanel(question_types=QUESTION_TYPES)]
