@@ -2,10 +2,12 @@
 
     .venv/bin/python bench/certificates.py [--certificates 20] [--throughput 200] [--no-worker]
 
-- bare WeasyPrint render of the final HTML (both languages) vs the whole render service
-  per certificate (claim, HTML, QR, both PDFs, atomic writes, SHA-256, final update);
-  target: service <= 1.3 x bare;
-- PDF sizes (target: < 100 KB each, fonts subset);
+- before vs after, per certificate (both languages), on the same rows in turn: the plain
+  WeasyPrint PDF vs the final one (PDF/A-3b, the signed credential attached, PAdES-signed);
+  target: after <= 1.5 x before;
+- the whole render service (claim, credential, HTML, QR, both PDFs, atomic writes, SHA-256,
+  final update) vs the final PDFs alone; target: service <= 1.3 x;
+- PDF sizes before and after (target: < 100 KB each, fonts subset), and pdf_inspect's time;
 - HR dashboard query count with 10 and 500 trainees (target: flat);
 - throughput of N certificates through a real Celery worker with 2 processes.
 
@@ -33,6 +35,8 @@ def setup_django(workdir: Path) -> None:
     os.environ["DATABASE_URL"] = f"sqlite:///{workdir / 'bench.sqlite3'}"
     os.environ["PRIVATE_MEDIA_ROOT"] = str(workdir / "private")
     os.environ["MEDIA_ROOT"] = str(workdir / "media")
+    # A signing key of the run's own (the worker reads the same folder).
+    os.environ.update(CREDENTIAL_KEY_PEM="", CREDENTIAL_KEY_FILE="", CREDENTIAL_KEYS_DIR=str(workdir / "keys"))
     os.environ.setdefault("LOG_LEVEL", "ERROR")
     (workdir / "var" / "static").mkdir(parents=True, exist_ok=True)
     sys.path.insert(0, str(ROOT))
@@ -48,6 +52,9 @@ def setup_django(workdir: Path) -> None:
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0, interactive=False)
+    from certificates import keys
+
+    keys.key_generate()
 
 
 def make_trainees(organization, count: int, prefix: str):
@@ -83,38 +90,73 @@ def issue_all(users, course):
     return certificates
 
 
-def bench_render(course, organization, count: int) -> None:
+def bench_render(course, organization, count: int) -> bool:
+    """Before (the plain PDF) and after (PDF/A-3b, credential attached, PAdES-signed), in turn on
+    the same certificates, then the whole render service. Return True when every target is met."""
     from django.core.files.storage import storages
 
-    from certificates import pdf, services
+    from certificates import credentials, keys, pdf, services
 
     certificates = issue_all(make_trainees(organization, count + 2, "render"), course)
-    # Warm up fonts, templates and the database connection.
+    # Warm up fonts, templates, pyHanko and the database connection.
     for certificate in certificates[:2]:
         services.certificate_render(certificate_id=certificate.pk)
-    bare, whole = [], []
+    signing_key = keys.current_key()
+    plain, final, whole = [], [], []
+    sizes: dict[str, dict[str, list[int]]] = {"plain": {"ar": [], "en": []}, "final": {"ar": [], "en": []}}
     for certificate in certificates[2:]:
-        htmls = [pdf.certificate_html(certificate, language) for language in pdf.LANGUAGES]
+        services.certificate_render(certificate_id=certificate.pk)  # ready: its credential exists
+        certificate.refresh_from_db()
+        credential = credentials.credential_jwt(certificate)
+        htmls = {language: pdf.certificate_html(certificate, language) for language in pdf.LANGUAGES}
         start = time.perf_counter()
-        for html in htmls:
-            pdf.html_to_pdf(html)
-        bare.append(time.perf_counter() - start)
+        for language, html in htmls.items():
+            sizes["plain"][language].append(len(pdf.html_to_pdf(html)))
+        plain.append(time.perf_counter() - start)
+        start = time.perf_counter()
+        for language in pdf.LANGUAGES:
+            data = pdf.certificate_pdf(certificate, language, credential=credential, signing_key=signing_key)
+            sizes["final"][language].append(len(data))
+        final.append(time.perf_counter() - start)
+    # The whole service on fresh rows: claim, credential, HTML, QR, both PDFs, writes, final update.
+    for certificate in issue_all(make_trainees(organization, count, "whole"), course):
         start = time.perf_counter()
         services.certificate_render(certificate_id=certificate.pk)
         whole.append(time.perf_counter() - start)
-    b, w = statistics.median(bare), statistics.median(whole)
-    print(f"render, per certificate (2 PDFs), median of {len(bare)}:")
-    print(f"  bare WeasyPrint of the final HTML : {b * 1000:7.1f} ms")
-    print(f"  whole render service              : {w * 1000:7.1f} ms")
-    print(f"  ratio service / bare              : {w / b:7.2f}   (target <= 1.30) {'OK' if w / b <= 1.3 else 'OVER'}")
-    certificate = certificates[-1]
-    certificate.refresh_from_db()
-    storage = storages["private"]
+    p, f, w = statistics.median(plain), statistics.median(final), statistics.median(whole)
+    ok = True
+
+    def verdict(met: bool) -> str:
+        nonlocal ok
+        ok = ok and met
+        return "OK" if met else "OVER"
+
+    print(f"render, per certificate (2 PDFs), median of {len(plain)}, before and after in turn:")
+    print(f"  before: plain PDF (WeasyPrint)                  : {p * 1000:7.1f} ms")
+    print(f"  after:  PDF/A-3b + credential + PAdES signature : {f * 1000:7.1f} ms")
+    print(
+        f"  ratio after / before                            : {f / p:7.2f}   (target <= 1.50) {verdict(f / p <= 1.5)}"
+    )
+    print(f"  whole render service (after)                    : {w * 1000:7.1f} ms")
+    print(
+        f"  ratio service / after                           : {w / f:7.2f}   (target <= 1.30) {verdict(w / f <= 1.3)}"
+    )
+    print("PDF sizes, largest of the run (target < 100 KB):")
     for language in pdf.LANGUAGES:
-        size = storage.size(certificate.pdf_name(language))
+        before, after = max(sizes["plain"][language]), max(sizes["final"][language])
         print(
-            f"  PDF size ({language})                     : {size / 1024:7.1f} KB (target < 100 KB) {'OK' if size < 100_000 else 'OVER'}"
+            f"  {language}: before {before / 1024:6.1f} KB   after {after / 1024:6.1f} KB   "
+            f"(+{(after - before) / 1024:4.1f} KB) {verdict(after < 100_000)}"
         )
+    certificate = certificates[-1]
+    storage = storages["private"]
+    inspection = pdf.pdf_inspect(storage.open(certificate.pdf_name("en")).read())
+    start = time.perf_counter()
+    for _ in range(10):
+        pdf.pdf_inspect(storage.open(certificate.pdf_name("ar")).read())
+    inspect_ms = (time.perf_counter() - start) * 100
+    print(f"  stored PDF read back: signature {inspection.signature}, pdf_inspect {inspect_ms:5.1f} ms")
+    return ok and inspection.signature == "valid"
 
 
 def bench_dashboard(course) -> None:
@@ -256,7 +298,7 @@ def main() -> None:
             titles={"en": "Social media management: the essentials", "ar": "إدارة وسائل التواصل الاجتماعي: الأساسيات"}
         )["en"]
         organization = Organization.objects.create(name="Bench Media")
-        bench_render(course, organization, args.certificates)
+        ok = bench_render(course, organization, args.certificates)
         bench_dashboard(course)
         if not args.no_worker:
             bench_worker(course, organization, args.throughput, workdir)
@@ -265,6 +307,8 @@ def main() -> None:
             print(f"kept {workdir}")
         else:
             shutil.rmtree(workdir, ignore_errors=True)
+    if not ok:
+        sys.exit(1)
 
 
 def _has_hb_subset() -> bool:
