@@ -1,5 +1,6 @@
-"""The Wagtail admin's account page uses Masar's two names: an editor switches the admin to
-Arabic and saves, with no "First Name: this field is required"."""
+"""The Wagtail admin's account page and user forms use Masar's two names: an editor switches the
+admin to Arabic and saves, with no "First Name: this field is required"; a superuser edits and
+creates users by their Latin and Arabic names."""
 
 from html.parser import HTMLParser
 
@@ -7,6 +8,7 @@ import pytest
 from django.urls import reverse
 from wagtail.users.models import UserProfile
 
+from accounts.models import User
 from tests.factories import EditorFactory
 
 pytestmark = pytest.mark.django_db
@@ -109,3 +111,49 @@ def test_an_email_taken_by_someone_else_is_refused(client, editor):
     response = client.post(reverse("wagtailadmin_account"), data)
     assert response.status_code == 200
     assert "An account with this email already exists" in response.text
+
+
+# --- the user forms of Settings → Users (superusers) ------------------------------------------
+
+
+@pytest.fixture
+def admin_client(client, db):
+    admin = EditorFactory(is_superuser=True, first_name="", last_name="")
+    client.force_login(admin)
+    return client
+
+
+def test_a_superuser_edits_a_user_by_the_two_names(admin_client, editor):
+    url = reverse("wagtailusers_users:edit", args=[editor.pk])
+    page = admin_client.get(url)
+    assert page.status_code == 200
+    assert "Name in Latin letters" in page.text and "First Name" not in page.text
+    data = form_data(page.text)
+    data["name_latin"] = "Sara N. Nabil"
+    response = admin_client.post(url, data)
+    assert response.status_code == 302, response.context["form"].errors
+    editor.refresh_from_db()
+    assert editor.name_latin == "Sara N. Nabil" and editor.name_arabic == "سارة نبيل"
+
+
+def test_a_superuser_creates_a_user_with_the_two_names(admin_client):
+    url = reverse("wagtailusers_users:add")
+    data = form_data(admin_client.get(url).text)
+    data |= {
+        "username": "new-editor",
+        "email": "new-editor@example.com",
+        "name_latin": "Huda Salem",
+        "name_arabic": "هدى سالم",
+        "password1": "A-long-passphrase-9",
+        "password2": "A-long-passphrase-9",
+    }
+    response = admin_client.post(url, data)
+    assert response.status_code == 302, response.context["form"].errors
+    user = User.objects.get(username="new-editor")
+    assert (user.name_latin, user.name_arabic) == ("Huda Salem", "هدى سالم")
+
+
+def test_an_editor_cannot_open_the_user_forms(client, editor):
+    client.force_login(editor)
+    response = client.get(reverse("wagtailusers_users:edit", args=[editor.pk]))
+    assert response.status_code == 302 and response.url.rstrip("/") == "/admin"
