@@ -25,6 +25,7 @@ from . import content_version
 
 caching.version_reader(content_version.read)
 caching.user_layer("progress")
+caching.user_layer("places")
 
 
 def content_changed() -> None:
@@ -138,18 +139,39 @@ def anonymous_response_keep(name: str, version: str | None, request, response, p
 # --- each trainee's progress -------------------------------------------------------------
 
 
-def progress_remember(user, compute: Callable):
-    """Return `user`'s progress from the cache, computing and storing it on a miss."""
-    # An id comes back after a rollback (tests) or a restored backup: the entry carries the
-    # user's join time, and an entry of another user of the same id is a miss.
-    entry = caching.user_get("progress", user.pk)  # fetched with the signed-in user
-    if entry is not None and entry[0] == user.date_joined:
-        return entry[1]
-    value = compute()
+# An id comes back after a rollback (tests) or a restored backup: each entry carries the user's
+# join time, and an entry of another user of the same id is a miss.
+
+
+def _user_entry_get(layer: str, user):
+    entry = caching.user_get(layer, user.pk)  # fetched with the signed-in user
+    return entry[1] if entry is not None and entry[0] == user.date_joined else None
+
+
+def progress_get(user):
+    """Return `user`'s progress (courses.selectors.Progress) from the cache, or None."""
+    return _user_entry_get("progress", user)
+
+
+def progress_set(user, value) -> None:
     caching.user_set("progress", user.pk, (user.date_joined, value))
-    return value
+
+
+def places_get(user):
+    """Return where `user` is in each course (courses.selectors.Places) from the cache, or None."""
+    return _user_entry_get("places", user)
+
+
+def places_set(user, value) -> None:
+    caching.user_set("places", user.pk, (user.date_joined, value))
+
+
+def places_forget(user_id: int) -> None:
+    """Clear where a trainee is, now and once the current transaction commits (a visit moved it)."""
+    caching.user_forget("places", user_id)
 
 
 def progress_forget(user_id: int) -> None:
-    """Clear a trainee's progress, now and once the current transaction commits."""
+    """Clear a trainee's progress and places, now and once the current transaction commits."""
     caching.user_forget("progress", user_id)
+    caching.user_forget("places", user_id)

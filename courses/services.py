@@ -34,7 +34,7 @@ def lesson_visit(*, user, lesson: LessonPage, course_key, enrollment: Enrollment
     Enrollment.objects.filter(user=user, course_key=course_key).update(
         last_lesson_key=lesson.translation_key, last_activity_at=now
     )
-    caches.progress_forget(user.pk)  # an update() sends no signal
+    caches.places_forget(user.pk)  # an update() sends no signal; only the place moved
 
 
 @transaction.atomic
