@@ -119,3 +119,23 @@ def test_trainees_at_the_same_point_share_the_outline_but_nothing_of_their_own(c
     behind = UserFactory()
     client.force_login(behind)
     assert "0 of 4 lessons" in client.get(lesson.url).text
+
+
+def test_reading_lessons_in_turn_reads_the_place_again_not_the_whole_progress(client, demo_course):
+    user = UserFactory()
+    client.force_login(user)
+    course = demo_course["en"]
+    services.enrollment_create(user=user, course=course)
+    first, second, third = lessons(course)[:3]
+    services.lesson_complete(user=user, lesson=first)
+    client.get(first.url)
+    client.get(second.url)  # the visit moves the place: its entry is cleared, the progress kept
+    with CaptureQueriesContext(connection) as ctx:
+        assert "1 of 4 lessons" in client.get(third.url).text
+    sql = [query["sql"] for query in ctx.captured_queries]
+    assert not [q for q in sql if "courses_lessoncompletion" in q or "quizzes_attempt" in q]
+    assert len([q for q in sql if q.startswith("SELECT") and "courses_enrollment" in q]) == 1
+    continue_link = re.search(
+        r'<a class="button" href="([^"]+)">Continue where you left off', client.get(course.url).text
+    )
+    assert continue_link and continue_link.group(1) == third.url  # the lesson read last, not done yet
