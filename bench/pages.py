@@ -20,6 +20,8 @@ with wrk (Debian package `wrk`) on loopback. Each round measures, one after the 
 - my certificates: the trainee's certificate list: the layout of a logged-in page (session,
   user, menu permissions) and one small list;
 - HR dashboard: the dashboard of an HR member whose organization has 500 trainees;
+- HR dashboard, 2,000 trainees: another organization's, 2,000 trainees of whom a third never
+  started, each assigned 5 courses with due dates around today (issue 16; no target, reported);
 - verify: the public verification page of a certificate.
 
 `--without LAYER` (repeatable; the layers of core/caching.py) starts one more gunicorn per layer
@@ -112,6 +114,7 @@ def prepare():
         for i in range(HR_TRAINEES - 1)
     )
     Enrollment.objects.bulk_create(Enrollment(user=user, course_key=course.translation_key) for user in colleagues)
+    large_hr = _large_organization(courses)
     LessonCompletion.objects.bulk_create(
         LessonCompletion(user=user, course_key=course.translation_key, lesson_key=lessons[0].translation_key)
         for user in colleagues[::3]
@@ -129,8 +132,56 @@ def prepare():
         # The layout of a logged-in page and one small list: the floor of any logged-in page.
         ("my certificates", "/en/certificates/", cookies, "My certificates"),
         ("HR dashboard", "/en/hr/", session_cookie(hr), "Bench organization"),
+        ("HR dashboard, 2,000 trainees", "/en/hr/", session_cookie(large_hr), "Bench large organization"),
         ("verify", f"/verify/{certificate.code}/", None, "Bench Trainee"),
     ]
+
+
+def _large_organization(courses, trainees: int = 2000):
+    """An organization of `trainees` trainees, a third never started, each assigned every course
+    (5 in the demo content) with due dates from a week ago to two weeks ahead; return its HR user."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from accounts.models import Organization, User
+    from courses.models import CourseAssignment, Enrollment
+
+    organization = Organization.objects.create(name="Bench large organization")
+    hr = User.objects.create_user(
+        username="bench-hr-large", email="bench-hr-large@example.com", role=User.Role.HR, organization=organization
+    )
+    members = User.objects.bulk_create(
+        (
+            User(
+                username=f"bench-large-{i}",
+                email=f"bench-large-{i}@example.com",
+                name_latin=f"Member {i}",
+                name_arabic="عضو",
+                organization=organization,
+            )
+            for i in range(trainees)
+        ),
+        batch_size=1000,
+    )
+    Enrollment.objects.bulk_create(
+        (
+            Enrollment(user=u, course_key=courses[i % len(courses)].translation_key)
+            for i, u in enumerate(members)
+            if i % 3
+        ),
+        batch_size=1000,
+    )
+    today = timezone.localdate()
+    CourseAssignment.objects.bulk_create(
+        (
+            CourseAssignment(user=u, course_key=c.translation_key, due_on=today + timedelta(days=i % 21 - 7))
+            for i, u in enumerate(members)
+            for c in courses
+        ),
+        batch_size=1000,
+    )
+    return hr
 
 
 def check(port: int, pages) -> None:

@@ -13,7 +13,8 @@ queries of each page, then builds a large one beside it and counts again:
 | questions in the module quiz (and in its attempts) | 10 | 50 |
 | courses the trainee is enrolled in | 1 | 5 |
 | interview questions / the trainee's cards | 10 / 5 | 200 / 150 |
-| trainees of the HR user's organization | 3 | 100 |
+| trainees of the HR user's organization (a third never started) | 3 | 2,000 |
+| courses assigned to each of them (due dates past, near and far) | 1 | 5 |
 
 Each page is requested once to warm the per-process caches, then counted. The anonymous catalog
 is counted twice: right after a content change (rendered) and from the page cache. The quiz's
@@ -42,7 +43,7 @@ SIZES = {
         "questions": 50,
         "bank": 200,
         "cards": 150,
-        "trainees": 100,
+        "trainees": 2000,
     },
 }
 
@@ -65,7 +66,7 @@ def build(size: str, spec: dict) -> dict:
     _progress(trainee, [course, *extras], lessons)
     quiz_pages = _quiz(size, spec, module, trainee)
     practice = _practice(size, spec, trainee)
-    _colleagues(size, spec, organization, course, lessons)
+    _colleagues(size, spec, organization, course, lessons, [course, *extras])
     certificate = issued(trainee, course)
 
     client = Client()
@@ -88,6 +89,10 @@ def build(size: str, spec: dict) -> dict:
         "practice question": (practice, started.url),
         "certificate": (client, f"/en/certificates/{certificate.code}/"),
         "HR dashboard": (hr_client, "/en/hr/"),
+        "HR dashboard (sorted by last activity, Arabic)": (hr_client, "/ar/hr/?sort=-activity"),
+        "HR dashboard (not started)": (hr_client, "/en/hr/?status=not_started"),
+        "HR assignments": (hr_client, "/en/hr/assignments/"),
+        "HR invitations": (hr_client, "/en/hr/invitations/"),
         "verify": (anonymous, f"/verify/{certificate.code}/"),
     }
 
@@ -202,9 +207,13 @@ def _practice(size: str, spec: dict, trainee):
     return practice
 
 
-def _colleagues(size: str, spec: dict, organization, course, lessons) -> None:
+def _colleagues(size: str, spec: dict, organization, course, lessons, courses) -> None:
+    """The HR user's trainees: two thirds enrolled in the course (a third of those with a lesson
+    done), a third never started; every one assigned every course, due dates spread around today."""
+    from django.utils import timezone
+
     from accounts.models import User
-    from courses import services as course_services
+    from courses.models import CourseAssignment, Enrollment, LessonCompletion
 
     colleagues = User.objects.bulk_create(
         User(
@@ -216,10 +225,21 @@ def _colleagues(size: str, spec: dict, organization, course, lessons) -> None:
         )
         for i in range(spec["trainees"] - 1)
     )
-    for i, colleague in enumerate(colleagues):
-        course_services.enrollment_create(user=colleague, course=course)
-        if i % 3 == 0:
-            course_services.lesson_complete(user=colleague, lesson=lessons[0])
+    started = [c for i, c in enumerate(colleagues) if i % 3 != 1]  # the second, fifth... never started
+    Enrollment.objects.bulk_create(Enrollment(user=c, course_key=course.translation_key) for c in started)
+    LessonCompletion.objects.bulk_create(
+        LessonCompletion(user=c, course_key=course.translation_key, lesson_key=lessons[0].translation_key)
+        for c in started[::3]
+    )
+    today = timezone.localdate()
+    CourseAssignment.objects.bulk_create(
+        (
+            CourseAssignment(user=c, course_key=page.translation_key, due_on=today + timedelta(days=i % 21 - 7))
+            for i, c in enumerate(colleagues)
+            for page in courses
+        ),
+        batch_size=1000,
+    )
 
 
 def count(pages: dict) -> dict:

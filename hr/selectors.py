@@ -176,19 +176,19 @@ def hr_members(*, organization_id: int, filters: DashboardFilters, sort: str | N
 
 
 def member_rows(*, members: list, language: str) -> list["DashboardRow"]:
-    """Decorate a page of `hr_members` with their enrollments, progress and scores: a fixed number
-    of queries however many members, courses, lessons and attempts."""
+    """Decorate a page of `hr_members` with their enrollments, progress, scores and assigned courses:
+    at most eleven queries however many members, courses, lessons, attempts and assignments."""
     ids = [m.enrollment_id for m in members if m.enrollment_id]
-    enrollments = (
-        {e.pk: e for e in Enrollment.objects.filter(pk__in=ids).select_related("user", "certificate")} if ids else {}
-    )
-    decorated = {
-        row.enrollment.pk: row for row in dashboard_rows(enrollments=list(enrollments.values()), language=language)
-    }
+    enrollments = Enrollment.objects.filter(pk__in=ids).select_related("user", "certificate") if ids else []
+    enrollments = list(enrollments)
     due = assignments_of(user_ids={m.pk for m in members})
     idle = {m.pk for m in members if not m.enrollment_id}
-    idle_keys = {key for user_id, key in due if user_id in idle}
-    titles = course_selectors.courses_in_language(course_keys=idle_keys, language=language) if idle_keys else {}
+    keys = {e.course_key for e in enrollments} | {key for user_id, key in due if user_id in idle}
+    # One read of the course titles for the enrolled and the assigned courses of the page.
+    titles = course_selectors.courses_in_language(course_keys=keys, language=language) if keys else {}
+    decorated = {
+        row.enrollment.pk: row for row in dashboard_rows(enrollments=enrollments, language=language, courses=titles)
+    }
     rows = []
     for member in members:
         row = decorated.get(member.enrollment_id)
@@ -271,12 +271,15 @@ def _best_scores(*, user_ids: set, quiz_keys: set) -> dict[tuple[int, uuid.UUID]
     return {(row["user_id"], row["quiz_key"]): float(row["best"] or 0) for row in attempts}
 
 
-def dashboard_rows(*, enrollments: list, language: str) -> list[DashboardRow]:
+def dashboard_rows(*, enrollments: list, language: str, courses: dict | None = None) -> list[DashboardRow]:
     """Decorate a page of enrollments (with `user` and `certificate` selected) with progress and
     quiz scores: seven queries, however many enrollments, courses, lessons and attempts."""
     if not enrollments:
         return []
-    courses = course_selectors.courses_in_language(course_keys={e.course_key for e in enrollments}, language=language)
+    if courses is None:  # {course key: its page in `language`}, when the caller has not read them
+        courses = course_selectors.courses_in_language(
+            course_keys={e.course_key for e in enrollments}, language=language
+        )
     steps = course_selectors.course_steps(courses=courses.values())
     progress = course_selectors.steps_done_many(pairs={(e.user_id, e.course_key) for e in enrollments}, steps=steps)
     best = _best_scores(

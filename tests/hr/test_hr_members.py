@@ -132,3 +132,39 @@ def test_a_new_zip_never_holds_a_revoked_certificate(
         with zipfile.ZipFile(private_storage().open(export.file, "rb")) as archive:
             assert archive.namelist() == ["certificates.csv"]
             assert certificate.code not in archive.read("certificates.csv").decode("utf-8-sig")
+
+
+def test_the_dashboard_queries_are_flat_with_members_who_never_started_and_assignments(client, organization):
+    """The same number of queries for 12 and 600 trainees with assignments, a third never started
+    (those sort last by name, so each page has both kinds at either size)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.courses.factories import build_course
+    from tests.hr.factories import add_quiz, populate
+
+    courses = [build_course(slug=f"f{i}", titles={"en": f"F{i}", "ar": f"ف{i}"})["en"] for i in range(2)]
+    quiz = add_quiz(courses[0])
+    client.force_login(HRFactory(organization=organization))
+
+    def grow(count: int, prefix: str):
+        started = populate(organization, courses[0], count * 2 // 3, quiz=quiz, prefix=prefix)
+        idle = [UserFactory(organization=organization, name_latin=f"Zz Idle {prefix}{i}") for i in range(count // 3)]
+        due = timezone.localdate() + datetime.timedelta(days=2)
+        CourseAssignment.objects.bulk_create(
+            CourseAssignment(user=user, course_key=course.translation_key, due_on=due)
+            for user in started + idle
+            for course in courses
+        )
+
+    def queries(**params) -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get("/en/hr/", params).status_code == 200
+        return len(ctx.captured_queries)
+
+    grow(12, "s")
+    small = [queries(), queries(sort="name"), queries(status="not_started"), queries(sort="-activity")]
+    grow(588, "l")
+    large = [queries(), queries(sort="name"), queries(status="not_started"), queries(sort="-activity")]
+    assert small == large
+    assert max(large) <= 30
