@@ -228,6 +228,14 @@ MASAR_BENCH = env.bool("MASAR_BENCH", default=False)
 
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Masar <no-reply@masar.local>")
+# SMTP, when EMAIL_BACKEND is django.core.mail.backends.smtp.EmailBackend (README: Email).
+EMAIL_HOST = env.str("EMAIL_HOST", default="localhost")
+EMAIL_PORT = env.int("EMAIL_PORT", default=25)
+EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", default="")
+EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
+EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
+EMAIL_USE_SSL = env.bool("EMAIL_USE_SSL", default=False)
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=None)
 # How long the link of an HR invitation signs someone up (accounts.services.invitations_create).
 INVITATION_DAYS = env.int("INVITATION_DAYS", default=14)
 
