@@ -103,6 +103,17 @@ ROWS = [
     # Public verification: printed on the certificate, open to anyone.
     Row("verify page",            "GET",  "/verify/{code}/",                              (200, 200, 200, 200, 200, 200, 200, 200, 200)),
     Row("verify JSON",            "GET",  "/verify/{code}/?format=json",                  (200, 200, 200, 200, 200, 200, 200, 200, 200)),
+    # The signed credential of a ready certificate, and the revocation list: public like the page;
+    # a certificate not ready yet has no credential. Checking a pasted credential is open to anyone.
+    Row("credential (jwt)",       "GET",  "/verify/{pdf_code}/credential.jwt",            (200, 200, 200, 200, 200, 200, 200, 200, 200)),
+    Row("credential (json)",      "GET",  "/verify/{pdf_code}/credential.json",           (200, 200, 200, 200, 200, 200, 200, 200, 200)),
+    Row("credential (not ready)", "GET",  "/verify/{code}/credential.jwt",                (404, 404, 404, 404, 404, 404, 404, 404, 404)),
+    Row("credential (xml)",       "GET",  "/verify/{pdf_code}/credential.xml",            (404, 404, 404, 404, 404, 404, 404, 404, 404)),
+    Row("revocation list (jwt)",  "GET",  "/verify/status/revocation.jwt",                (200, 200, 200, 200, 200, 200, 200, 200, 200)),
+    Row("revocation list (json)", "GET",  "/verify/status/revocation.json",               (200, 200, 200, 200, 200, 200, 200, 200, 200)),
+    Row("DID document",           "GET",  "/.well-known/did.json",                        (200, 200, 200, 200, 200, 200, 200, 200, 200)),
+    Row("verify a credential",    "POST", "/verify/",                                     (200, 200, 200, 200, 200, 200, 200, 200, 200),
+        data={"credential": "not.a.credential"}),
     # HR pages: HR members of an organization only (each sees their own organization's).
     Row("HR dashboard",           "GET",  "/en/hr/",                                      (L, 404, 200, 200, 404, 404, 404, 404, 200), owner="hr_creator"),
     Row("HR CSV",                 "GET",  "/en/hr/trainees.csv",                          (L, 404, 200, 200, 404, 404, 404, 404, 200), owner="hr_creator"),
@@ -227,6 +238,7 @@ def test_every_url_with_an_object_id_is_in_the_matrix():
         "<id:answer_id>": ("{practice_open_answer}", "{practice_answered}"),
         "<str:code>": ("{code}", "{names_code}", "{pdf_code}"),
         "<str:language>": ("ar", "en", "fr"),
+        "<str:form>": ("jwt", "json", "xml"),
     }
 
     def matches(route: str, url: str) -> bool:
