@@ -59,7 +59,16 @@ def test_makemigrations_is_clean():
 
 
 @pytest.mark.slow
-def test_deploy_checks_pass_with_production_settings():
+def test_deploy_checks_pass_with_production_settings(tmp_path):
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    key = tmp_path / "credential-key.pem"
+    key.write_bytes(
+        Ed25519PrivateKey.generate().private_bytes(
+            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+        )
+    )
     env = {
         "PATH": "/usr/bin:/bin",
         "DJANGO_SETTINGS_MODULE": "lms.settings.production",
@@ -67,16 +76,24 @@ def test_deploy_checks_pass_with_production_settings():
         "ALLOWED_HOSTS": "masar.example.com",
         "DATABASE_URL": "sqlite:///:memory:",
         "MASAR_VAR_DIR": str(BASE / "var"),
+        "CREDENTIAL_KEY_FILE": str(key),
     }
-    result = subprocess.run(
-        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-        cwd=BASE,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+
+    def check(environment):
+        return subprocess.run(
+            [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+            cwd=BASE,
+            env=environment,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+
+    result = check(env)
     assert result.returncode == 0, result.stdout + result.stderr
+    # Without a credential signing key, production is warned.
+    without = check({name: value for name, value in env.items() if name != "CREDENTIAL_KEY_FILE"})
+    assert without.returncode != 0 and "certificates.W001" in without.stdout + without.stderr
 
 
 @pytest.mark.worker
