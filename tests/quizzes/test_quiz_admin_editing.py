@@ -348,3 +348,10 @@ def test_a_long_question_is_shortened_between_words(make_quiz):
     assert str(question).endswith(" …") and len(str(question)) <= 80
     assert question.text.startswith(str(question)[:-2])
     assert str(question)[:-2].split()[-1] in question.text.split()
+
+
+def test_a_new_quiz_is_saved_before_its_questions_are_added(editor_client, locales):
+    page = editor_client.get(url(Quiz, "add"), {"locale": "en"})
+    assert page.status_code == 200
+    assert "Save the quiz first: then add its questions here" in page.text
+    assert "/quizzes/true-false/add/?quiz=" not in page.text
