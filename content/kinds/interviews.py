@@ -9,6 +9,7 @@ import yaml
 
 from content.driver import Item, Kind, Writer, parse_kind, write_kind
 from content.emit import Block, Flow, Map, yaml_text
+from content.emit import load as emit_load
 from content.keys import content_uuid
 from content.parity import AnyOrder
 from content.schema import Field, validate
@@ -230,7 +231,7 @@ def interviews_dump(dumper, language: str):
         path = f"interviews/{category}.yaml"
         old = dumper.old(language, path)
         try:
-            old_keys = [q.get("key") for q in (yaml.safe_load(old) or {}).get("questions", [])] if old else []
+            old_keys = [q.get("key") for q in (emit_load(old) or {}).get("questions", [])] if old else []
         except (yaml.YAMLError, AttributeError):
             old_keys = []
         position = {key: n for n, key in enumerate(old_keys)}

@@ -23,6 +23,7 @@ from wagtail.models import Page, Site
 
 from content.driver import LANGUAGES, Item, Kind, Writer, parse_kind, write_kind
 from content.emit import Map, yaml_text
+from content.emit import load as emit_load
 from content.keys import content_uuid
 from content.markdown import (
     BodyError,
@@ -512,7 +513,7 @@ def _split(text: str | None) -> tuple[str | None, str | None]:
 def _old_order(old_text: str | None):
     front, _body = _split(old_text)
     try:
-        meta = yaml.safe_load(front) if front else None
+        meta = emit_load(front) if front else None
     except yaml.YAMLError:
         return None
     return meta.get("order") if isinstance(meta, dict) else None

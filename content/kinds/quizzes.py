@@ -9,6 +9,7 @@ import yaml
 
 from content.driver import Item, Kind, Writer, parse_kind, write_kind
 from content.emit import Flow, Map, yaml_text
+from content.emit import load as emit_load
 from content.keys import content_uuid
 from content.schema import Field, validate
 from content.sources import Problems, Source, source_hash, where
@@ -555,7 +556,7 @@ def quizzes_dump(dumper, language: str):
 def _old_list(old: str | None, name: str) -> list:
     """The list `name` of a file's YAML as it is now (for the order of a set), or []."""
     try:
-        value = (yaml.safe_load(old) or {}).get(name) if old else None
+        value = (emit_load(old) or {}).get(name) if old else None
     except (yaml.YAMLError, AttributeError):
         return []
     return value if isinstance(value, list) else []

@@ -7,7 +7,7 @@ import yaml
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from wagtail.models import Locale
+from wagtail.users.models import UserProfile
 
 from content import loader
 from core.models import TranslationStatus
@@ -163,3 +163,15 @@ def test_trainees_and_editors_without_rights_cannot_mark_reviewed(loaded, client
     # (under the language's prefix: a 404 elsewhere is redirected there by the locale middleware)
     assert client.post("/en" + reverse("content_translation_review", args=["nothing", 1])).status_code == 404
     assert client.post("/en" + reverse("content_translation_review", args=["quiz", 999999])).status_code == 404
+
+
+def test_the_panel_speaks_arabic_in_the_arabic_admin(loaded, editor, client):
+    profile = UserProfile.get_for_user(editor)
+    profile.preferred_language = "ar"
+    profile.save()
+    publish(lesson("en"), editor)
+    page = client.get(HOME).content.decode()
+    assert "ترجمات لم تعد مطابقة (1)" in page and "تعليم الترجمة على أنها رُوجعت" in page
+    assert "العربية" in page or "Arabic" not in page
+    explorer = client.get(reverse("wagtailadmin_explore", args=[lesson("ar").get_parent().pk])).content.decode()
+    assert "الترجمة لم تعد مطابقة" in explorer
