@@ -37,9 +37,10 @@ class Dumper:
     """What every kind's dump shares: where the files go (and what they say now), the keys of
     translation keys, the pictures of each language and the report."""
 
-    def __init__(self, root: Path, report: DumpReport):
+    def __init__(self, root: Path, report: DumpReport, *, check: bool = False):
         self.root = Path(root)
         self.report = report
+        self.check = check  # write nothing, only list what would change
         self._keys: dict | None = None
         self._pages: dict | None = None
         self._pictures: dict = {}
@@ -95,7 +96,8 @@ class Dumper:
             return pictures[image.file_hash]
         name = Path(image.file.name).name
         relative = f"uploads/{name}"
-        self.write(language, f"media/{relative}", image.file.open("rb").read())
+        with image.file.open("rb") as handle:
+            self.write(language, f"media/{relative}", handle.read())
         pictures[image.file_hash] = relative
         return relative
 
@@ -107,7 +109,7 @@ class Dumper:
             self.report.unchanged += 1
             return
         self.report.changed.append(path)
-        if not getattr(self, "check", False):
+        if not self.check:
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_bytes(data)
 
@@ -118,8 +120,7 @@ def content_dump(*, root: Path, languages=None, kinds=None, check: bool = False)
     languages = languages or driver.LANGUAGES
     chosen = [kind for kind in KINDS if kinds is None or kind.name in kinds]
     report = DumpReport()
-    dumper = Dumper(root, report)
-    dumper.check = check
+    dumper = Dumper(root, report, check=check)
     for kind in chosen:
         for language in languages:
             if language not in dumper.locales:

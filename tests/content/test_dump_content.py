@@ -1,18 +1,24 @@
 """`dump_content`: the database written back into content/<lang>/ in the loader's format."""
 
 import difflib
+import hashlib
+import io
 import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
+import yaml
 from django.conf import settings
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.urls import reverse
+from PIL import Image as PillowImage
+from wagtail.images.models import Image
 from wagtail.models import Locale
 
-from content import driver
+from content import driver, loader
 from content.keys import content_uuid
 from content.kinds import KINDS
 from content.sources import Problems
@@ -20,7 +26,11 @@ from courses.models import LessonPage
 from interviews.models import KeyPoint
 from quizzes.models import Question
 from tests.accounts.test_admin_account_form import form_data
+from tests.conftest import write_course_tree
 from tests.factories import EditorFactory
+from tests.interviews.test_interview_content import good_tree
+from tests.quizzes.test_quiz_content import KEY as QUIZ_KEY
+from tests.quizzes.test_quiz_content import sample, write_file
 
 pytestmark = pytest.mark.django_db
 REPO_CONTENT = Path(settings.BASE_DIR) / "content"
@@ -162,3 +172,49 @@ def test_load_then_dump_gives_the_same_bytes_and_from_scratch_the_same_content(t
                 }, (kind.name, key, language)
                 if "blocks" in item.extra:
                     assert [b["value"] for b in again.extra["blocks"]] == [b["value"] for b in item.extra["blocks"]]
+
+
+def test_a_picture_an_editor_uploaded_is_copied_under_media_uploads(tmp_path, capsys):
+    """An image chosen in the admin that is no file of content/<lang>/media/ is written there (under
+    uploads/), and the lesson names it; the next load finds file and page in sync."""
+    root = picture_tree(tmp_path)
+    loader.content_load(root=root)
+    lesson = LessonPage.objects.get(slug="lesson-1-1", locale__language_code="en")
+    pixels = io.BytesIO()
+    PillowImage.new("RGB", (4, 3), "#0f6e6a").save(pixels, "PNG")
+    upload = Image.objects.create(title="photo", file=SimpleUploadedFile("photo.png", pixels.getvalue()))
+    upload.file_hash = hashlib.sha1(pixels.getvalue()).hexdigest()
+    upload.save()
+    body = list(lesson.body.raw_data)
+    picture = next(block for block in body if block["type"] == "image")
+    picture["value"] = {**picture["value"], "image": upload.pk, "alt_text": "A green photo of four by three"}
+    lesson.body = body
+    lesson.save_revision().publish()
+
+    call_command("dump_content", output=root)
+    text = (root / "en/courses/demo-course/module-1/lesson-1-1.md").read_text(encoding="utf-8")
+    assert "![A green photo of four by three](uploads/photo" in text
+    written = next((root / "en/media/uploads").glob("photo*.png"))
+    assert written.read_bytes() == pixels.getvalue()
+    assert (root / "en/media/diagrams/picture.svg").exists()  # the old file stays
+    report = loader.content_load(root=root)
+    assert report.total("conflict") == 0 and report.total("updated") == 0
+
+
+def picture_tree(tmp_path) -> Path:
+    root = write_course_tree(tmp_path / "content", quiz_keys=[QUIZ_KEY, QUIZ_KEY])
+    for lang in ("en", "ar"):
+        write_file(root, lang, sample(lang))
+        categories = {"categories": [{"key": key, "label": f"{key} {lang}"} for key in ("role", "duties")]}
+        (root / lang / "quiz-categories.yaml").write_text(yaml.safe_dump(categories), encoding="utf-8")
+        media = root / lang / "media" / "diagrams"
+        media.mkdir(parents=True)
+        (media / "picture.svg").write_text(
+            f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 5"><title>{lang}</title></svg>', encoding="utf-8"
+        )
+        path = root / lang / "courses/demo-course/module-1/lesson-1-1.md"
+        path.write_text(
+            path.read_text(encoding="utf-8") + "\n![A picture of a green box](diagrams/picture.svg)\n", encoding="utf-8"
+        )
+    good_tree(root)
+    return root
