@@ -80,6 +80,7 @@ class Stack:
             "MASAR_VAR_DIR": str(self.tmp / "var"),
             "MEDIA_ROOT": str(self.tmp / "media"),
             "PRIVATE_MEDIA_ROOT": str(self.tmp / "private"),
+            "CREDENTIAL_KEYS_DIR": str(self.tmp / "keys"),  # the key that signs credentials and PDFs
             "SITE_URL": f"http://127.0.0.1:{self.port}",
             "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
             "LOG_LEVEL": "ERROR",
@@ -103,6 +104,7 @@ class Stack:
 
         quiet = open(os.devnull, "w")  # noqa: SIM115
         call_command("migrate", interactive=False, verbosity=0)
+        call_command("credential_keys", "generate", stdout=quiet)
         call_command("load_content", stdout=quiet)
         call_command("seed_demo", stdout=quiet)
         call_command("collectstatic", interactive=False, verbosity=0)
