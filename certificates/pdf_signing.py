@@ -140,7 +140,7 @@ def pdf_sign(data: bytes, *, private_key: Ed25519PrivateKey, signed_at: datetime
     signer = signers.SimpleSigner(
         signing_cert=certificate,
         signing_key=asn1_keys.PrivateKeyInfo.load(pkcs8),
-        cert_registry=SimpleCertificateStore.from_certs([certificate]),
+        cert_registry=SimpleCertificateStore(),  # the signing certificate is embedded once, by itself
     )
     meta = signers.PdfSignatureMetadata(
         field_name=SIGNATURE_FIELD,
@@ -161,5 +161,5 @@ def pdf_sign(data: bytes, *, private_key: Ed25519PrivateKey, signed_at: datetime
     # the signing-certificate attribute), the signed attributes and a 64-byte signature. Giving it
     # saves pyHanko a trial signature to measure (a third of the signing time).
     # (pyHanko counts the reserved room in hexadecimal digits: two per byte.)
-    reserved = 2 * (2 * len(certificate.dump()) + 1024)
+    reserved = 2 * (2 * len(certificate.dump()) + 768)
     return pdf_signer.sign_pdf(writer, bytes_reserved=reserved).getvalue()

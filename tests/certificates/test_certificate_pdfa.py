@@ -342,3 +342,35 @@ def test_inspection_fetches_nothing(certificate, monkeypatch):
     monkeypatch.setattr(socket.socket, "connect", refuse)
     monkeypatch.setattr(socket, "create_connection", refuse)
     assert pdf.pdf_inspect(render(certificate, "en")).signature == "valid"
+
+
+def test_the_signature_verifies_without_pyhanko(certificate):
+    """The CMS read with pypdf and asn1crypto, checked with plain `cryptography`: the signed bytes'
+    SHA-512 is the signed messageDigest, and the Ed25519 signature over the signed attributes
+    verifies with the platform's public key."""
+    import hashlib
+
+    from asn1crypto import cms
+    from cryptography.hazmat.primitives import serialization
+
+    data = render(certificate, "ar")
+    reader = pypdf.PdfReader(io.BytesIO(data))
+    [field] = [f for f in reader.trailer["/Root"]["/AcroForm"]["/Fields"] if f.get_object()["/FT"] == "/Sig"]
+    signature = field.get_object()["/V"].get_object()
+    start, first, second, length = signature["/ByteRange"]
+    signed_bytes = data[start:first] + data[second : second + length]
+    content = cms.ContentInfo.load(bytes(signature["/Contents"]))
+    [signer] = content["content"]["signer_infos"]
+    attrs = {attr["type"].native: attr["values"][0].native for attr in signer["signed_attrs"]}
+    assert signer["digest_algorithm"]["algorithm"].native == "sha512"
+    assert attrs["message_digest"] == hashlib.sha512(signed_bytes).digest()
+    assert "signing_time" not in attrs  # PAdES: the time is in the signature dictionary
+    public = keys.current_key().public_key
+    public.verify(signer["signature"].native, signer["signed_attrs"].untag().dump())
+    raw = public.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+    [embedded] = content["content"]["certificates"]  # the signing certificate, once
+    assert embedded.chosen.public_key["public_key"].native == raw
+
+    tampered = bytearray(signed_bytes)
+    tampered[100] ^= 1
+    assert hashlib.sha512(bytes(tampered)).digest() != attrs["message_digest"]
