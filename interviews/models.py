@@ -289,3 +289,20 @@ class SchedulingParameters(models.Model):
 
     def __str__(self):
         return f"{self.user} · {self.fitted_at:%Y-%m-%d}"
+
+
+class WeeklyEmail(models.Model):
+    """One weekly email of drills due, claimed before it is sent (services.drills_due_emails):
+    the unique (trainee, week) row makes a second beat or a restart in the same week send nothing."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="interview_weekly_emails")
+    week = models.DateField(_("week"), help_text="The Monday of the week the email was for.")
+    sent_at = models.DateTimeField(_("sent at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("weekly email of questions due")
+        verbose_name_plural = _("weekly emails of questions due")
+        constraints = [models.UniqueConstraint(fields=["user", "week"], name="one_weekly_email_a_week")]
+
+    def __str__(self):
+        return f"{self.user} · {self.week:%Y-%m-%d}"

@@ -3,13 +3,13 @@
 import logging
 import random
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import fsrs
 from django.conf import settings
 from django.core import signing
 from django.core.mail import EmailMultiAlternatives, get_connection
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -29,6 +29,7 @@ from .models import (
     Rating,
     ReviewLog,
     SchedulingParameters,
+    WeeklyEmail,
 )
 
 MAX_ANSWER_CHARS = 10_000
@@ -353,35 +354,50 @@ def drill_reminders_stop(*, user) -> bool:
 
 def drills_due_emails(*, now: datetime | None = None) -> int:
     """Email every trainee who wants it the interview drills due this week, in their language,
-    with a link to practise and one to unsubscribe; return how many were sent."""
+    with a link to practise and one to unsubscribe; return how many were sent.
+
+    Each email is claimed first (a WeeklyEmail row, unique per trainee and week), so a second run
+    in the same week, a restarted worker or two beats at once send nobody a second email; a claim
+    whose sending fails is released, so the next run sends it."""
     now = now or timezone.now()
-    messages = []
-    for entry in selectors.drills_due(now=now):
-        user = entry["user"]
-        language = user.preferred_language or settings.LANGUAGE_CODE
-        with translation.override(language):
-            unsubscribe = (
-                settings.SITE_URL + reverse("interviews:unsubscribe") + "?token=" + unsubscribe_token(user=user)
-            )
-            context = {
-                "user": user,
-                "count": entry["count"],
-                "questions": entry["questions"],
-                "practice_url": settings.SITE_URL + reverse("interviews:home"),
-                "unsubscribe_url": unsubscribe,
-                "language": language,
-            }
-            subject = " ".join(render_to_string("interviews/email/drills_due_subject.txt", context).split())
-            body = render_to_string("interviews/email/drills_due.txt", context)
-            html = render_to_string("interviews/email/drills_due.html", context)
-        message = EmailMultiAlternatives(
-            subject, body, to=[user.email], headers={"List-Unsubscribe": f"<{unsubscribe}>"}
-        )
-        message.attach_alternative(html, "text/html")
-        messages.append(message)
-    if not messages:
-        return 0
-    return get_connection().send_messages(messages) or 0
+    week = timezone.localdate(now) - timedelta(days=timezone.localdate(now).weekday())
+    sent = 0
+    with get_connection() as connection:  # one connection for every email of the run
+        for entry in selectors.drills_due(now=now):
+            try:
+                with transaction.atomic():
+                    claim = WeeklyEmail.objects.create(user=entry["user"], week=week, sent_at=now)
+            except IntegrityError:
+                continue  # sent already this week
+            message = _drills_due_email(entry)
+            message.connection = connection
+            try:
+                sent += message.send()
+            except Exception:
+                claim.delete()
+                raise
+    return sent
+
+
+def _drills_due_email(entry) -> EmailMultiAlternatives:
+    user = entry["user"]
+    language = user.preferred_language or settings.LANGUAGE_CODE
+    with translation.override(language):
+        unsubscribe = settings.SITE_URL + reverse("interviews:unsubscribe") + "?token=" + unsubscribe_token(user=user)
+        context = {
+            "user": user,
+            "count": entry["count"],
+            "questions": entry["questions"],
+            "practice_url": settings.SITE_URL + reverse("interviews:home"),
+            "unsubscribe_url": unsubscribe,
+            "language": language,
+        }
+        subject = " ".join(render_to_string("interviews/email/drills_due_subject.txt", context).split())
+        body = render_to_string("interviews/email/drills_due.txt", context)
+        html = render_to_string("interviews/email/drills_due.html", context)
+    message = EmailMultiAlternatives(subject, body, to=[user.email], headers={"List-Unsubscribe": f"<{unsubscribe}>"})
+    message.attach_alternative(html, "text/html")
+    return message
 
 
 # Fitting a trainee's own parameters ---------------------------------------------------

@@ -3,7 +3,7 @@ in paragraphs with their STAR parts, kind wording, a mock report that opens with
 rates every answer in one form, and the weekly email of drills due with its unsubscribe link."""
 
 import re
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from django.core import mail
@@ -278,3 +278,31 @@ def test_the_profile_turns_the_email_off_and_on(client, trainee):
     client.post("/en/accounts/profile/", {**data, "drill_reminders": "on"})
     trainee.refresh_from_db()
     assert trainee.drill_reminders
+
+
+def test_the_weekly_email_is_sent_once_a_week_whatever_runs_again(bank):
+    user = UserFactory(preferred_language="en")
+    due_cards(user, bank)
+    monday = timezone.make_aware(datetime(2026, 11, 30, 9, 0))
+    assert services.drills_due_emails(now=monday) == 1
+    assert services.drills_due_emails(now=monday + timedelta(hours=1)) == 0  # a second beat, a restart
+    assert services.drills_due_emails(now=monday + timedelta(days=6)) == 0  # still that week
+    assert len(mail.outbox) == 1
+    assert services.drills_due_emails(now=monday + timedelta(days=7)) == 1  # the next week
+    assert len(mail.outbox) == 2
+
+
+def test_an_email_that_fails_to_send_is_sent_by_the_next_run(bank, monkeypatch):
+    user = UserFactory(preferred_language="en")
+    due_cards(user, bank)
+
+    def refuse(self, messages):
+        raise ConnectionRefusedError("the mail server is down")
+
+    from django.core.mail.backends.locmem import EmailBackend
+
+    monkeypatch.setattr(EmailBackend, "send_messages", refuse)
+    with pytest.raises(ConnectionRefusedError):
+        services.drills_due_emails()
+    monkeypatch.undo()
+    assert services.drills_due_emails() == 1 and len(mail.outbox) == 1
