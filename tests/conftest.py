@@ -210,6 +210,22 @@ def other_trainee(db):
 
 
 @pytest.fixture(autouse=True)
+def _fresh_process_state():
+    """Each test starts in the default language with an empty default cache, whatever the test
+    before it left in this worker: a request activates its page's language for the rest of the
+    thread, and Wagtail keeps renditions (with the file names of that test's own media folder)
+    in the default cache, under image ids the next test's rolled-back database hands out again."""
+    from django.conf import settings
+    from django.core.cache import caches
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    caches["default"].clear()
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
 def _media_in_tmp(settings, tmp_path):
     """Keep uploaded and private files of each test in a temporary folder."""
     settings.MEDIA_ROOT = str(tmp_path / "media")
