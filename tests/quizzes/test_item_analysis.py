@@ -4,6 +4,7 @@ data set computed by hand, the flags, the CSV, who may see it, and a fixed numbe
 import csv
 import io
 import math
+import re
 import statistics as py_statistics
 import uuid
 
@@ -259,7 +260,8 @@ def test_the_page_in_arabic(client, editor, bilingual, hand_data):
     assert 'dir="rtl"' in text
     assert "[ar] Question 1" in text
     assert "مؤشر السهولة" in text and "مؤشر التمييز" in text
-    assert "69".translate(ARABIC_INDIC) + "%" in text
+    assert "69".translate(ARABIC_INDIC) + "\u066a" in text  # the Arabic percent sign
+    assert not re.search(r"[0-9\u0660-\u0669]%", text)  # never the Latin one after a number
     assert "Facility index" not in text  # every string of the page is translated
 
 
