@@ -168,3 +168,13 @@ def test_the_dashboard_queries_are_flat_with_members_who_never_started_and_assig
     large = [queries(), queries(sort="name"), queries(status="not_started"), queries(sort="-activity")]
     assert small == large
     assert max(large) <= 30
+
+
+def test_the_exam_score_reads_with_the_arabic_percent_sign():
+    from django.utils import translation
+    from django.utils.translation import gettext
+
+    with translation.override("ar"):
+        assert gettext("Exam score: %(score)s%%") % {"score": "٨٠"} == "درجة الاختبار النهائي: ٨٠٪"
+    with translation.override("en"):
+        assert gettext("Exam score: %(score)s%%") % {"score": "80"} == "Exam score: 80%"
