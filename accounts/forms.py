@@ -3,7 +3,10 @@ from django.conf import settings
 from django.contrib.auth import forms as auth_forms
 from django.contrib.auth import get_user_model, password_validation
 from django.utils import translation
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
+
+from core.i18n import arabic_text_digits
 
 from . import throttles
 from .models import Organization
@@ -37,8 +40,12 @@ def names_first_in_language(form: forms.Form):
 
 
 def password_rules() -> str:
-    """The password rules as a list, in the page's language: shown before anyone makes a mistake."""
-    return password_validation.password_validators_help_text_html()
+    """The password rules as a list, in the page's language: shown before anyone makes a mistake.
+    On an Arabic page their numbers are in the interface's digits ("٨ أحرف")."""
+    rules = password_validation.password_validators_help_text_html()
+    if translation.get_language() == "ar":
+        return mark_safe(arabic_text_digits(str(rules)))  # only the digits of the text change
+    return rules
 
 
 class NamesMixin:

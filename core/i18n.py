@@ -1,5 +1,6 @@
 """Helpers for showing dates and numbers the way readers of each language expect."""
 
+import re
 from datetime import date, datetime
 
 from django.utils import formats, timezone, translation
@@ -28,6 +29,43 @@ def localize_digits(value, language: str | None = None) -> str:
     if (language or translation.get_language()) == "ar":
         return text.translate(_ARABIC_INDIC)
     return text
+
+
+# Text digits of content (lessons, quiz questions, interview answers written with Western digits,
+# as people type them) shown in the interface's digits on an Arabic page: only text between tags
+# changes (never an attribute, a URL or code); a word with Latin letters (GA4, H1,
+# www.example.com/2024) stays as written; a decimal point or thousands comma between two digits
+# becomes the Arabic one, a percent sign after a digit ٪. README.md ("Digits") has the choice.
+_PARTS = re.compile(r"(<[^>]*>|&#?\w+;)")
+_RAW = re.compile(r"<(/?)(script|style|code|pre|kbd|samp|textarea)\b", re.IGNORECASE)
+_LATIN = re.compile(r"[A-Za-z]")
+_WORD = re.compile(r"\S+")
+
+
+def _arabic_word(match: re.Match) -> str:
+    word = match.group(0)
+    if not any(char.isdigit() for char in word) or _LATIN.search(word):
+        return word
+    word = re.sub(r"(?<=\d)\.(?=\d)", "٫", word)
+    word = re.sub(r"(?<=\d),(?=\d)", "٬", word)
+    word = re.sub(r"(?<=\d)%", "٪", word)
+    return localize_digits(word, "ar")
+
+
+def arabic_text_digits(html: str) -> str:
+    """Return `html` with the digits of its text (not of its tags or code) in Arabic-Indic form."""
+    out, raw = [], 0
+    for part in _PARTS.split(html):
+        if part.startswith("<"):
+            tag = _RAW.match(part)
+            if tag:
+                raw = max(0, raw + (-1 if tag.group(1) else 1))
+            out.append(part)
+        elif part.startswith("&") or raw:
+            out.append(part)
+        else:
+            out.append(_WORD.sub(_arabic_word, part))
+    return "".join(out)
 
 
 def _date_text(value: date | datetime | None, language: str | None, *, with_year: bool) -> str:

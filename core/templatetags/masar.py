@@ -6,6 +6,7 @@ from django.template.loader import get_template
 from django.urls import get_script_prefix, translate_url
 from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.safestring import mark_safe
 
 from core import caching, i18n
 
@@ -96,6 +97,15 @@ def short_date(value, language=None):
 @register.filter
 def local_digits(value, language=None):
     return i18n.localize_digits(value, language)
+
+
+@register.filter(is_safe=True)
+def content_digits(value):
+    """On an Arabic page, the digits of `value`'s text (content written with Western digits) as
+    the interface writes them: one digit style on the page (core.i18n.arabic_text_digits)."""
+    if translation.get_language() != "ar":
+        return value
+    return mark_safe(i18n.arabic_text_digits(str(value)))  # only digits and separators in text change
 
 
 @register.filter

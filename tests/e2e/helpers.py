@@ -30,6 +30,15 @@ def norm(text: str) -> str:
     return " ".join(unicodedata.normalize("NFKC", text).split())
 
 
+# An Arabic quiz page shows the content's Western digits in Arabic-Indic form (one digit style on
+# the page): the answer key is matched with both sides' digits and separators folded to Western.
+_WESTERN = str.maketrans("٠١٢٣٤٥٦٧٨٩٫٬٪", "0123456789.,%")
+
+
+def key_text(text: str) -> str:
+    return norm(text).translate(_WESTERN)
+
+
 # --- content ----------------------------------------------------------------------------------
 
 
@@ -49,7 +58,7 @@ def answer_key() -> dict[str, dict]:
     for path in sorted(CONTENT.glob("*/quizzes/*.yaml")):
         quiz = yaml.safe_load(path.read_text(encoding="utf-8"))
         for question in quiz.get("questions", []):  # an exam has none of its own: its pools are other quizzes
-            key[norm(question["text"])] = question
+            key[key_text(question["text"])] = question
     return key
 
 
@@ -172,7 +181,7 @@ def read_module(page, *, screenshot: str | None = None) -> int:
 
 def answer_current_question(page):
     fieldset = page.locator("main fieldset.question")
-    text = norm(fieldset.locator("legend .question-text").first.inner_text())
+    text = key_text(fieldset.locator("legend .question-text").first.inner_text())
     question = answer_key().get(text)
     assert question is not None, f"this question is in no quiz file: {text!r}"
     if question["type"] == "true_false":
@@ -182,19 +191,19 @@ def answer_current_question(page):
         fieldset.locator("input[inputmode=decimal]").fill(str(question["answer"]))
         return
     if question["type"] == "ordering":  # the file lists the steps in the right order
-        places = {norm(choice["text"]): n for n, choice in enumerate(question["choices"], start=1)}
+        places = {key_text(choice["text"]): n for n, choice in enumerate(question["choices"], start=1)}
         items = fieldset.locator("ul.choices li")
         for i in range(items.count()):
             item = items.nth(i)
-            item.locator("select").select_option(index=places[norm(item.locator("span").inner_text())])
+            item.locator("select").select_option(index=places[key_text(item.locator("span").inner_text())])
         return
     assert question["type"] in ("single_choice", "multiple_choice"), question["type"]
-    correct = {norm(choice["text"]) for choice in question["choices"] if choice["correct"]}
+    correct = {key_text(choice["text"]) for choice in question["choices"] if choice["correct"]}
     labels = fieldset.locator("ul.choices label")
     picked = 0
     for i in range(labels.count()):
         label = labels.nth(i)
-        if norm(label.inner_text()) in correct:
+        if key_text(label.inner_text()) in correct:
             label.locator("input").check()
             picked += 1
     assert picked == len(correct), f"found {picked} of {len(correct)} right answers for {text!r}"
@@ -285,6 +294,30 @@ def assert_ltr_layout(page):
     brand = page.locator("header .brand").bounding_box()
     nav = page.locator("header nav.main-nav").bounding_box()
     assert brand["x"] + brand["width"] <= nav["x"] + 1, "in English the brand should come first, on the left"
+
+
+# The widest paragraph, list item or heading of the page's reading column, in characters of its
+# own font (the width of its "0", as CSS's ch unit): at most about 75 (issue 15).
+WIDEST_LINE_CH = """() => {
+  const canvas = document.createElement('canvas').getContext('2d');
+  let widest = 0;
+  for (const e of document.querySelectorAll('main .reading :is(p, li, h1, h2, h3, dd, blockquote)')) {
+    if (!e.getClientRects().length) continue;
+    const s = getComputedStyle(e);
+    canvas.font = `${s.fontStyle} ${s.fontWeight} ${s.fontSize} ${s.fontFamily}`;
+    const ch = canvas.measureText('0').width;
+    const width = e.getBoundingClientRect().width - parseFloat(s.paddingLeft) - parseFloat(s.paddingRight);
+    widest = Math.max(widest, width / ch);
+  }
+  return widest;
+}"""
+
+
+def assert_lines_of_at_most_75_characters(page):
+    """The reading column's lines are at most about 75 characters long on a wide screen."""
+    assert page.locator("main .reading").count(), f"no reading column on {page.url}"
+    widest = page.evaluate(WIDEST_LINE_CH)
+    assert 0 < widest <= 76, f"lines of {widest:.0f} characters on {page.url}"
 
 
 VERIFY_URL = re.compile(r"https?://\S+?/verify/[A-Za-z0-9_-]+/")

@@ -8,6 +8,7 @@ from tests.e2e.helpers import (
     RENDER_TIMEOUT_MS,
     VERIFY_URL,
     Trainee,
+    assert_lines_of_at_most_75_characters,
     assert_rtl_layout,
     click_and_wait,
     download,
@@ -41,8 +42,10 @@ def arabic_journey(page, stack) -> Graduate:
 
     open_course(page, "ar")
     course_path = page.url
+    assert_lines_of_at_most_75_characters(page)
     shot(page, "ar-course")
     click_and_wait(page, page.locator("main form[action*='/enroll/'] button[type=submit]"))
+    assert_lines_of_at_most_75_characters(page)  # the first lesson
     assert read_module(page, screenshot="ar-lesson") == 3
     take_quiz(page, screenshots="ar")
 
