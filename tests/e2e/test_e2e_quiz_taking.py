@@ -106,6 +106,8 @@ def test_summary_autosave_and_the_same_attempt_in_arabic(new_page, seeded):
     sign_up(page, Trainee.new(language="en", name_latin="Rana Aziz", name_arabic="رنا عزيز"))
     goto(page, f"/en/quizzes/{seeded['long']['en']}/")
     assert "a wrong choice takes points away" in page.locator("main li.wrong-choice-rule").inner_text()
+    goto(page, f"/ar/quizzes/{seeded['long']['ar']}/")  # the rules page says it in Arabic too
+    assert "يُنقص كل اختيار خاطئ من درجتك" in page.locator("main li.wrong-choice-rule").inner_text()
     attempt = start(page, seeded["long"]["en"], "en")
 
     # The first question: its text in the legend, no Submit on the page, numbers in the navigator.
@@ -130,7 +132,7 @@ def test_summary_autosave_and_the_same_attempt_in_arabic(new_page, seeded):
     click_and_wait(page, page.locator("main button[name=go][value=next]"))
     assert page.evaluate("document.activeElement.classList.contains('question-heading')")
     assert "2 points" in page.locator("main fieldset.question legend h2").inner_text()
-    assert page.locator("main p.helptext", has_text="A wrong choice takes points away.").count() == 1
+    assert page.locator("main fieldset.question").inner_text().count("A wrong choice takes points away.") == 1
 
     # The same attempt in Arabic: the saved answer kept, the page right to left, Arabic texts.
     goto(page, f"/ar/quizzes/attempts/{attempt}/?q=1")
@@ -142,8 +144,12 @@ def test_summary_autosave_and_the_same_attempt_in_arabic(new_page, seeded):
     shot(page, "ar-quiz-question")
     assert serious_violations(page) == []
 
-    # Save and review on the last question: the summary names the one left unanswered.
+    # In Arabic too the next question gets the focus on its heading, and the help text of the
+    # several-answers question says once that a wrong choice costs points.
     click_and_wait(page, page.locator("main button[name=go][value=next]"))
+    assert page.evaluate("document.activeElement.classList.contains('question-heading')")
+    assert page.locator("main fieldset.question").inner_text().count("كل اختيار خاطئ يُنقص من درجتك") == 1
+    # Save and review on the last question: the summary names the one left unanswered.
     click_and_wait(page, page.locator("main .quiz-pager button[name=go][value=summary]"))
     assert "/summary/" in page.url
     assert "السؤال ٢" in page.locator("#unanswered").inner_text()
@@ -208,6 +214,12 @@ def test_a_fail_offers_try_again_and_the_lessons_and_a_pass_the_next_module(new_
     click_and_wait(page, page.locator("main button[name=go][value=next]"))
     page.get_by_label("Page load time").check()
     click_and_wait(page, page.locator("main .quiz-pager button[name=go][value=summary]"))
+    # The English summary: every question answered, so none is named; Submit is there alone.
+    assert "/summary/" in page.url and page.locator("#unanswered").count() == 0
+    assert page.locator("main .quiz-summary-list li").count() == 2
+    assert page.locator("main .quiz-summary-list .badge.bad").count() == 0
+    assert_ltr_layout(page)
+    shot(page, "en-quiz-summary")
     click_and_wait(page, page.locator("main form[action*='/submit/'] button[type=submit]"))
     assert "(0%)" in page.locator("main .result-score strong").inner_text()
     assert page.locator("main .quiz-next-steps form[action*='/start/'] button", has_text="Try again").count() == 1
