@@ -94,6 +94,7 @@ def test_a_trainee_finishes_a_course_and_confirms_the_names_after_a_preview(lang
     assert link.count() == 1, "the result does not lead to the course complete page"
     click_and_wait(page, link)
     assert norm(page.locator("main h1").inner_text()) == text["complete"]
+    assert page.evaluate("document.documentElement.lang") == language
     assert "100" in page.locator("main ul").first.inner_text() or "١٠٠" in page.locator("main ul").first.inner_text()
     assert serious_violations(page) == []
     shot(page, f"{language}-course-complete")
@@ -110,6 +111,13 @@ def test_a_trainee_finishes_a_course_and_confirms_the_names_after_a_preview(lang
     assert text["final"] in page.locator("main .certificate-preview").inner_text()
     assert serious_violations(page) == []
     shot(page, f"{language}-certificate-names-preview")
+    # On a phone (360 px) the preview and the confirmation fit: no sideways scroll.
+    page.set_viewport_size({"width": 360, "height": 780})
+    width, inner = page.evaluate("[document.scrollingElement.scrollWidth, window.innerWidth]")
+    assert width <= inner, f"the names preview scrolls sideways at 360 px: {width} px"
+    assert page.locator("main form[action*='/names/'] button[name=confirm]").is_visible()
+    shot(page, f"{language}-phone-certificate-names-preview")
+    page.set_viewport_size({"width": 1280, "height": 900})
     click_and_wait(page, page.locator("main form[action*='/names/'] button[name=confirm]"))
 
     # The certificate renders in the worker; its page links back to the course complete page.

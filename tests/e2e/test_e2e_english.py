@@ -4,6 +4,7 @@ import pytest
 
 from tests.e2e.helpers import (
     Trainee,
+    assert_lines_of_at_most_75_characters,
     assert_ltr_layout,
     click_and_wait,
     course_title,
@@ -30,9 +31,11 @@ def test_switching_language_mid_course_keeps_the_progress(new_page):
     shot(page, "en-home")
 
     open_course(page, "en")
+    assert_lines_of_at_most_75_characters(page)
     shot(page, "en-course")
     click_and_wait(page, page.locator("main form[action*='/enroll/'] button[type=submit]"))
     assert on_lesson(page)
+    assert_lines_of_at_most_75_characters(page)
     shot(page, "en-lesson")
     mark_lesson_done(page)
     mark_lesson_done(page)
@@ -64,4 +67,5 @@ def test_switching_language_mid_course_keeps_the_progress(new_page):
     # The module quiz, in English.
     click_and_wait(page, page.locator("main section.card h3 a").first)
     assert read_module(page) == 0
+    assert_lines_of_at_most_75_characters(page)  # the module page
     take_quiz(page, screenshots="en")
