@@ -1,7 +1,7 @@
 """Taking a quiz in a real browser (issue 15), in English and Arabic: the summary page is the one
 place to submit and names the unanswered questions; the question text is in the legend and
 focus lands on its heading; answers save as they change, so switching language mid-attempt
-shows the same answers laid out right to left; the timer is silent, speaks at 30 seconds,
+shows the same answers laid out right to left; the timer is silent, speaks at 5 minutes and 30 seconds,
 changes colour near the end and stays in sight at 360 px; at expiry the answer on screen is
 counted and the result says so once; a pass offers the next module, a fail "Try again" and the
 lessons of its weak topics. axe finds no critical or serious problem on any of these pages."""
@@ -173,33 +173,69 @@ def test_summary_autosave_and_the_same_attempt_in_arabic(new_page, seeded):
     assert serious_violations(page) == []
 
 
-def test_the_answer_on_screen_when_time_runs_out_is_counted_and_said_once(new_page, seeded, live_stack):
-    page = new_page("ar")
-    sign_up(page, Trainee.new(language="ar", name_latin="Omar Nasser", name_arabic="عمر ناصر"))
+TIMER = {
+    "ar": {
+        "clock": r"[٠-٩]{2}:[٠-٩]{2}",
+        "five": "بقيت ٥ دقائق.",
+        "thirty": "بقيت ٣٠ ثانية.",
+        "right": "حين يكون جمهورك متصلًا",
+        "expired": ("انتهى الوقت",),
+        "score": "١ من ٣",
+    },
+    "en": {
+        "clock": r"[0-9]{2}:[0-9]{2}",
+        "five": "5 minutes left.",
+        "thirty": "30 seconds left.",
+        "right": "When your audience is online",
+        "expired": ("Time ran out", "Time is up"),
+        "score": "1 of 3",
+    },
+}
+
+
+@pytest.mark.parametrize("language", ["ar", "en"])
+def test_the_answer_on_screen_when_time_runs_out_is_counted_and_said_once(language, new_page, seeded, live_stack):
+    words = TIMER[language]
+    page = new_page("ar" if language == "ar" else "en-US")
+    sign_up(page, Trainee.new(language=language, name_latin="Omar Nasser", name_arabic="عمر ناصر"))
     page.set_viewport_size({"width": 360, "height": 740})  # a phone, once signed in
-    attempt = start(page, seeded["short"]["ar"], "ar")
+    attempt = start(page, seeded["short"][language], language)
     box = page.locator(".quiz-timer")
     assert box.evaluate("b => getComputedStyle(b).position") == "sticky"
-    assert re.fullmatch(r"[٠-٩]{2}:[٠-٩]{2}", page.locator(".quiz-timer .timer").inner_text().strip())
+    timer = page.locator(".quiz-timer .timer")
+    assert timer.get_attribute("role") == "timer" and timer.get_attribute("aria-live") == "off"
+    assert re.fullmatch(words["clock"], timer.inner_text().strip())
     assert "ending" not in (box.get_attribute("class") or "")
+    calm = box.evaluate("b => getComputedStyle(b).backgroundColor")
     assert serious_violations(page) == []
 
+    # Five minutes before the end the polite region says so, and the box changes.
+    live_stack.manage("shell", "-c", DEADLINE.format(attempt=attempt, seconds=320))
+    goto(page, f"/{language}/quizzes/attempts/{attempt}/?q=1")
+    wait_until(
+        lambda: page.locator(".quiz-timer-news").inner_text().strip() == words["five"],
+        timeout=45,
+        what="the 5 minutes notice",
+    )
+    assert "ending" in box.get_attribute("class") and "last-minute" not in box.get_attribute("class")
+    assert box.evaluate("b => getComputedStyle(b).backgroundColor") != calm
+
     live_stack.manage("shell", "-c", DEADLINE.format(attempt=attempt, seconds=45))
-    goto(page, f"/ar/quizzes/attempts/{attempt}/?q=1")
+    goto(page, f"/{language}/quizzes/attempts/{attempt}/?q=1")
     assert "last-minute" in box.get_attribute("class")
     wait_until(
-        lambda: page.locator(".quiz-timer-news").inner_text().strip() == "بقيت ٣٠ ثانية.",
+        lambda: page.locator(".quiz-timer-news").inner_text().strip() == words["thirty"],
         timeout=25,
         what="the 30 seconds notice",
     )
-    shot(page, "ar-quiz-timer-phone")
+    shot(page, f"{language}-quiz-timer-phone")
     # The answer is picked and nothing else: when time is up, it counts.
-    page.get_by_label("حين يكون جمهورك متصلًا").check()
+    page.get_by_label(words["right"]).check()
     page.wait_for_url(re.compile(rf"/attempts/{attempt}/result/"), timeout=60_000)
     page.wait_for_load_state("load")
     main = page.locator("main").inner_text()
-    assert main.count("انتهى الوقت") == 1, main
-    assert "١ من ٣" in page.locator("main .result-score strong").inner_text()
+    assert sum(main.count(said) for said in words["expired"]) == 1, main
+    assert words["score"] in page.locator("main .result-score strong").inner_text()
     assert page.locator(".messages .message, main .message.warning").count() == 1
     assert serious_violations(page) == []
 
