@@ -1,7 +1,7 @@
 """Phones, weight and accessibility (issue 15), in a real browser and both languages.
 
 Every main page at 360 px: no sideways scrolling, one h1, no serious or critical axe-core
-violation (with a phone screenshot in screenshots/ for a person to look at). The header folds
+violation, tap targets of 24 px included (with a phone screenshot in screenshots/ for a person to look at). The header folds
 into a menu button that works without JavaScript; the focus ring is visible; the first visit
 of /ar/ and /en/ stays under 250 KB."""
 
@@ -40,6 +40,9 @@ ANSWERS = {
     "en": "I start from the goal and the audience, pick the platforms, then measure reach and engagement.",
 }
 AXE = Axe()
+# axe's WCAG 2.2 rule for tap targets (at least 24 by 24 px, or enough room around) is off by
+# default: the phone walk turns it on.
+AXE_OPTIONS = {"resultTypes": ["violations"], "rules": {"target-size": {"enabled": True}}}
 
 
 class PageChecks:
@@ -64,7 +67,7 @@ class PageChecks:
             western = page.evaluate(WESTERN_DIGIT_WORDS)
             if western:
                 problems.append(f"Western digits beside Arabic-Indic ones: {western}")
-        for violation in AXE.run(page).response["violations"]:
+        for violation in AXE.run(page, options=AXE_OPTIONS).response["violations"]:
             if violation["impact"] in SERIOUS:
                 targets = [node["target"] for node in violation["nodes"][:3]]
                 problems.append(f"axe {violation['impact']} {violation['id']}: {violation['help']} at {targets}")
