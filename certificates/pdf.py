@@ -25,6 +25,7 @@ import fontpkg_ibm_plex_sans_arabic
 import segno
 from django.conf import settings
 from django.template.loader import render_to_string
+from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -88,6 +89,18 @@ def qr_data_uri(url: str) -> str:
     return segno.make(url, error="m").svg_data_uri(scale=4, border=0, dark="#1d2733")
 
 
+def web_fonts() -> dict:
+    """The certificate's fonts as a browser loads them (the names preview, certificates/views.py):
+    WOFF2 subsets from the static files (`manage.py build_fonts`), which a sandboxed frame may
+    fetch, where the PDF's `file:` URLs are refused."""
+    return {
+        "amiri_regular": static("fonts/amiri-certificate-regular.woff2"),
+        "amiri_bold": static("fonts/amiri-certificate-bold.woff2"),
+        "plex_regular": static("fonts/plex-arabic-regular.woff2"),
+        "plex_bold": static("fonts/plex-arabic-bold.woff2"),
+    }
+
+
 def fonts() -> dict:
     return {
         "amiri_regular": (AMIRI_DIR / "Amiri-Regular.ttf").as_uri(),
@@ -133,8 +146,9 @@ def name_font_size(name: str) -> int:
     return NAME_SIZES_PT[-1]
 
 
-def certificate_html(certificate, language: str) -> str:
-    """Return the final HTML of `certificate` in `language` ("ar" or "en"). Names are autoescaped."""
+def certificate_html(certificate, language: str, *, font_urls: dict | None = None) -> str:
+    """Return the final HTML of `certificate` in `language` ("ar" or "en"). Names are autoescaped.
+    `font_urls` replaces the PDF's font files (`fonts()`) for a browser (`web_fonts()`)."""
     url = verification_url(certificate.code)
     holder_name = certificate.holder_name_arabic if language == "ar" else certificate.holder_name_latin
     with translation.override(language):
@@ -153,7 +167,7 @@ def certificate_html(certificate, language: str) -> str:
             "signatory_name": settings.CERTIFICATE_SIGNATORY_NAME[language],
             "signatory_title": settings.CERTIFICATE_SIGNATORY_TITLE[language],
             "qr": qr_data_uri(url),
-            "fonts": fonts(),
+            "fonts": font_urls or fonts(),
         }
         return render_to_string("certificates/pdf/certificate.html", context)
 

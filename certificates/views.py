@@ -66,10 +66,12 @@ def mine(request):
 
 
 def names_preview(certificate: Certificate, *, name_latin: str, name_arabic: str) -> dict[str, str]:
-    """The certificate as it will print with these names, in each language: the PDF's own HTML."""
+    """The certificate as it will print with these names, in each language: the PDF's own HTML,
+    with its fonts as the browser loads them."""
     sample = copy.copy(certificate)
     sample.holder_name_latin, sample.holder_name_arabic = name_latin, name_arabic
-    return {language: pdf.certificate_html(sample, language) for language in pdf.LANGUAGES}
+    font_urls = pdf.web_fonts()
+    return {language: pdf.certificate_html(sample, language, font_urls=font_urls) for language in pdf.LANGUAGES}
 
 
 def _detail(request, certificate: Certificate, *, names_form=None, preview=None, status=200):

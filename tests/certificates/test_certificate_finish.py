@@ -29,8 +29,15 @@ def test_names_are_previewed_as_they_will_print_before_the_step_that_cannot_be_u
     html = page.content.decode()
     sample = copy.copy(waiting)
     sample.holder_name_latin, sample.holder_name_arabic = "Omar Saleh", "عمر صالح"
-    for language in ("ar", "en"):  # the PDF's own HTML, in the page
-        assert f'srcdoc="{escape(pdf.certificate_html(sample, language))}"' in html
+    for language in ("ar", "en"):  # the PDF's own HTML, in the page, with the fonts a browser can load
+        preview = pdf.certificate_html(sample, language, font_urls=pdf.web_fonts())
+        assert f'srcdoc="{escape(preview)}"' in html
+        assert preview == pdf.certificate_html(sample, language).replace(
+            pdf.fonts()["amiri_bold"], pdf.web_fonts()["amiri_bold"]
+        ).replace(pdf.fonts()["amiri_regular"], pdf.web_fonts()["amiri_regular"]).replace(
+            pdf.fonts()["plex_bold"], pdf.web_fonts()["plex_bold"]
+        ).replace(pdf.fonts()["plex_regular"], pdf.web_fonts()["plex_regular"])
+    assert "file:" not in html  # a browser's frame may not read the PDF's font files
     assert "This cannot be undone" in html
     assert 'name="confirm" value="1"' in html and 'type="hidden" name="name_latin" value="Omar Saleh"' in html
     waiting.refresh_from_db()

@@ -109,6 +109,12 @@ def test_a_trainee_finishes_a_course_and_confirms_the_names_after_a_preview(lang
     assert norm(previews.nth(0).locator(".name").inner_text()) == "نادية كريم"  # the Arabic certificate
     assert norm(previews.nth(1).locator(".name").inner_text()) == "Nadia Karim"
     assert text["final"] in page.locator("main .certificate-preview").inner_text()
+    # The previews load the PDF's fonts (Amiri for the names, Plex for the text), not fallbacks.
+    for frame in [f for f in page.frames if f != page.main_frame]:
+        statuses = frame.evaluate(
+            "Promise.all([...document.fonts].map(f => f.load().then(() => f.family + ' loaded', () => f.family + ' failed')))"
+        )
+        assert sorted(set(statuses)) == ["Amiri loaded", "Plex Arabic loaded"], statuses
     assert serious_violations(page) == []
     shot(page, f"{language}-certificate-names-preview")
     # On a phone (360 px) the preview and the confirmation fit: no sideways scroll.

@@ -47,3 +47,13 @@ def test_the_text_font_covers_both_scripts_and_stays_small():
 def test_amiri_is_only_the_brand_mark():
     font = TTFont(BytesIO((build_fonts.OUTPUT_DIR / "amiri-brand-mark.woff2").read_bytes()))
     assert set(font.getBestCmap()) == {ord("م")}
+
+
+def test_the_certificate_preview_font_has_every_letter_of_a_name_in_both_scripts():
+    for name in ("amiri-certificate-regular.woff2", "amiri-certificate-bold.woff2"):
+        data = (build_fonts.OUTPUT_DIR / name).read_bytes()
+        assert data[:4] == b"wOF2" and len(data) < 160_000, (name, len(data))
+        cmap = TTFont(BytesIO(data)).getBestCmap()
+        for text in ("Zoë Łukasz Şükrü Ørsted", "عبد الرحمن الأنصاري ڤ ٠١٢٣", "ﷲ"):
+            missing = [c for c in text if c != " " and ord(c) not in cmap]
+            assert not missing, (name, missing)

@@ -3,7 +3,8 @@
 The pages need Arabic and Latin letters, digits of both scripts and a little punctuation; the
 full TTF files (about 240 KB each) carry far more. The output is committed and the command is
 reproducible (same packages, same bytes): tests/lms/test_web_fonts.py rebuilds and compares.
-Amiri is only the brand mark's letter, so its subset is that one letter.
+Amiri is only the brand mark's letter on the pages, so its subset there is that one letter; the
+certificate's preview has Amiri subsets of its own (every letter a name may hold).
 """
 
 from io import BytesIO
@@ -34,12 +35,26 @@ TEXT_UNICODES = [
     0x2212,
 ]
 BRAND_MARK = "م"
+# The certificate's preview before the names are confirmed (certificates/views.py) sets the names
+# in Amiri, as the PDF does: the text above, and the other letters a name may hold (Latin
+# Extended, the Arabic supplements and presentation forms of accounts.validators).
+CERTIFICATE_UNICODES = [
+    *TEXT_UNICODES,
+    *range(0x0100, 0x0250),
+    *range(0x1E00, 0x1F00),
+    *range(0x0750, 0x0780),
+    *range(0x08A0, 0x0900),
+    *range(0xFB50, 0xFE00),
+    *range(0xFE70, 0xFF00),
+]
 
 # (output file, source file, code points)
 FONTS = [
     ("plex-arabic-regular.woff2", PLEX_DIR / "IBMPlexSansArabic-Regular.ttf", TEXT_UNICODES),
     ("plex-arabic-bold.woff2", PLEX_DIR / "IBMPlexSansArabic-Bold.ttf", TEXT_UNICODES),
     ("amiri-brand-mark.woff2", AMIRI_DIR / "Amiri-Regular.ttf", [ord(c) for c in BRAND_MARK]),
+    ("amiri-certificate-regular.woff2", AMIRI_DIR / "Amiri-Regular.ttf", CERTIFICATE_UNICODES),
+    ("amiri-certificate-bold.woff2", AMIRI_DIR / "Amiri-Bold.ttf", CERTIFICATE_UNICODES),
 ]
 
 
