@@ -1,6 +1,5 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
-from wagtail.users.apps import WagtailUsersAppConfig
 
 
 class AccountsConfig(AppConfig):
@@ -17,9 +16,3 @@ class AccountsConfig(AppConfig):
             signal.connect(
                 user_changed, sender=self.get_model("User"), dispatch_uid=f"accounts.user_changed.{id(signal)}"
             )
-
-
-class WagtailUsersConfig(WagtailUsersAppConfig):
-    """Wagtail's users app, with the user forms of accounts/wagtail_users.py (Masar's two names)."""
-
-    user_viewset = "accounts.wagtail_users.UserViewSet"

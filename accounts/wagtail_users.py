@@ -1,6 +1,6 @@
 """The Wagtail admin's user forms (Settings → Users, for superusers) with Masar's Latin and
 Arabic names in place of Wagtail's required first and last names, under the names' rules
-(accounts.forms.NamesMixin). accounts.apps.WagtailUsersConfig points Wagtail at this viewset."""
+(accounts.forms.NamesMixin). accounts.wagtail_apps.WagtailUsersConfig points Wagtail at this viewset."""
 
 from django import forms
 from django.utils.translation import gettext_lazy as _

@@ -38,7 +38,7 @@ INSTALLED_APPS = [
     "wagtail.locales",
     "wagtail.embeds",
     "wagtail.sites",
-    "accounts.apps.WagtailUsersConfig",  # wagtail.users with Masar's two names in its user forms
+    "accounts.wagtail_apps.WagtailUsersConfig",  # wagtail.users with Masar's two names in its user forms
     "wagtail.snippets",
     "wagtail.documents",
     "wagtail.images",

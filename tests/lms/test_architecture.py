@@ -86,3 +86,13 @@ def test_the_layers_are_the_ones_architecture_md_draws():
     assert " <- ".join(LAYERS) in text
     for app in LAYERS:
         assert (ROOT / app / "apps.py").exists(), f"{app} is an installed app"
+
+
+def test_every_app_of_the_project_runs_its_own_app_config():
+    """An apps.py with two AppConfig classes (or one imported) makes Django fall back to a bare
+    AppConfig, and the app's ready() (its signal receivers) silently never runs."""
+    from django.apps import AppConfig, apps
+
+    for name in ("core", "accounts", "quizzes", "courses", "interviews", "certificates", "hr", "content"):
+        config = apps.get_app_config(name)
+        assert type(config) is not AppConfig and type(config).__module__ == f"{name}.apps", (name, type(config))
