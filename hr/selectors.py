@@ -118,7 +118,7 @@ def sort_parse(value: str | None) -> tuple[str, bool]:
     return name, value.startswith("-")
 
 
-def _enrollment_condition(filters: DashboardFilters) -> tuple[Q, bool]:
+def _enrollment_condition(filters: DashboardFilters, organization_id: int) -> tuple[Q, bool]:
     """The condition on the enrollment a member's row shows, and whether the filters ask for one
     (a member without a matching enrollment is then left out)."""
     condition = Q()
@@ -135,8 +135,14 @@ def _enrollment_condition(filters: DashboardFilters) -> tuple[Q, bool]:
         condition &= Q(enrollments__completed_at__isnull=False)
         needs = True
     elif filters.status in CERTIFICATE_STATUS_FILTERS:
-        certified = Certificate.objects.filter(status__in=CERTIFICATE_STATUS_FILTERS[filters.status])
-        condition &= Q(enrollments__in=certified.values("enrollment_id"))
+        # A FilteredRelation takes no subquery: the organization's enrollments with such a
+        # certificate are read first (one query; at most one per trainee and course).
+        certified = Certificate.objects.filter(
+            status__in=CERTIFICATE_STATUS_FILTERS[filters.status],
+            user__organization_id=organization_id,
+            enrollment_id__isnull=False,
+        )
+        condition &= Q(enrollments__in=list(certified.values_list("enrollment_id", flat=True)))
         needs = True
     if filters.date_from:
         condition &= Q(enrollments__completed_at__date__gte=filters.date_from)
@@ -153,7 +159,7 @@ def hr_members(*, organization_id: int, filters: DashboardFilters, sort: str | N
     """Return the organization's trainees as dashboard rows: one per enrollment matching `filters`,
     and one (with `enrollment_id` None) for a trainee with none, so those who never started are
     listed too. Each row is a User with `enrollment_id` annotated; sorted by `sort` (SORTS)."""
-    condition, needs_enrollment = _enrollment_condition(filters)
+    condition, needs_enrollment = _enrollment_condition(filters, organization_id)
     members = User.objects.filter(organization_id=organization_id, role=User.Role.TRAINEE)
     if filters.q:
         for word in filters.q.split()[:5]:

@@ -178,3 +178,25 @@ def test_the_exam_score_reads_with_the_arabic_percent_sign():
         assert gettext("Exam score: %(score)s%%") % {"score": "٨٠"} == "درجة الاختبار النهائي: ٨٠٪"
     with translation.override("en"):
         assert gettext("Exam score: %(score)s%%") % {"score": "80"} == "Exam score: 80%"
+
+
+@pytest.mark.parametrize(
+    "status, filter_value",
+    [("ready", "certificate_ready"), ("pending", "certificate_pending"), ("revoked", "certificate_revoked")],
+)
+def test_the_certificate_filters_list_whose_certificate_is_in_that_state(
+    client, organization, course, status, filter_value
+):
+    from certificates.models import Certificate
+
+    holder = UserFactory(organization=organization, name_latin="Salma Youssef")
+    other = UserFactory(organization=organization, name_latin="Salma Other")
+    Enrollment.objects.get_or_create(user=other, course_key=course.translation_key)
+    certificate = issued(holder, course)
+    Certificate.objects.filter(pk=certificate.pk).update(status=status)
+    elsewhere = UserFactory(organization=OrganizationFactory(name="Elsewhere"), name_latin="Salma Away")
+    Certificate.objects.filter(pk=issued(elsewhere, course).pk).update(status=status)
+    client.force_login(HRFactory(organization=organization))
+    page = client.get("/en/hr/", {"status": filter_value, "q": "Salma"})
+    assert page.status_code == 200
+    assert _names(page) == ["Salma Youssef"]
