@@ -4,6 +4,7 @@ import functools
 import logging
 import sqlite3
 import zoneinfo
+from urllib.parse import unquote
 
 from csp.middleware import CSPMiddleware, PolicyParts
 from django.db import InterfaceError, OperationalError
@@ -71,7 +72,7 @@ class DatabaseUnavailableMiddleware:
         return response
 
 
-# The browser's time zone, which core/static/core/timezone.js keeps in this cookie; the times a
+# The browser's time zone, which lms/static/js/timezone.js keeps in this cookie; the times a
 # page shows ("next attempt possible on ...") are then the reader's own.
 TIME_ZONE_COOKIE = "tz"
 
@@ -89,7 +90,9 @@ class TimeZoneMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        name = request.COOKIES.get(TIME_ZONE_COOKIE, "")
+        # The script writes the name as encodeURIComponent does ("Asia%2FRiyadh"): a "/" is no
+        # character a cookie value may hold as it is.
+        name = unquote(request.COOKIES.get(TIME_ZONE_COOKIE, ""))
         if name in _time_zones():
             timezone.activate(zoneinfo.ZoneInfo(name))
         else:
