@@ -227,6 +227,9 @@ if env.str("CACHE_URL", default=""):
 MASAR_BENCH = env.bool("MASAR_BENCH", default=False)
 
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
+# The folder of django.core.mail.backends.filebased.EmailBackend, one file per connection (the
+# browser tests read the emails their Celery worker sends there).
+EMAIL_FILE_PATH = env.str("EMAIL_FILE_PATH", default=str(VAR_DIR / "emails"))
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Masar <no-reply@masar.local>")
 # SMTP, when EMAIL_BACKEND is django.core.mail.backends.smtp.EmailBackend (README: Email).
 EMAIL_HOST = env.str("EMAIL_HOST", default="localhost")

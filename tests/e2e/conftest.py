@@ -9,6 +9,8 @@ set (CI: Redis), the worker listens on a queue of its own, so other tests are no
 """
 
 import contextlib
+import email
+import email.policy
 import os
 import signal
 import socket
@@ -25,6 +27,7 @@ from urllib.parse import urlsplit, urlunsplit
 import pytest
 
 from tests.conftest import CHROMIUM_MISSING, chromium
+from tests.e2e.helpers import DESKTOP, screenshot_index
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent  # .venv/bin: gunicorn and celery live beside the python running pytest
@@ -171,6 +174,25 @@ class LiveStack:
         assert result.returncode == 0, f"manage.py {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}"
         return result.stdout
 
+    @property
+    def email_folder(self) -> Path:
+        return Path(self.env["EMAIL_FILE_PATH"])
+
+    def emails(self, *, to: str) -> list[email.message.EmailMessage]:
+        """The emails the server and the worker have sent to `to` so far, oldest first: Django's
+        file backend writes each connection's messages to a file of their own, each followed by a
+        line of 79 dashes."""
+        found = []
+        files = sorted(self.email_folder.glob("*.log"), key=lambda path: path.stat().st_mtime)
+        for path in files:
+            for raw in path.read_bytes().split(b"\n" + b"-" * 79 + b"\n"):
+                if not raw.strip():
+                    continue
+                message = email.message_from_bytes(raw.lstrip(b"\n"), policy=email.policy.default)
+                if to in (message["To"] or ""):
+                    found.append(message)
+        return found
+
     def get(self, path: str, timeout: float = 5) -> tuple[int, bytes]:
         try:
             with urllib.request.urlopen(self.url + path, timeout=timeout) as response:
@@ -198,7 +220,11 @@ def _healthy(stack: LiveStack, server: Process) -> bool:
 
 @pytest.fixture(scope="session")
 def live_stack(tmp_path_factory):
-    """Migrate, load the content, seed the demo users, then start gunicorn and a Celery worker."""
+    """Migrate, load the content, seed the demo users, then start gunicorn and a Celery worker.
+
+    When the last browser test is over, screenshots/index.html lists this run's screenshots and
+    the ones an earlier run left are deleted (helpers.screenshot_index)."""
+    started = time.time()
     tmp = tmp_path_factory.mktemp("e2e")
     var = tmp / "var"
     var.mkdir()
@@ -223,6 +249,9 @@ def live_stack(tmp_path_factory):
         CACHE_URL=f"filecache://{var / 'cache'}",
         PYTHONUNBUFFERED="1",
         LOG_LEVEL="WARNING",
+        # Every email is kept as a file the tests read (the certificate-ready email, say).
+        EMAIL_BACKEND="django.core.mail.backends.filebased.EmailBackend",
+        EMAIL_FILE_PATH=str(var / "emails"),
     )
     postgres = None
     if os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://")):
@@ -291,6 +320,7 @@ def live_stack(tmp_path_factory):
         if postgres is not None:
             postgres.drop()
         _redis_forget(os.environ.get("CELERY_BROKER_URL", ""), queue)
+        screenshot_index(since=started)
 
     _teardowns.append(teardown)
     try:
@@ -386,17 +416,19 @@ def pytest_runtest_makereport(item, call):
 
 @pytest.fixture
 def new_page(request, live_stack, browser):
-    """Open a page in a fresh browser context (its own cookies) with the given locale.
+    """Open a page in a fresh browser context (its own cookies) with the given locale (and time
+    zone, if given), 1366x900 like the issue's desktop.
 
     When the test fails, every page it opened is saved to screenshots/failures/."""
     contexts = []
 
-    def open_page(locale: str = "en-US"):
+    def open_page(locale: str = "en-US", *, timezone_id: str | None = None):
         context = browser.new_context(
             base_url=live_stack.url,
             locale=locale,
-            viewport={"width": 1280, "height": 900},
+            viewport=DESKTOP,
             accept_downloads=True,
+            **({"timezone_id": timezone_id} if timezone_id else {}),
         )
         context.set_default_timeout(BROWSER_TIMEOUT_MS)
         context.set_default_navigation_timeout(BROWSER_TIMEOUT_MS)

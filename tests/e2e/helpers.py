@@ -4,6 +4,7 @@ Selectors are the pages' own: form field ids, roles, link targets and the CSS cl
 masar.css; the quiz answers come from the content files, matched by the text on the page."""
 
 import csv
+import html
 import io
 import os
 import re
@@ -91,10 +92,104 @@ class Trainee:
 # --- page actions ----------------------------------------------------------------------------
 
 
+# The issue's widths: a desktop of 1366x900 (every browser context opens at it) and a phone of
+# 390x844 for the phone screenshots; the no-sideways-scrolling checks use a narrower 360 px phone.
+DESKTOP = {"width": 1366, "height": 900}
+PHONE_SHOT = {"width": 390, "height": 844}
+PHONE = {"width": 360, "height": 780}
+
+
 def shot(page, name: str):
     """Save a full-page screenshot as screenshots/<name>.png, for a person to look at."""
     SCREENSHOTS.mkdir(exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+
+
+def phone_shot(page, language: str, name: str):
+    """Save screenshots/<language>-phone-<name>.png at 390x844, then give the page back its size."""
+    size = page.viewport_size
+    page.set_viewport_size(PHONE_SHOT)
+    try:
+        shot(page, f"{language}-phone-{name}")
+    finally:
+        page.set_viewport_size(size)
+
+
+def shots(page, language: str, name: str):
+    """The page at both of the issue's widths: <language>-<name>.png (1366 px) and its phone one."""
+    size = page.viewport_size
+    page.set_viewport_size(DESKTOP)
+    try:
+        shot(page, f"{language}-{name}")
+        page.set_viewport_size(PHONE_SHOT)
+        shot(page, f"{language}-phone-{name}")
+    finally:
+        page.set_viewport_size(size)
+
+
+# The main pages of issue 15 ("Weight and accessibility"): one run of the browser tests
+# screenshots each in both languages at both widths; screenshots/index.html lists what is missing.
+MAIN_PAGES = (
+    "home", "course", "module", "lesson", "quiz-start", "question", "summary", "result", "course-complete",
+    "drill", "reveal", "mock-report", "certificate", "verify", "hr-dashboard", "signup", "login", "profile",
+)  # fmt: skip
+
+
+def png_size(path: Path) -> tuple[int, int]:
+    """The width and height of a PNG file, from its IHDR chunk."""
+    with open(path, "rb") as file:
+        head = file.read(24)
+    assert head[:8] == b"\x89PNG\r\n\x1a\n", f"{path} is no PNG"
+    return int.from_bytes(head[16:20], "big"), int.from_bytes(head[20:24], "big")
+
+
+def screenshot_index(*, since: float) -> Path:
+    """Write screenshots/index.html: each screenshot of this run (written after `since`, a time
+    stamp) with its page, language and width, then the main pages none of them shows. Older
+    screenshots are deleted: the folder always holds one run's pictures, never stale ones."""
+    SCREENSHOTS.mkdir(exist_ok=True)
+    rows, seen = [], set()
+    for path in sorted(SCREENSHOTS.glob("*.png")):
+        if path.stat().st_mtime < since:
+            path.unlink()
+            continue
+        language, _, rest = path.stem.partition("-")
+        phone = rest.startswith("phone-")
+        name = rest.removeprefix("phone-")
+        width, height = png_size(path)
+        seen.add((language, name, phone))
+        rows.append((path.name, name, language, "phone" if width < 800 else "desktop", width, height))
+    missing = [
+        f"{language} {name} ({'phone' if phone else 'desktop'})"
+        for name in MAIN_PAGES
+        for language in ("ar", "en")
+        for phone in (False, True)
+        if (language, name, phone) not in seen
+    ]
+    lines = [
+        "<!doctype html>",
+        '<html lang="en"><head><meta charset="utf-8"><title>Masar screenshots</title>',
+        "<style>body{font-family:sans-serif;margin:2rem}td,th{padding:.2rem .6rem;text-align:start}"
+        "img{max-width:12rem;max-height:9rem;border:1px solid #ccc}</style></head><body>",
+        "<h1>Screenshots of the last browser test run</h1>",
+        f"<p>{len(rows)} screenshots, written by tests/e2e (helpers.screenshot_index). Desktop pictures are"
+        " taken at 1366x900, phone ones at 390x844 (full page: the height is the page's).</p>",
+        "<h2>Main pages not screenshotted in this run</h2>",
+        "<ul>" + "".join(f"<li>{html.escape(item)}</li>" for item in missing) + "</ul>" if missing else "<p>None.</p>",
+        "<h2>All screenshots</h2>",
+        "<table><thead><tr><th>file</th><th>page</th><th>language</th><th>width</th><th>size (px)</th>"
+        "<th>picture</th></tr></thead><tbody>",
+    ]
+    for file, name, language, kind, width, height in rows:
+        lines.append(
+            f'<tr><td><a href="{html.escape(file)}">{html.escape(file)}</a></td><td>{html.escape(name)}</td>'
+            f"<td>{html.escape(language)}</td><td>{kind}</td><td>{width}x{height}</td>"
+            f'<td><img src="{html.escape(file)}" alt="{html.escape(name)}, {language}, {kind}" loading="lazy"></td></tr>'
+        )
+    lines.append("</tbody></table></body></html>")
+    index = SCREENSHOTS / "index.html"
+    index.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return index
 
 
 def click_and_wait(page, locator):
@@ -318,6 +413,28 @@ def assert_lines_of_at_most_75_characters(page):
     assert page.locator("main .reading").count(), f"no reading column on {page.url}"
     widest = page.evaluate(WIDEST_LINE_CH)
     assert 0 < widest <= 76, f"lines of {widest:.0f} characters on {page.url}"
+
+
+# The words of the page's main text written with Western digits (0-9) and no Latin letter: on an
+# Arabic page the digits are Arabic-Indic everywhere (README.md, "Digits"); a word such as GA4, an
+# address, a certificate code or the number of a Latin name (Open Badges 3.0) keeps its Latin form; what the trainee typed into a field is no text,
+# and a part of the page in English (lang="en", as the verification's English half) is not counted.
+WESTERN_DIGIT_WORDS = """() => {
+  const main = document.querySelector('main');
+  if (!main) return [];
+  const words = new Set();
+  const walker = document.createTreeWalker(main, NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    const element = node.parentElement;
+    if (!element.getClientRects().length || element.closest('[lang]').lang !== 'ar') continue;
+    let latin = false;  // a number right after a Latin name is part of it: "Open Badges 3.0"
+    for (const word of node.data.split(/\\s+/)) {
+      if (/[0-9]/.test(word) && !/[A-Za-z]/.test(word) && !latin) words.add(word);
+      latin = /[A-Za-z]/.test(word);
+    }
+  }
+  return [...words].slice(0, 5);
+}"""
 
 
 VERIFY_URL = re.compile(r"https?://\S+?/verify/[A-Za-z0-9_-]+/")

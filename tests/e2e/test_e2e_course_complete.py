@@ -10,7 +10,7 @@ import uuid
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
-from tests.e2e.helpers import RENDER_TIMEOUT_MS, click_and_wait, goto, log_in, norm, shot
+from tests.e2e.helpers import PHONE, RENDER_TIMEOUT_MS, click_and_wait, goto, log_in, norm, phone_shot, shot
 
 pytestmark = pytest.mark.e2e
 
@@ -118,12 +118,13 @@ def test_a_trainee_finishes_a_course_and_confirms_the_names_after_a_preview(lang
     assert serious_violations(page) == []
     shot(page, f"{language}-certificate-names-preview")
     # On a phone (360 px) the preview and the confirmation fit: no sideways scroll.
-    page.set_viewport_size({"width": 360, "height": 780})
+    size = page.viewport_size
+    page.set_viewport_size(PHONE)
     width, inner = page.evaluate("[document.scrollingElement.scrollWidth, window.innerWidth]")
     assert width <= inner, f"the names preview scrolls sideways at 360 px: {width} px"
     assert page.locator("main form[action*='/names/'] button[name=confirm]").is_visible()
-    shot(page, f"{language}-phone-certificate-names-preview")
-    page.set_viewport_size({"width": 1280, "height": 900})
+    phone_shot(page, language, "certificate-names-preview")
+    page.set_viewport_size(size)
     click_and_wait(page, page.locator("main form[action*='/names/'] button[name=confirm]"))
 
     # The certificate renders in the worker; its page links back to the course complete page.

@@ -20,6 +20,7 @@ from tests.e2e.helpers import (
     assert_rtl_layout,
     click_and_wait,
     goto,
+    phone_shot,
     shot,
     sign_up,
     wait_until,
@@ -228,7 +229,7 @@ def test_the_answer_on_screen_when_time_runs_out_is_counted_and_said_once(langua
         timeout=25,
         what="the 30 seconds notice",
     )
-    shot(page, f"{language}-quiz-timer-phone")
+    phone_shot(page, language, "quiz-timer")
     # The answer is picked and nothing else: when time is up, it counts.
     page.get_by_label(words["right"]).check()
     page.wait_for_url(re.compile(rf"/attempts/{attempt}/result/"), timeout=60_000)
