@@ -66,7 +66,9 @@ class Item:
 
     @property
     def translation_key(self):
-        return content_uuid(self.kind, self.key)
+        """The file's `translation_key` (an item an editor made in the admin), else the one its key names."""
+        given = self.data.get("translation_key") if isinstance(self.data, dict) else None
+        return given or content_uuid(self.kind, self.key)
 
     @cached_property
     def source_hash(self) -> str:
@@ -293,6 +295,7 @@ class Writer:
         self.objects: dict = objects if objects is not None else {}
         self.written: set = set()  # translation keys created or updated in some language
         self.conflicted: set = set()
+        self.uuids: dict = {}  # {(record kind, key): translation key} of every item parsed
         self._records = {(r.kind, r.key, r.language): r for r in ContentRecord.objects.all()}
         self.locales = {locale.language_code: locale for locale in Locale.objects.filter(language_code__in=LANGUAGES)}
 
@@ -300,6 +303,10 @@ class Writer:
         if language not in self.locales:
             self.locales[language], _created = Locale.objects.get_or_create(language_code=language)
         return self.locales[language]
+
+    def uuid(self, kind: str, key: str):
+        """The translation key of the item of `kind` named `key` (a link's target)."""
+        return self.uuids.get((kind, key)) or content_uuid(kind, key)
 
     def record_of(self, item: Item) -> ContentRecord | None:
         return self._records.get((item.kind, item.key, item.language))
@@ -376,6 +383,10 @@ def write(kinds, parsed: Parsed, *, report: Report, force: bool, objects: dict |
     objects written ({record kind: {key: {language: object}}})."""
     with transaction.atomic(), translations.loading():
         writer = Writer(report, force=force, objects=objects)
+        for by_key in parsed.items.values():
+            for by_language in by_key.values():
+                for item in by_language.values():
+                    writer.uuids.setdefault((item.kind, item.key), item.translation_key)
         for language in LANGUAGES:
             writer.locale(language)
         for kind in kinds:

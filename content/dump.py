@@ -11,13 +11,19 @@ file and state are what a load would now find, so the next `load_content` report
 (not a conflict)."""
 
 import hashlib
+import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import yaml
 from wagtail.images.models import Image
 from wagtail.models import Locale, Page
 
+from core.keys import key_generate
+from quizzes.models import Quiz
+
 from . import driver
+from .emit import load as emit_load
 from .keys import content_uuid
 from .kinds import KINDS
 from .models import ContentRecord
@@ -31,6 +37,7 @@ class DumpReport:
     changed: list = field(default_factory=list)  # files written (or that would be, with check)
     unchanged: int = 0
     notes: list = field(default_factory=list)  # what was left out, and why
+    removed: list = field(default_factory=list)  # files of objects deleted in the admin
 
 
 class Dumper:
@@ -60,17 +67,46 @@ class Dumper:
             }
             for kind, slug in self.pages.values():
                 self._keys.setdefault(content_uuid(kind, slug), slug)
+            for translation_key, slug in self._page_keys.items():
+                self._keys.setdefault(translation_key, slug)
+            self._keys_of_admin_quizzes()
         return self._keys
+
+    def _keys_of_admin_quizzes(self) -> None:
+        """The file key of each quiz made in the admin: the one its file names with its
+        `translation_key`, else a new one from its English title (core/keys.py), the same in
+        every language."""
+        for path in sorted(self.root.glob("*/quizzes/*.yaml")):
+            try:
+                given = (emit_load(path.read_text(encoding="utf-8")) or {}).get("translation_key")
+                self._keys.setdefault(uuid.UUID(str(given)), path.stem) if given else None
+            except (yaml.YAMLError, AttributeError, ValueError):
+                continue
+        taken = {path.stem for path in self.root.glob("*/quizzes/*.yaml")}
+        taken |= {key for kind, key in ContentRecord.objects.filter(kind="quiz").values_list("kind", "key")}
+        titles: dict = {}
+        for translation_key, title, language in Quiz.objects.order_by("pk").values_list(
+            "translation_key", "title", "locale__language_code"
+        ):
+            if translation_key not in self._keys:
+                titles.setdefault(translation_key, {})[language] = title
+        for translation_key, by_language in titles.items():
+            title = by_language.get("en") or next(iter(by_language.values()))
+            key = key_generate(title, taken=taken, max_length=80, prefix="quiz")
+            taken.add(key)
+            self._keys[translation_key] = key
 
     @property
     def pages(self) -> dict:
         """{page id: (kind, key)} of every course, module and lesson page (the slug is the key)."""
         if self._pages is None:
             rows = Page.objects.filter(content_type__model__in=PAGE_KINDS, content_type__app_label="courses")
-            self._pages = {
-                pk: (PAGE_KINDS[model], slug)
-                for pk, slug, model in rows.values_list("pk", "slug", "content_type__model")
-            }
+            self._pages, self._page_keys = {}, {}
+            for pk, slug, model, translation_key in rows.values_list(
+                "pk", "slug", "content_type__model", "translation_key"
+            ):
+                self._pages[pk] = (PAGE_KINDS[model], slug)
+                self._page_keys[translation_key] = slug
         return self._pages
 
     def key_of(self, translation_key) -> str | None:
@@ -127,9 +163,54 @@ def content_dump(*, root: Path, languages=None, kinds=None, check: bool = False)
                 continue
             for relative, text in kind.dump(dumper, language):
                 dumper.write(language, relative, text)
+    files_of_deleted_remove(root=root, kinds=chosen, languages=languages, report=report, check=check)
     if not check:
         records_update(root=root, kinds=chosen, languages=languages, report=report)
     return report
+
+
+# The kinds whose object is a whole file: deleting the object in the admin leaves its file behind.
+WHOLE_FILE_KINDS = ("quiz", "page")
+
+
+def files_of_deleted_remove(*, root: Path, kinds, languages, report: DumpReport, check: bool) -> None:
+    """Remove the file of each quiz or page that the loader wrote (it has a ContentRecord) and
+    that is no longer in the database: an editor deleted it in the admin. Each removal is
+    reported; with `check`, only listed. A file the loader never loaded is left alone (it may be
+    new, not yet loaded) with a note. Interview questions and quiz questions are parts of a file:
+    the file's dump leaves them out."""
+    problems = Problems()
+    chosen = [kind for kind in kinds if kind.name in WHOLE_FILE_KINDS]
+    if not chosen:
+        return
+    parsed = driver.parse(KINDS, root, problems)
+    if problems:
+        return  # records_update reports them
+    writer = driver.Writer(driver.Report(), force=False)
+    for kind in chosen:
+        for by_language in parsed[kind.name].values():
+            for language, item in sorted(by_language.items()):
+                if language not in languages:
+                    continue
+                obj, _fingerprint = kind.state(item, writer)
+                if obj is not None:
+                    continue
+                record = writer.record_of(item)
+                if record is None:
+                    report.notes.append(
+                        f"{item.path}: {item} ({language}) is not in the database and was never loaded; kept"
+                    )
+                    continue
+                report.removed.append(Path(item.path))
+                if not check:
+                    Path(item.path).unlink()
+                    record.delete()
+    if not check:
+        for language in languages:
+            courses = root / language / "courses"
+            for folder in sorted(courses.glob("**/"), key=lambda p: len(p.parts), reverse=True):
+                if folder != courses and folder.is_dir() and not any(folder.iterdir()):
+                    folder.rmdir()
 
 
 def records_update(*, root: Path, kinds, languages, report: DumpReport) -> None:

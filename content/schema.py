@@ -9,13 +9,14 @@ Every problem is one of four sentences: "unknown field 'x'", "missing the requir
 "x must be <what the table says>, not <value>", "<where> must be a mapping of fields"."""
 
 import datetime
+import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
 from .keys import KEY
 from .sources import LineDict, Problems, where
 
-TYPES = ("text", "key", "int", "bool", "list", "mapping", "date")
+TYPES = ("text", "key", "int", "bool", "list", "mapping", "date", "uuid")
 
 
 @dataclass(frozen=True)
@@ -32,7 +33,7 @@ class Field:
       the parity problem says it ("is in category"; "has <name>" by default).
     """
 
-    type: str = "text"
+    type: str = "text"  # see TYPES; uuid: a translation key written as text
     required: bool = False
     default: object = None
     max_length: int | None = None
@@ -70,6 +71,8 @@ class Field:
             return "true or false"
         if self.type == "date":
             return "a date (YYYY-MM-DD)"
+        if self.type == "uuid":
+            return "a UUID (8-4-4-4-12 hexadecimal digits)"
         if self.type == "mapping":
             return "a mapping of fields"
         noun = f"{self.noun}s"
@@ -143,6 +146,13 @@ def check_value(value, spec: Field, *, name: str, at: str, path: Path, problems:
             return wrong()
     elif spec.type == "date":
         if not isinstance(value, datetime.date):
+            return wrong()
+    elif spec.type == "uuid":
+        try:
+            value = uuid.UUID(str(value).strip()) if isinstance(value, str) else None
+        except ValueError:
+            value = None
+        if value is None:
             return wrong()
     elif spec.type == "mapping":
         if not isinstance(value, dict):

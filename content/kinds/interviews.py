@@ -29,6 +29,8 @@ QUESTION = {
     "level": Field("text", required=True, choices=tuple(Level.values)),
     "prompt": Field("text", required=True, strict=True),
     "suggested_seconds": Field("int", required=True, low=1, high=32767),
+    # Only for a question made in the admin: its translation key, which no key names.
+    "translation_key": Field("uuid"),
     "model_answer": Field("text", required=True, strict=True),
     "key_points": Field(
         "list",
@@ -118,6 +120,7 @@ class Interviews(Kind):
                 "suggested_seconds": question["suggested_seconds"],
                 "key_points": [{"key": p["key"], "text": p["text"], "phrases": p["phrases"]} for p in points],
                 "category": values["category"],
+                "translation_key": question["translation_key"],
             }
             items.append(self.item(source, question["key"], data, line=raw.line_of("key")))
         return items
@@ -127,6 +130,7 @@ class Interviews(Kind):
             "category": ("is in category", item["category"]),
             "level": ("has level", item["level"]),
             "key_points": ("has key points", AnyOrder(p["key"] for p in item["key_points"])),
+            "translation_key": ("has translation_key", item["translation_key"]),
         }
 
     # Writing ------------------------------------------------------------------------------
@@ -202,7 +206,7 @@ class InterviewCategories(Kind):
     def apply(self, item: Item, row: InterviewCategory | None, writer: Writer) -> InterviewCategory:
         # The links are the same in every language (parity): one row per category.
         row, _created = InterviewCategory.objects.update_or_create(
-            key=item.key, defaults={"modules": [str(content_uuid("module", key)) for key in item["modules"]]}
+            key=item.key, defaults={"modules": [str(writer.uuid("module", key)) for key in item["modules"]]}
         )
         return row
 
@@ -242,6 +246,7 @@ def interviews_dump(dumper, language: str):
             questions=[
                 Map(
                     key=q.key,
+                    translation_key=_given_key(q.translation_key, content_uuid("interview", q.key)),
                     level=q.level,
                     prompt=q.prompt,
                     suggested_seconds=q.suggested_seconds,
@@ -254,4 +259,11 @@ def interviews_dump(dumper, language: str):
             ],
             optional={"modules": []},
         )
+        for question in tree["questions"]:
+            question.optional = {"translation_key": None}
         yield path, yaml_text(tree, old)
+
+
+def _given_key(translation_key, derived):
+    """The translation key a file must write: only when its key does not name it (made in the admin)."""
+    return str(translation_key) if translation_key and translation_key != derived else None

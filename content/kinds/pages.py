@@ -90,6 +90,9 @@ SCHEMAS = {
         "sources": Field("list"),
     },
 }
+# Only for a page made in the admin: its translation key, which no key (slug) names.
+for _schema in SCHEMAS.values():
+    _schema["translation_key"] = Field("uuid", same=True)
 SOURCE_FIELDS = {"title", "url"}
 MODELS = {"course": CoursePage, "module": ModulePage, "lesson": LessonPage}
 PICTURE_TYPES = {".svg", ".png", ".jpg", ".jpeg", ".webp"}
@@ -297,7 +300,10 @@ class Pages(Kind):
                     problems.add(item.path, f"line {link.line}", f"link to {link.kind}:{link.key} does not resolve")
 
     def shared(self, item: Item) -> dict:
-        shared = {"parent": ("sits under", item.extra["parent"])}
+        shared = {
+            "parent": ("sits under", item.extra["parent"]),
+            "translation_key": ("has translation_key", item["translation_key"]),
+        }
         if item.kind == "module":
             shared |= {"quiz": ("has quiz", item["quiz"]), "required": ("has required", item["required"])}
         if item.kind == "course":
@@ -358,7 +364,7 @@ class Pages(Kind):
             ids = {p.translation_key: p.pk for p in existing.values()}
 
             def resolve(kind, key, ids=ids):
-                return ids.get(content_uuid(kind, key))
+                return ids.get(writer.uuid(kind, key))
 
             for item, page, outcome in plans:
                 if outcome in ("create", "update"):
@@ -578,6 +584,13 @@ def _sources_tree(page) -> list:
 
 
 def _page_tree(page, kind: str, order: int, dumper) -> Map:
+    tree = _page_fields(page, kind, order, dumper)
+    if page.translation_key != content_uuid(kind, page.slug):
+        tree["translation_key"] = str(page.translation_key)  # made in the admin
+    return tree
+
+
+def _page_fields(page, kind: str, order: int, dumper) -> Map:
     common = {"key": page.slug, "title": page.title}
     if kind == "course":
         cover = page.cover

@@ -89,7 +89,9 @@ QUIZ = {
 QUIZ = {name: replace(spec, same=name in SHARED_SETTINGS) for name, spec in QUIZ.items()}
 # An exam: the quizzes whose pools it draws from (links; the same quizzes in every language).
 QUIZ["pools"] = Field("list", default=[], items=Field("key"), noun="quiz key", link="quiz", same=True)
-QUIZ_SETTINGS = [name for name in QUIZ if name not in ("key", "questions", "pools")]
+# Only for a quiz made in the admin: its translation key, which no file key names.
+QUIZ["translation_key"] = Field("uuid", same=True)
+QUIZ_SETTINGS = [name for name in QUIZ if name not in ("key", "questions", "pools", "translation_key")]
 # Settings added after quizzes were first loaded: in the fingerprint only when not the default, so
 # a quiz loaded before them keeps its fingerprint (and is not taken for an editor's change).
 LATER_SETTINGS = {"review", "attempts_per_period", "cooldown_hours"}
@@ -304,7 +306,7 @@ class Quizzes(Kind):
                 setattr(quiz, name, value)
             quiz.save()
         pools = Quiz.objects.filter(
-            translation_key__in=[content_uuid("quiz", key) for key in item["pools"]], locale=quiz.locale_id
+            translation_key__in=[writer.uuid("quiz", key) for key in item["pools"]], locale=quiz.locale_id
         )
         quiz.pools.set(pools)
         existing = {q.key: q for q in Question.objects.filter(quiz=quiz)}
@@ -328,7 +330,7 @@ class Quizzes(Kind):
             question.sort_order = order
             for name in ("category", "points", "text", "explanation"):
                 setattr(question, name, data[name])
-            question.lesson_key = content_uuid("lesson", data["lesson"]) if data["lesson"] else None
+            question.lesson_key = writer.uuid("lesson", data["lesson"]) if data["lesson"] else None
             if data["type"] == "true_false":
                 question.correct_answer = data["answer"]
             if data["type"] == "numeric":
@@ -540,7 +542,9 @@ def quizzes_dump(dumper, language: str):
             )
             continue
         optional = {name: QUIZ[name].default for name in QUIZ_SETTINGS} | {"pools": [], "questions": []}
-        tree = Map(key=key, optional=optional)
+        derived = content_uuid("quiz", key)
+        given = str(quiz.translation_key) if quiz.translation_key != derived else None
+        tree = Map(key=key, translation_key=given, optional=optional | {"translation_key": None})
         tree.keep = set(QUIZ_SETTINGS)  # every setting is written, default or not
         for name in QUIZ_SETTINGS:
             tree[name] = getattr(quiz, name)

@@ -32,10 +32,14 @@ class Command(BaseCommand):
             self.stderr.write(self.style.WARNING(note))
         for path in report.changed:
             self.stdout.write(f"{'would change' if check else 'wrote'} {path}")
-        if check and report.changed:
-            raise CommandError(f"{len(report.changed)} file(s) differ from the database; run dump_content.")
+        for path in report.removed:
+            self.stdout.write(f"{'would remove' if check else 'removed'} {path} (deleted in the admin)")
+        if check and (report.changed or report.removed):
+            count = len(report.changed) + len(report.removed)
+            raise CommandError(f"{count} file(s) differ from the database; run dump_content.")
         self.stdout.write(
             self.style.SUCCESS(
-                f"{len(report.changed)} {'to write' if check else 'written'}, {report.unchanged} unchanged."
+                f"{len(report.changed)} {'to write' if check else 'written'}, "
+                f"{len(report.removed)} {'to remove' if check else 'removed'}, {report.unchanged} unchanged."
             )
         )
