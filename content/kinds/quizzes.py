@@ -487,7 +487,14 @@ write = partial(write_kind, QUIZZES)
 
 # Dumping (`dump_content`) -------------------------------------------------------------------------
 
-QUESTION_OPTIONAL = {"category": "", "lesson": None, "explanation": "", "tolerance": Decimal(0), "unit": ""}
+QUESTION_OPTIONAL = {
+    "points": 1,
+    "category": "",
+    "lesson": None,
+    "explanation": "",
+    "tolerance": Decimal(0),
+    "unit": "",
+}
 CHOICE_OPTIONAL = {"correct": False}
 
 
