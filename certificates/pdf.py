@@ -13,6 +13,7 @@ import base64
 import functools
 import hashlib
 import io
+import time
 import zlib
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -281,6 +282,9 @@ MAX_PDF_BYTES = 5 * 1024 * 1024  # ours are under 100 KB
 MAX_CREDENTIAL_BYTES = 256 * 1024
 MAX_OBJECTS = 5000  # ours have about 60
 MAX_DEPTH = 40  # nesting of direct objects walked when looking for JavaScript
+MAX_REVISIONS = 8  # ours have 2 (the document and its signature); each one is diffed when validating
+MAX_SIGNATURES = 4  # ours have 1; each one is a full validation
+TIME_BUDGET_SECONDS = 5.0  # wall-clock bound on reading one upload, checked between units of work
 
 
 @dataclass(frozen=True)
@@ -302,6 +306,17 @@ class _Refused(Exception):
     """The PDF is refused with this (translated) message."""
 
 
+class _Deadline:
+    """The moment reading must stop; `check()` refuses the file once it has passed."""
+
+    def __init__(self, seconds: float):
+        self.until = time.monotonic() + seconds
+
+    def check(self) -> None:
+        if time.monotonic() > self.until:
+            raise _Refused(_("This PDF takes far longer to read than a certificate; it was not read."))
+
+
 def _decode_limits():
     return DecodeLimits(
         per_stream=StreamDecodeLimits(max_ratio=1100, ratio_floor=256 * 1024, max_output_size=8 * 1024 * 1024),
@@ -314,15 +329,20 @@ def pdf_inspect(data: bytes) -> PdfInspection:
 
     Refused with an error: not bytes or not a PDF, over MAX_PDF_BYTES, damaged or truncated,
     encrypted, decompressing to more than the limits (a PDF bomb), more than MAX_OBJECTS objects,
-    or any JavaScript (a certificate has none)."""
+    or any JavaScript (a certificate has none), more than MAX_REVISIONS updates or MAX_SIGNATURES
+    signatures, or reading for longer than TIME_BUDGET_SECONDS (checked between objects and
+    between signatures, so a crafted file cannot keep a web worker busy)."""
     try:
+        deadline = _Deadline(TIME_BUDGET_SECONDS)
         reader = _reader(data)
-        _walk_objects(reader)
+        _walk_objects(reader, deadline)
+        deadline.check()
         try:
             credential, attachment_error = _credential(reader), None
         except _Refused as refused:
             credential, attachment_error = None, str(refused)
-        verdict, kid, signed_at = _signature(reader)
+        deadline.check()
+        verdict, kid, signed_at = _signature(reader, deadline)
     except _Refused as refused:
         return PdfInspection(credential=None, signature=SIGNATURE_UNSIGNED, error=str(refused))
     except Exception:  # a parser's surprise on hostile input is still just an unreadable file
@@ -366,10 +386,12 @@ def _too_much() -> str:
 PROBED_FILTERS = {"/FlateDecode", "/Fl", "/ASCIIHexDecode", "/AHx", "/ASCII85Decode", "/A85"}
 
 
-def _walk_objects(reader) -> None:
+def _walk_objects(reader, deadline: _Deadline) -> None:
     """Visit every object of every revision (each indirect object once, references not followed)
     and refuse JavaScript anywhere (a /JS entry, a /JavaScript name tree, a /S /JavaScript action)
     and any stream that decompresses past the decode limits (a PDF bomb)."""
+    if reader.total_revisions > MAX_REVISIONS:
+        raise _Refused(_("This PDF was updated far more often than a certificate; it was not read."))
     refs = set()
     for revision in range(reader.total_revisions):
         refs |= reader.xrefs.explicit_refs_in_revision(revision)
@@ -396,6 +418,7 @@ def _walk_objects(reader) -> None:
 
     try:
         for ref in sorted(refs, key=lambda r: (r.idnum, r.generation)):
+            deadline.check()
             walk(reader.get_object(ref), 0)
         walk(reader.trailer_view, 0)
     except _Refused:
@@ -457,14 +480,17 @@ def _read_capped(stream) -> str:
         raise _Refused(unreadable) from exc
 
 
-def _signature(reader) -> tuple[str, str | None, datetime | None]:
+def _signature(reader, deadline: _Deadline) -> tuple[str, str | None, datetime | None]:
     """The verdict over every signature in the file, the key id and time of our valid one."""
     signatures = reader.embedded_regular_signatures
     if not signatures:
         return SIGNATURE_UNSIGNED, None, None
+    if len(signatures) > MAX_SIGNATURES:
+        raise _Refused(_("This PDF has far more signatures than a certificate; it was not read."))
     ours = {pdf_signing.public_raw(key): kid for kid, key in keys.public_keys().items()}
     verdicts = []
     for embedded in signatures:
+        deadline.check()
         try:
             certificate = embedded.signer_cert
             # The certificate is its own root: trust is the question of whose key it carries.

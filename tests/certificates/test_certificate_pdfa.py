@@ -374,3 +374,52 @@ def test_the_signature_verifies_without_pyhanko(certificate):
     tampered = bytearray(signed_bytes)
     tampered[100] ^= 1
     assert hashlib.sha512(bytes(tampered)).digest() != attrs["message_digest"]
+
+
+def with_updates(data: bytes, count: int) -> bytes:
+    """`data` (a minimal_pdf of three objects) with `count` incremental updates appended, each
+    rewriting the page object and chaining its cross-reference section to the previous one."""
+    out = bytearray(data)
+    previous = int(data.rsplit(b"startxref\n", 1)[1].split(b"\n", 1)[0])
+    for _ in range(count):
+        offset = len(out)
+        out += b"3 0 obj\n<< /Type /Page /Parent 2 0 R >>\nendobj\n"
+        xref = len(out)
+        out += b"xref\n3 1\n%010d 00000 n \n" % offset
+        out += b"trailer\n<< /Size 4 /Root 1 0 R /Prev %d >>\nstartxref\n%d\n%%%%EOF\n" % (previous, xref)
+        previous = xref
+    return bytes(out)
+
+
+THREE_OBJECTS = (b"<< /Type /Catalog /Pages 2 0 R >>", PAGES, b"<< /Type /Page /Parent 2 0 R >>")
+
+
+def test_a_pdf_updated_too_often_is_refused_before_validation():
+    data = with_updates(minimal_pdf(*THREE_OBJECTS), pdf.MAX_REVISIONS + 20)
+    inspection = pdf.pdf_inspect(data)
+    assert inspection.error and "updated far more often" in inspection.error
+    assert inspection.credential is None and inspection.signature == "unsigned"
+
+
+def test_a_few_updates_are_still_read():
+    inspection = pdf.pdf_inspect(with_updates(minimal_pdf(*THREE_OBJECTS), 2))
+    assert inspection == pdf.PdfInspection(credential=None, signature="unsigned")
+
+
+def test_reading_stops_when_the_time_budget_is_spent(monkeypatch):
+    # 300 objects each nested as deep as allowed: real work for the walk, checked object by object.
+    nested = b"[" * (pdf.MAX_DEPTH - 2) + b"0" + b"]" * (pdf.MAX_DEPTH - 2)
+    data = minimal_pdf(*THREE_OBJECTS, *([nested] * 300))
+    assert pdf.pdf_inspect(data).error is None  # readable within the normal budget
+    monkeypatch.setattr(pdf, "TIME_BUDGET_SECONDS", 0.0)
+    inspection = pdf.pdf_inspect(data)
+    assert inspection.error and "far longer to read" in inspection.error
+    assert inspection.credential is None and inspection.signature == "unsigned"
+
+
+def test_the_arabic_refusal_is_translated():
+    from django.utils import translation
+
+    with translation.override("ar"):
+        inspection = pdf.pdf_inspect(with_updates(minimal_pdf(*THREE_OBJECTS), pdf.MAX_REVISIONS + 1))
+    assert inspection.error.startswith("عُدّل ملف PDF")
