@@ -73,3 +73,16 @@ def test_the_command_reads_the_pdf(tmp_path, signed_pdf):
     with pytest.raises(SystemExit) as exit:
         call_command("verify_credential", str(path), stdout=io.StringIO())
     assert exit.value.code == 1
+
+
+@pytest.mark.django_db
+def test_the_arabic_too_large_message_uses_arabic_digits(client):
+    from certificates import verifier
+
+    response = upload(client, b"%PDF-1.7\n" + b"0" * verifier.MAX_UPLOAD_BYTES, language="ar")
+    verdict = response.content.decode().split('id="verdict"', 1)[1].split("</section>", 1)[0]
+    assert "٥" in verdict and "١٠٠" in verdict  # 5 MB and 100 KB in the page's digit style
+    message = verdict.split("</h2>", 1)[1]
+    assert not any(digit in message for digit in "0123456789"), message
+    english = upload(client, b"%PDF-1.7\n" + b"0" * verifier.MAX_UPLOAD_BYTES, language="en").content.decode()
+    assert "larger than 5 MB" in english and "under 100 KB" in english
