@@ -1,4 +1,5 @@
 import datetime
+import re
 from dataclasses import dataclass, field
 
 from django import forms
@@ -6,11 +7,14 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
-from accounts.models import ExtraTime
+from accounts.models import ExtraTime, User
 from accounts.services import EXTRA_TIME_REASON_MAX
 from core import spreadsheet
+from core.i18n import localize_digits
 
+from . import selectors
 from .selectors import STATUS_COMPLETED, STATUS_IN_PROGRESS, STATUS_NOT_STARTED, DashboardFilters
 
 # Completions happen between these dates; the weekly chart counts back 12 weeks from the
@@ -212,9 +216,81 @@ def addresses_read(rows: list[tuple[int, list[str]]]) -> AddressList:
 
 WHO_ALL = "all"
 WHO_CHOSEN = "chosen"
+WHO_EMAILS = "emails"
+PICKER_PAGE_SIZE = 25  # trainees per page of the member picker
+MAX_CHOSEN = 10_000  # ids a chosen list may carry (an organization of more assigns to every trainee)
+MAX_PASTED_LINES = 10_000
+_SEPARATORS = re.compile(r"[\s,;]+")
+
+
+def ids_parse(value: str) -> set[int]:
+    """The ids of a comma-separated list as the picker carries it; anything not a positive id is left out."""
+    ids = set()
+    for part in (value or "").split(",")[: MAX_CHOSEN + 1]:
+        part = part.strip()
+        if part.isascii() and part.isdigit() and 0 < len(part) <= 18:
+            ids.add(int(part))
+    return ids
+
+
+def chosen_ids(data) -> set[int]:
+    """The trainees chosen in the member picker: those carried from other pages (`selected`, less
+    the ones of the page on screen, `shown`) and those ticked on the page on screen (`members`)."""
+    carried = ids_parse(data.get("selected", "")) - ids_parse(data.get("shown", ""))
+    ticked = ids_parse(",".join(data.getlist("members"))) if hasattr(data, "getlist") else set()
+    return carried | ticked
+
+
+@dataclass
+class PastedProblem:
+    line: int
+    text: str  # the line's cell as typed, cut to 80 characters
+    message: str
+
+
+def emails_read(text: str, *, organization_id: int) -> tuple[set[int], list[PastedProblem]]:
+    """The organization's trainees named by a pasted list of addresses (one or more a line,
+    separated by spaces, commas or semicolons), and a problem for each address that names none:
+    not an address, no account, an account of another organization or not a trainee's. Two
+    queries per 500 addresses."""
+    problems: list[PastedProblem] = []
+    found: list[tuple[int, str, str]] = []  # (line, as typed, lower-case)
+    for line, row in enumerate(text.splitlines()[:MAX_PASTED_LINES], start=1):
+        for cell in _SEPARATORS.split(row.strip()):
+            if not cell:
+                continue
+            shown = cell if len(cell) <= 80 else cell[:79] + "…"
+            try:
+                if len(cell) > 254:
+                    raise ValidationError("invalid")
+                validate_email(cell)
+            except ValidationError:
+                problems.append(PastedProblem(line, shown, _("Not an email address.")))
+                continue
+            found.append((line, shown, cell.lower()))
+    accounts = selectors.accounts_by_email(emails=[email for _line, _shown, email in found])
+    ids = set()
+    for line, shown, email in found:
+        account = accounts.get(email)
+        if account is None:
+            problems.append(
+                PastedProblem(line, shown, _("No Masar account has this address. Invite the person first."))
+            )
+        elif account[1] != organization_id:
+            problems.append(PastedProblem(line, shown, _("Not a member of your organization.")))
+        elif account[2] != User.Role.TRAINEE:
+            problems.append(PastedProblem(line, shown, _("Not a trainee: courses are assigned to trainees.")))
+        else:
+            ids.add(account[0])
+    problems.sort(key=lambda problem: problem.line)
+    return ids, problems
 
 
 class AssignForm(forms.Form):
+    """Assign a course with a due date to every trainee, to trainees chosen in the member picker
+    (searched and paged on the server, so it works without JavaScript at any size), or to the
+    trainees whose addresses are pasted. Bad addresses are reported by line and nothing is assigned."""
+
     course = forms.ChoiceField(label=_("Course"))
     due_on = forms.DateField(
         label=_("Due date"),
@@ -226,34 +302,88 @@ class AssignForm(forms.Form):
     )
     who = forms.ChoiceField(
         label=_("Assign to"),
-        choices=[(WHO_ALL, _("Every trainee of the organization")), (WHO_CHOSEN, _("The trainees chosen below"))],
+        choices=[
+            (WHO_ALL, _("Every trainee of the organization")),
+            (WHO_CHOSEN, _("The trainees chosen below")),
+            (WHO_EMAILS, _("The trainees whose email addresses are pasted below")),
+        ],
         initial=WHO_ALL,
         widget=forms.RadioSelect,
     )
-    members = forms.MultipleChoiceField(label=_("Trainees"), required=False, widget=forms.CheckboxSelectMultiple)
+    emails = forms.CharField(
+        label=_("Email addresses"),
+        required=False,
+        max_length=MAX_PASTED_LINES * 80,
+        widget=forms.Textarea(attrs={"rows": 5, "dir": "ltr", "spellcheck": "false", "autocomplete": "off"}),
+        help_text=_("One address per line (or separated by commas); at most 10,000 lines."),
+    )
 
-    def __init__(self, *args, course_choices=(), member_choices=(), **kwargs):
+    def __init__(self, *args, course_choices=(), organization_id: int, **kwargs):
         super().__init__(*args, **kwargs)
+        self.organization_id = organization_id
         self.fields["course"].choices = [("", _("Choose a course")), *course_choices]
-        self.fields["members"].choices = member_choices
-        today = datetime.date.today().isoformat()
-        self.fields["due_on"].widget.attrs.update({"min": today, "max": LAST_DATE.isoformat()})
+        self.fields["due_on"].widget.attrs.update(
+            {"min": selectors.site_today().isoformat(), "max": LAST_DATE.isoformat()}
+        )
+        self.problems: list[PastedProblem] = []
+        self._ids: set[int] = set()
 
     def clean_due_on(self):
-        from django.utils import timezone
-
         due_on = self.cleaned_data["due_on"]
-        if due_on < timezone.localdate():
+        if due_on < selectors.site_today():
             raise forms.ValidationError(_("The due date is in the past: choose today or a later date."))
         return due_on
 
     def clean(self):
         data = super().clean()
-        if data.get("who") == WHO_CHOSEN and not data.get("members"):
-            self.add_error("members", _("Choose at least one trainee, or assign to every trainee."))
+        who = data.get("who")
+        if who == WHO_ALL and (chosen_ids(self.data) or (data.get("emails") or "").strip()):
+            # Trainees ticked or addresses pasted, and "every trainee" left on: never assign to all by mistake.
+            raise forms.ValidationError(
+                _(
+                    "Trainees are chosen or addresses pasted, but “Every trainee of the organization” is selected: "
+                    "choose who to assign the course to again, or clear the choice."
+                )
+            )
+        if who == WHO_CHOSEN:
+            ids = chosen_ids(self.data)
+            if not ids:
+                raise forms.ValidationError(_("Choose at least one trainee, or assign to every trainee."))
+            unknown = len(ids - selectors.members_known(organization_id=self.organization_id, user_ids=ids))
+            if unknown:
+                raise forms.ValidationError(
+                    ngettext(
+                        "%(count)s of the chosen trainees is not an active trainee of your organization: nothing was "
+                        "assigned. Choose again.",
+                        "%(count)s of the chosen trainees are not active trainees of your organization: nothing was "
+                        "assigned. Choose again.",
+                        unknown,
+                    )
+                    % {"count": localize_digits(unknown)}
+                )
+            self._ids = ids
+        elif who == WHO_EMAILS:
+            ids, self.problems = emails_read(data.get("emails") or "", organization_id=self.organization_id)
+            if self.problems:
+                count = len(self.problems)
+                self.add_error(
+                    "emails",
+                    ngettext(
+                        "%(count)s address names no trainee of your organization: nothing was assigned. "
+                        "Correct or remove it (see the list).",
+                        "%(count)s addresses name no trainee of your organization: nothing was assigned. "
+                        "Correct or remove them (see the list).",
+                        count,
+                    )
+                    % {"count": localize_digits(count)},
+                )
+            elif not ids:
+                self.add_error("emails", _("Paste at least one email address, or assign to every trainee."))
+            self._ids = ids
         return data
 
     def user_ids(self) -> list[int] | None:
+        """The trainees to assign the course to; None for every trainee of the organization."""
         if self.cleaned_data["who"] == WHO_ALL:
             return None
-        return [int(pk) for pk in self.cleaned_data["members"]]
+        return sorted(self._ids)

@@ -8,9 +8,10 @@ import uuid
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, timedelta
 
+from django.core.paginator import Paginator
 from django.db.models import Count, Exists, ExpressionWrapper, F, FilteredRelation, FloatField, Max, OuterRef, Q
-from django.db.models.functions import TruncWeek
-from django.utils import timezone, translation
+from django.db.models.functions import Lower, TruncWeek
+from django.utils import timezone
 from wagtail.models import Locale
 
 from accounts.models import ExtraTimeChange, Invitation, User
@@ -235,7 +236,7 @@ class DashboardRow:
     @property
     def overdue(self) -> bool:
         completed = self.enrollment is not None and self.enrollment.completed_at is not None
-        return bool(self.due_on and not completed and self.due_on < timezone.localdate())
+        return bool(self.due_on and not completed and self.due_on < site_today())
 
     @property
     def started(self) -> bool:
@@ -457,15 +458,66 @@ def hr_invitation(*, user, invitation_id: int) -> Invitation | None:
 # --- assignments -----------------------------------------------------------------------
 
 
-def member_choices(*, organization_id: int) -> list[tuple[str, str]]:
-    """(id, "name <email>") of the organization's trainees, for the assignment form: one query."""
-    language = translation.get_language()
-    members = User.objects.filter(organization_id=organization_id, role=User.Role.TRAINEE, is_active=True)
-    rows = members.order_by("name_latin", "pk").values_list("pk", "name_latin", "name_arabic", "email")
-    return [
-        (str(pk), f"{(arabic if language == 'ar' and arabic else latin) or email} <{email}>")
-        for pk, latin, arabic, email in rows
-    ]
+def site_today() -> date:
+    """Today in the site's time zone (settings.TIME_ZONE): the day due dates are counted in.
+
+    A due date is a calendar day of the organization, not of whoever reads the page: the request's
+    time zone is the reader's browser's (core.middleware.TimeZoneMiddleware), so HR in another
+    zone, the trainee, the form and the beat tasks would otherwise disagree on what is overdue."""
+    return timezone.localdate(timezone=timezone.get_default_timezone())
+
+
+def assignable_members(*, organization_id: int):
+    """The trainees a course can be assigned to: the organization's active trainees."""
+    return User.objects.filter(organization_id=organization_id, role=User.Role.TRAINEE, is_active=True)
+
+
+def member_label(user: User, language: str) -> str:
+    """How the member picker names a trainee: the name of the page's language, and the address."""
+    name = (user.name_arabic if language == "ar" and user.name_arabic else user.name_latin) or user.email
+    return f"{name} <{user.email}>"
+
+
+def member_search(*, organization_id: int, q: str = ""):
+    """The organization's assignable trainees whose name, username or email holds every word of
+    `q` (at most five words), by name: a query set to paginate (two queries a page)."""
+    members = assignable_members(organization_id=organization_id)
+    for word in q.split()[:5]:
+        members = members.filter(
+            Q(name_latin__icontains=word)
+            | Q(name_arabic__icontains=word)
+            | Q(username__icontains=word)
+            | Q(email__icontains=word)
+        )
+    return members.order_by("name_latin", "pk").only("pk", "name_latin", "name_arabic", "email")
+
+
+def members_known(*, organization_id: int, user_ids: set[int]) -> set[int]:
+    """The ids of `user_ids` that are assignable trainees of the organization: one query per 500 ids."""
+    known: set[int] = set()
+    ids = sorted(user_ids)
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        known.update(
+            assignable_members(organization_id=organization_id).filter(pk__in=chunk).values_list("pk", flat=True)
+        )
+    return known
+
+
+def accounts_by_email(*, emails: list[str]) -> dict[str, tuple[int, int | None, str]]:
+    """{lower-case address: (user id, organization id, role)} of the accounts with one of `emails`
+    (any organization, so a paste can say "not in your organization"): one query per 500 addresses."""
+    found: dict[str, tuple[int, int | None, str]] = {}
+    wanted = sorted(set(emails))
+    for start in range(0, len(wanted), 500):
+        chunk = wanted[start : start + 500]
+        rows = (
+            User.objects.annotate(address=Lower("email"))
+            .filter(address__in=chunk, is_active=True)
+            .values_list("address", "pk", "organization_id", "role")
+        )
+        found.update((address, (pk, org, role)) for address, pk, org, role in rows)
+    return found
 
 
 @dataclass
@@ -518,7 +570,7 @@ def _open_assignments(organization_id: int):
 def assignments_attention(*, organization_id: int, within: int = 7, limit: int = 50, language: str) -> dict:
     """The organization's assignments overdue or due within `within` days and not completed, soonest
     first (at most `limit` of each), with how many there are: five queries, whatever the numbers."""
-    today = timezone.localdate()
+    today = site_today()
     open_ = _open_assignments(organization_id)
     counts = open_.aggregate(
         overdue=Count("id", filter=Q(due_on__lt=today)),
@@ -537,14 +589,16 @@ def assignments_attention(*, organization_id: int, within: int = 7, limit: int =
     }
 
 
-def hr_assignments(*, organization_id: int, language: str, limit: int = 200) -> list[AssignmentRow]:
-    """The organization's assignments, soonest due first: three queries."""
+def hr_assignments(*, organization_id: int, language: str, page: int | str | None = 1, per_page: int = 50):
+    """A page of the organization's assignments, soonest due first, and its rows: four queries
+    (the count, the page, course titles, completions) however many there are."""
     assignments = (
         CourseAssignment.objects.filter(user__organization_id=organization_id)
         .select_related("user")
-        .order_by("due_on", "user__name_latin", "pk")[:limit]
+        .order_by("due_on", "user__name_latin", "pk")
     )
-    return _assignment_rows(list(assignments), language=language, today=timezone.localdate())
+    page = Paginator(assignments, per_page).get_page(page)
+    return page, _assignment_rows(list(page.object_list), language=language, today=site_today())
 
 
 def hr_assignment(*, user, assignment_id: int) -> CourseAssignment | None:

@@ -149,10 +149,10 @@ def exports_outdate(*, certificate: Certificate) -> None:
     """Make the exports built with `certificate` (just revoked) out of date: never served again, their
     file deleted on commit. One being built finds out when it ends (export_build). Runs in the
     revocation's transaction and locks the exports, so a build that ends now is seen as ready."""
+    # Every organization's ready exports, not only the holder's organization of today: a trainee
+    # who moved to another organization since leaves their certificate in the old one's ZIPs.
     live = [Export.Status.READY, Export.Status.RUNNING]
-    exports = Export.objects.select_for_update().filter(
-        organization_id=certificate.user.organization_id, status__in=live
-    )
+    exports = Export.objects.select_for_update().filter(status__in=live).only("pk", "status", "certificate_ids")
     outdated = [e.pk for e in exports if e.status == Export.Status.READY and certificate.pk in e.certificate_ids]
     if outdated:
         Export.objects.filter(pk__in=outdated).update(status=Export.Status.OUTDATED)
@@ -193,7 +193,7 @@ def assignments_create(*, actor, course_key: uuid.UUID, due_on: date, user_ids: 
     unless `actor` is HR; a ValidationError for a date in the past or a course that is not live."""
     if not actor.is_authenticated or not actor.is_hr:
         raise PermissionDenied
-    if due_on < timezone.localdate():
+    if due_on < selectors.site_today():
         raise ValidationError(_("The due date is in the past: choose today or a later date."), code="past")
     if not CoursePage.objects.live().filter(translation_key=course_key).exists():
         raise ValidationError(_("Choose one of the courses in the list."), code="course")
@@ -253,27 +253,36 @@ def _not_completed(assignments):
 
 
 def _send_claimed(rows: list, build, model) -> int:
-    """Send the message `build(row)` of each claimed row in batches through one connection; mark a
-    batch sent as soon as it is; give a batch the mail server refused back (its rows deleted) so
-    the next run tries it again. A run that dies between a send and its mark leaves the rows
-    claimed and unsent: never sent twice, at the price of one possibly lost (logged, in the admin)."""
+    """Send the message `build(row)` of each claimed row through one connection, one message at a
+    time, and mark each batch of SEND_BATCH sent as soon as it is. When the mail server refuses a
+    message, the rows already sent are marked sent and the rest are given back (deleted) so the
+    next run tries them again: a message that went out is never sent again (an SMTP backend sends
+    a list message by message, so a refusal halfway through a list must not release the whole list).
+    A run that dies between a send and its mark leaves the rows claimed and unsent: never sent
+    twice, at the price of one possibly lost (logged, in the admin)."""
     sent = 0
     connection = get_connection()
     try:
+        connection.open()
         for start in range(0, len(rows), SEND_BATCH):
             batch = rows[start : start + SEND_BATCH]
-            messages = [build(row) for row in batch]
-            ids = [row.pk for row in batch]
+            done = []
             try:
-                count = connection.send_messages(messages) or 0
-            except OSError:  # smtplib's errors are OSErrors: nothing of this batch counts as sent
+                for row in batch:
+                    if connection.send_messages([build(row)]):
+                        done.append(row.pk)
+            except OSError:  # smtplib's errors are OSErrors: the message and the rest of the run are released
                 logger.exception(
-                    "reminders: the mail server refused a batch of %s; released for the next run", len(batch)
+                    "reminders: the mail server refused a message after %s of this run; the rest are released",
+                    sent + len(done),
                 )
-                model.objects.filter(pk__in=ids, sent_at__isnull=True).delete()
-                continue
-            model.objects.filter(pk__in=ids).update(sent_at=timezone.now())
-            sent += count
+                model.objects.filter(pk__in=done).update(sent_at=timezone.now())
+                sent += len(done)
+                unsent = [row.pk for row in rows[start:] if row.pk not in set(done)]
+                model.objects.filter(pk__in=unsent, sent_at__isnull=True).delete()
+                return sent
+            model.objects.filter(pk__in=done).update(sent_at=timezone.now())
+            sent += len(done)
     finally:
         connection.close()
     return sent
@@ -299,7 +308,7 @@ def assignment_reminders_send(*, today: date | None = None) -> int:
     claimed first (INSERT ... ON CONFLICT DO NOTHING on its unique constraint), then sent, so two
     runs at once, a double beat or a restart never send one twice. A fixed number of queries
     besides one per batch of SEND_BATCH messages."""
-    today = today or timezone.localdate()
+    today = today or selectors.site_today()
     run, now = uuid.uuid4(), timezone.now()
     candidates = _not_completed(
         CourseAssignment.objects.filter(
@@ -343,7 +352,7 @@ def assignment_digests_send(*, today: date | None = None, within: int = 7) -> in
     """Email each HR member, once a week, the trainees of their organization whose assigned courses
     are overdue or due within `within` days, in the member's language; claimed like the reminders.
     Return how many were sent."""
-    today = today or timezone.localdate()
+    today = today or selectors.site_today()
     week = today - timedelta(days=today.weekday())
     run, now = uuid.uuid4(), timezone.now()
     due = _not_completed(

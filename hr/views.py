@@ -32,7 +32,17 @@ from core import spreadsheet
 from core.i18n import localize_digits
 
 from . import selectors, services
-from .forms import AssignForm, DashboardFilterForm, ExtraTimeForm, InviteForm, InviteUploadForm, addresses_read
+from .forms import (
+    PICKER_PAGE_SIZE,
+    AssignForm,
+    DashboardFilterForm,
+    ExtraTimeForm,
+    InviteForm,
+    InviteUploadForm,
+    SearchField,
+    addresses_read,
+    chosen_ids,
+)
 from .models import Export
 
 PAGE_SIZE = 25
@@ -403,51 +413,88 @@ def join_code(request):
 # --- course assignments -------------------------------------------------------------------
 
 
-def _assign_form(request, data=None) -> AssignForm:
-    return AssignForm(
-        data,
-        course_choices=selectors.course_choices(language=translation.get_language()),
-        member_choices=selectors.member_choices(organization_id=request.user.organization_id),
+def _member_picker(request, data) -> dict:
+    """The member picker's context: a page of the organization's trainees matching the search, each
+    ticked if chosen, and the chosen ones of other pages carried in one hidden field."""
+    organization_id = request.user.organization_id
+    q = SearchField(required=False, max_length=100).clean((data.get("q") or "")[:100]).strip()
+    chosen = set() if data.get("goto") == "clear" else chosen_ids(data)
+    page = Paginator(selectors.member_search(organization_id=organization_id, q=q), PICKER_PAGE_SIZE).get_page(
+        data.get("goto") or data.get("page")
     )
+    language = translation.get_language()
+    members = [
+        {"pk": member.pk, "label": selectors.member_label(member, language), "checked": member.pk in chosen}
+        for member in page.object_list
+    ]
+    on_page = {member["pk"] for member in members}
+    return {
+        "q": q,
+        "page": page,
+        "members": members,
+        "chosen_count": len(chosen),
+        "selected": ",".join(str(pk) for pk in sorted(chosen - on_page)),
+        "shown": ",".join(str(pk) for pk in sorted(on_page)),
+    }
+
+
+def _assignments_page(request, form, data, status=200):
+    language = translation.get_language()
+    organization_id = request.user.organization_id
+    page, rows = selectors.hr_assignments(
+        organization_id=organization_id, language=language, page=request.GET.get("assignments_page")
+    )
+    context = {
+        "form": form,
+        "picker": _member_picker(request, data),
+        "members_total": selectors.assignable_members(organization_id=organization_id).count(),
+        "rows": rows,
+        "assignments_page": page,
+        "organization": request.user.organization,
+    }
+    return render(request, "hr/assignments.html", context, status=status)
 
 
 @require_http_methods(["GET", "POST"])
 @hr_required
 def assignments(request):
-    """Assign a course to every trainee or to chosen ones, with a due date; the assignments so far."""
-    form = _assign_form(request, request.POST if request.method == "POST" else None)
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                count = services.assignments_create(
-                    actor=request.user,
-                    course_key=uuid.UUID(form.cleaned_data["course"]),
-                    due_on=form.cleaned_data["due_on"],
-                    user_ids=form.user_ids(),
+    """Assign a course to every trainee, to chosen ones or to pasted addresses, with a due date; the
+    assignments so far. The picker's search and page buttons post the form back here with
+    `goto`: the page comes back with everything kept and nothing assigned."""
+    courses = selectors.course_choices(language=translation.get_language())
+    organization_id = request.user.organization_id
+    if request.method == "GET":
+        return _assignments_page(
+            request, AssignForm(course_choices=courses, organization_id=organization_id), request.GET
+        )
+    data = request.POST
+    if "goto" in data:  # search or another page of the picker: keep what was typed, check nothing yet
+        initial = {name: data.get(name, "") for name in ("course", "due_on", "who", "emails")}
+        form = AssignForm(course_choices=courses, organization_id=organization_id, initial=initial)
+        return _assignments_page(request, form, data)
+    form = AssignForm(data, course_choices=courses, organization_id=organization_id)
+    if form.is_valid():
+        try:
+            count = services.assignments_create(
+                actor=request.user,
+                course_key=uuid.UUID(form.cleaned_data["course"]),
+                due_on=form.cleaned_data["due_on"],
+                user_ids=form.user_ids(),
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request,
+                ngettext(
+                    "The course is assigned to %(count)s trainee.",
+                    "The course is assigned to %(count)s trainees.",
+                    count,
                 )
-            except ValidationError as error:
-                form.add_error(None, error)
-            else:
-                messages.success(
-                    request,
-                    ngettext(
-                        "The course is assigned to %(count)s trainee.",
-                        "The course is assigned to %(count)s trainees.",
-                        count,
-                    )
-                    % {"count": localize_digits(count)},
-                )
-                return redirect("hr:assignments")
-        status = 400
-    context = {
-        "form": form,
-        "rows": selectors.hr_assignments(
-            organization_id=request.user.organization_id, language=translation.get_language()
-        ),
-        "organization": request.user.organization,
-    }
-    return render(request, "hr/assignments.html", context, status=status)
+                % {"count": localize_digits(count)},
+            )
+            return redirect("hr:assignments")
+    return _assignments_page(request, form, data, status=400)
 
 
 @require_POST
