@@ -92,7 +92,7 @@ def test_hr_invites_by_csv_assigns_with_a_due_date_and_the_trainee_sees_it_first
     hr.fill("#id_due_on", due.isoformat())
     hr.locator("main input[name=who][value=chosen]").check()
     hr.locator(f"main label.choice:has-text('{email}') input").check()
-    click_and_wait(hr, hr.locator("main form.assign-form button[type=submit]"))
+    click_and_wait(hr, hr.locator("main form.assign-form button[name=assign]"))
     assert hr.locator("main table tbody tr", has_text=email).count() == 1
     check_at_both_widths(hr, f"{language}-hr-assignments")
 
