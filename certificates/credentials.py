@@ -10,9 +10,15 @@ credential in its `vc` claim beside `iss` (issuer.id), `jti` (the credential's i
 of VC-JOSE-COSE (`typ: vc+jwt`), is what Open Badges wallets, verifiers and the 1EdTech
 conformance suite read; the credential inside is the same either way.
 
-Names in two languages are VCDM 2.0 language value objects (`{"@value", "@language",
-"@direction"}`, one per language): the Arabic is tagged right-to-left, so a wallet shows each
-script the right way round.
+Texts in two languages (the issuer's name, the achievement's name, description and criteria, the
+names of the results) are plain strings holding both: the English, then the Arabic. 1EdTech's Open
+Badges 3.0 JSON schema (the official one, vendored in tests/certificates/schemas/) types every
+`name`, `description` and `narrative` as a string, so VCDM 2.0's language value objects
+(`[{"@value", "@language", "@direction"}]`), which VCDM allows, make the credential invalid for Open
+Badges validators, and wallets display these fields as strings. OB 3.0's own way to another language
+(an `Achievement` with `inLanguage` and a `related` edition) gives one language per credential,
+and the holder of a Masar certificate has it in both. Reading, `in_language` still understands
+language value objects, since another issuer's credential may use them.
 
 Verifying never fetches anything: the only keys trusted are our own (certificates/keys.py), found
 from the `kid`, whatever a token says about other keys; the status list is read from the database.
@@ -63,12 +69,22 @@ SUBJECT_NAMESPACE = uuid.UUID("6f0c1b1e-8d4a-4f5e-9b1a-3c2d7e8f9a10")  # ids der
 # --- building ---------------------------------------------------------------------------
 
 
-def both_languages(en: str, ar: str) -> list[dict]:
-    """A text in English and Arabic as VCDM 2.0 language value objects."""
-    return [
-        {"@value": en, "@language": "en", "@direction": "ltr"},
-        {"@value": ar, "@language": "ar", "@direction": "rtl"},
-    ]
+# Between the English and the Arabic of a one-line text ("Data analysis / تحليل البيانات": in an
+# Arabic, right-to-left, layout the bidirectional algorithm shows the Arabic first, no control
+# characters needed) and of a text of several lines (two blocks, a blank line between).
+NAME_SEPARATOR = " / "
+BLOCK_SEPARATOR = "\n\n"
+
+
+def both_languages(en: str, ar: str, separator: str = NAME_SEPARATOR) -> str:
+    """One plain string (the Open Badges 3.0 schema's type) with a text in English and in Arabic:
+    the English first, then the Arabic; once only when they are the same or one is empty."""
+    en, ar = (en or "").strip(), (ar or "").strip()
+    if not ar or ar == en:
+        return en
+    if not en:
+        return ar
+    return f"{en}{separator}{ar}"
 
 
 def in_language(value, language: str) -> str:
@@ -86,12 +102,12 @@ def in_language(value, language: str) -> str:
     return texts[0]["@value"] if texts else ""
 
 
-def _each_language(render) -> list[dict]:
+def _each_language(render, separator: str = NAME_SEPARATOR) -> str:
     texts = {}
     for language in ("en", "ar"):
         with translation.override(language):
             texts[language] = render(language)
-    return both_languages(texts["en"], texts["ar"])
+    return both_languages(texts["en"], texts["ar"], separator)
 
 
 def verification_url(code: str) -> str:
@@ -196,7 +212,9 @@ def credential_payload(certificate: Certificate) -> dict:
                 % {"course": _title(certificate, language), "issuer": settings.CERTIFICATE_ISSUER[language]}
             )
         ),
-        "criteria": {"narrative": _each_language(lambda language: _narrative(certificate, language))},
+        "criteria": {
+            "narrative": _each_language(lambda language: _narrative(certificate, language), BLOCK_SEPARATOR)
+        },
     }
     if descriptions:
         achievement["resultDescription"] = descriptions

@@ -78,9 +78,9 @@ def test_an_issued_credential_is_authentic(token, ready):
     assert verdict.outcome == credentials.AUTHENTIC and verdict.authentic and verdict.confirmed
     assert verdict.code == ready.code
     values = {claim.label: claim.value for claim in verdict.claims}
-    assert values["Issued by"] == "Masar"
+    assert values["Issued by"] == "Masar / مسار"  # as the credential states it: in both languages
     assert values["Issued to"] == f"{ready.holder_name_latin} — {ready.holder_name_arabic}"
-    assert values["Achievement"] == ready.course_title_en
+    assert values["Achievement"] == f"{ready.course_title_en} / {ready.course_title_ar}"
     assert "Revocation list entry" in values and "Valid from" in values
 
 
@@ -88,7 +88,16 @@ def test_the_verdict_speaks_the_page_language(token, ready):
     with translation.override("ar"):
         verdict = credentials.credential_verify(token)
     assert verdict.headline == "أصلية"
-    assert {claim.label: claim.value for claim in verdict.claims}["الإنجاز"] == ready.course_title_ar
+    assert ready.course_title_ar in {claim.label: claim.value for claim in verdict.claims}["الإنجاز"]
+
+
+def test_another_issuers_language_values_are_read_in_the_page_language():
+    # VCDM 2.0 allows language value objects; Masar writes plain strings, but reads both.
+    name = [{"@value": "Data analysis", "@language": "en"}, {"@value": "تحليل البيانات", "@language": "ar"}]
+    assert credentials.in_language(name, "ar") == "تحليل البيانات"
+    assert credentials.in_language(name, "en") == "Data analysis"
+    assert credentials.in_language(name, "fr") == "Data analysis"
+    assert credentials.in_language("Data analysis / تحليل البيانات", "ar") == "Data analysis / تحليل البيانات"
 
 
 def test_our_own_signature_checked_by_pyjwt_is_what_the_verifier_accepts(token):
