@@ -340,3 +340,82 @@ def test_a_revoked_certificate_outdates_the_zip_of_the_holders_former_organizati
     with zipfile.ZipFile(private_storage().open(fresh.file, "rb")) as archive:
         assert not any(name.endswith(".pdf") for name in archive.namelist())
         assert certificate.code not in archive.read("certificates.csv").decode("utf-8-sig")
+
+
+# --- the Arabic page -------------------------------------------------------------------------
+
+NEW_ENGLISH = [
+    "Search by name or email",
+    "Choose trainees",
+    "trainee chosen",
+    "trainees chosen",
+    "Trainees on this page",
+    "Pages of trainees",
+    "Clear the choice",
+    "Ticks are kept",
+    "The trainees whose email addresses are pasted below",
+    "Email addresses",
+    "One address per line",
+    "Pages of assignments",
+    " trainees)",
+    "No trainee matches this search.",
+    "Line ",
+    "Not an email address.",
+    "Not a member of your organization.",
+    "No Masar account has this address.",
+    "Not a trainee:",
+    "addresses name no trainee",
+    "Paste at least one email address",
+    "is selected: choose who to assign",
+]
+
+
+def test_the_arabic_assignments_page_has_no_english_left(client, hr, organization, thirty, course):
+    rival = UserFactory(organization=OrganizationFactory(name="Rival"), email="rival@example.com")
+    colleague = HRFactory(organization=organization, email="colleague@example.com")
+    CourseAssignment.objects.bulk_create(
+        CourseAssignment(user=user, course_key=course.translation_key, due_on=site_today() + DAY) for user in thirty
+    )
+    UserFactory.create_batch(25, organization=organization)  # 55 trainees: more than one page of the picker
+    CourseAssignment.objects.bulk_create(
+        CourseAssignment(user=user, course_key=course.translation_key, due_on=site_today() + 2 * DAY)
+        for user in organization.members.filter(role="trainee").exclude(pk__in=[u.pk for u in thirty])
+    )
+    client.force_login(hr)
+    arabic = "/ar/hr/assignments/"
+    pages = [
+        client.get(arabic),
+        client.post(arabic, {**base(course), "members": [thirty[0].pk, thirty[1].pk], "goto": "2"}),
+        client.post(arabic, {**base(course), "q": "nobody-like-this", "goto": "1"}),
+        client.post(
+            arabic,
+            {
+                **base(course),
+                "who": "emails",
+                "emails": f"not-an-address\n{rival.email}\nnobody@example.com\n{colleague.email}",
+            },
+        ),
+        client.post(arabic, {**base(course), "who": "emails", "emails": ""}),
+        client.post(arabic, {**base(course), "who": "all", "members": [thirty[0].pk]}),
+    ]
+    for response in pages:
+        text = response.content.decode()
+        left = [english for english in NEW_ENGLISH if english in text]
+        assert not left, (response.request["PATH_INFO"], left)
+    first, chosen, none, pasted, empty, both = (p.content.decode() for p in pages)
+    assert "ابحث بالاسم أو البريد الإلكتروني" in first and "اختر المتدربين" in first
+    assert "(٥٥ متدربًا)" in first and "لم يُختر أي متدرب." in first
+    assert "الصفحة ١ من ٢" in first and "صفحات التكليفات" in first
+    assert "اختير متدربان." in chosen and "امسح الاختيار" in chosen
+    assert "لا يوجد متدرب يطابق هذا البحث." in none
+    assert "٤ عناوين لا تخص أي متدرب في مؤسستك" in pasted
+    for line, message in (
+        ("١", "ليس عنوان بريد إلكتروني."),
+        ("٢", "ليس عضوًا في مؤسستك."),
+        ("٣", "لا يوجد حساب في مسار بهذا العنوان. ادعُ الشخص أولًا."),
+        ("٤", "ليس متدربًا: لا يُكلَّف بالدورات إلا المتدربون."),
+    ):
+        assert re.search(rf"السطر {line}: <bdi dir=\"ltr\">[^<]+</bdi> — {re.escape(message)}", pasted), line
+    assert "بحدّ أقصى ١٠٬٠٠٠ سطر" in pasted
+    assert "ألصق عنوان بريد إلكتروني واحدًا على الأقل" in empty
+    assert "امسح الاختيار" in both and "«كل متدربي المؤسسة»" in both
