@@ -63,6 +63,7 @@ MEDIA_TYPE_JSON = "application/ld+json"
 # who holds it; the list doubles whenever it is half full. Indices are chosen at random.
 STATUS_LIST_MIN_BITS = 131_072
 MAX_TEXT = 200_000  # characters of a pasted credential: ours are about 4 KB
+MAX_JSON_DEPTH = 32  # nesting of a JSON header, payload or credential: ours nest 7 deep
 SUBJECT_NAMESPACE = uuid.UUID("6f0c1b1e-8d4a-4f5e-9b1a-3c2d7e8f9a10")  # ids derived for subjects and results
 
 
@@ -212,9 +213,7 @@ def credential_payload(certificate: Certificate) -> dict:
                 % {"course": _title(certificate, language), "issuer": settings.CERTIFICATE_ISSUER[language]}
             )
         ),
-        "criteria": {
-            "narrative": _each_language(lambda language: _narrative(certificate, language), BLOCK_SEPARATOR)
-        },
+        "criteria": {"narrative": _each_language(lambda language: _narrative(certificate, language), BLOCK_SEPARATOR)},
     }
     if descriptions:
         achievement["resultDescription"] = descriptions
@@ -468,11 +467,72 @@ def _b64decode(part: str) -> bytes:
     return base64.urlsafe_b64decode(part + "=" * (-len(part) % 4))
 
 
+def _json_depth_within(text: str, limit: int) -> bool:
+    """Whether no array or object in the JSON `text` nests deeper than `limit` (one linear pass,
+    outside strings): Python's parser recurses once a level and raises RecursionError, not
+    ValueError, on a few thousand brackets, well within MAX_TEXT."""
+    depth, in_string, escaped = 0, False, False
+    for char in text:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif char == "\\":
+                escaped = True
+            elif char == '"':
+                in_string = False
+        elif char == '"':
+            in_string = True
+        elif char in "[{":
+            depth += 1
+            if depth > limit:
+                return False
+        elif char in "]}":
+            depth -= 1
+    return True
+
+
+def _refuse_constant(name: str):
+    raise ValueError(f"{name} is not JSON")
+
+
 def _json_object(data: bytes) -> dict:
-    value = json.loads(data.decode("utf-8"))
+    """A JSON object from untrusted bytes; ValueError (or UnicodeError) for anything else: not UTF-8,
+    not JSON, nested deeper than MAX_JSON_DEPTH, or with NaN/Infinity (which Python would accept)."""
+    text = data.decode("utf-8")
+    if not _json_depth_within(text, MAX_JSON_DEPTH):
+        raise ValueError("nested too deeply")
+    value = json.loads(text, parse_constant=_refuse_constant)
     if not isinstance(value, dict):
         raise ValueError("not an object")
     return value
+
+
+# Claims are read from credentials anyone can write (shown, unconfirmed, when the signature fails):
+# each value is taken only when it has the type the format gives it.
+
+
+def _dict(value) -> dict:
+    return value if isinstance(value, dict) else {}
+
+
+def _dicts(value) -> list[dict]:
+    return [item for item in value if isinstance(item, dict)] if isinstance(value, list) else []
+
+
+def _text(value) -> str:
+    """A string, or a number written as text; "" for anything else."""
+    if isinstance(value, bool):
+        return ""
+    return str(value) if isinstance(value, str | int | float) else ""
+
+
+def _types(value) -> list[str]:
+    value = [value] if isinstance(value, str) else value if isinstance(value, list) else []
+    return [item for item in value if isinstance(item, str)]
+
+
+def _is_badge(credential: dict) -> bool:
+    return bool({"OpenBadgeCredential", "AchievementCredential"} & set(_types(credential.get("type"))))
 
 
 def _moment_of(value) -> datetime | None:
@@ -486,38 +546,39 @@ def _moment_of(value) -> datetime | None:
 
 
 def credential_claims(credential: dict, language: str | None = None) -> list[Claim]:
-    """Every claim of an OpenBadgeCredential, labelled in the active language."""
+    """Every claim of an OpenBadgeCredential, labelled in the active language (values of another type
+    than the format's are left out, never an error)."""
     language = language or translation.get_language() or "en"
     claims: list[Claim] = []
     issuer = credential.get("issuer")
     issuer = issuer if isinstance(issuer, dict) else {"id": issuer}
-    claims.append(Claim(_("Issued by"), in_language(issuer.get("name"), language) or str(issuer.get("id", ""))))
-    claims.append(Claim(_("Issuer identifier"), str(issuer.get("id", "")), ltr=True))
-    subject = credential.get("credentialSubject") if isinstance(credential.get("credentialSubject"), dict) else {}
+    issuer_id = _text(issuer.get("id"))
+    claims.append(Claim(_("Issued by"), in_language(issuer.get("name"), language) or issuer_id))
+    claims.append(Claim(_("Issuer identifier"), issuer_id, ltr=True))
+    subject = _dict(credential.get("credentialSubject"))
     names = [
-        item.get("identityHash", "")
-        for item in subject.get("identifier") or []
-        if isinstance(item, dict) and item.get("identityType") == "name"
+        _text(item.get("identityHash"))
+        for item in _dicts(subject.get("identifier"))
+        if item.get("identityType") == "name" and _text(item.get("identityHash"))
     ]
     if names:
-        claims.append(Claim(_("Issued to"), " — ".join(str(name) for name in names)))
-    achievement = subject.get("achievement") if isinstance(subject.get("achievement"), dict) else {}
+        claims.append(Claim(_("Issued to"), " — ".join(names)))
+    achievement = _dict(subject.get("achievement"))
     if achievement:
         claims.append(Claim(_("Achievement"), in_language(achievement.get("name"), language)))
         if achievement.get("description"):
             claims.append(Claim(_("Description"), in_language(achievement.get("description"), language)))
-        criteria = achievement.get("criteria") if isinstance(achievement.get("criteria"), dict) else {}
+        criteria = _dict(achievement.get("criteria"))
         if criteria.get("narrative"):
             claims.append(Claim(_("What was assessed"), in_language(criteria["narrative"], language)))
     descriptions = {
-        item.get("id"): item for item in achievement.get("resultDescription") or [] if isinstance(item, dict)
+        item["id"]: item for item in _dicts(achievement.get("resultDescription")) if isinstance(item.get("id"), str)
     }
-    for result in subject.get("result") or []:
-        if not isinstance(result, dict):
-            continue
-        described = descriptions.get(result.get("resultDescription"), {})
+    for result in _dicts(subject.get("result")):
+        reference = result.get("resultDescription")
+        described = descriptions.get(reference, {}) if isinstance(reference, str) else {}
         label = in_language(described.get("name"), language) or _("Result")
-        value = str(result.get("value", ""))
+        value = _text(result.get("value"))
         if described.get("resultType") == "Percent":
             value = f"{value}%"
         claims.append(Claim(_("Result: %(name)s") % {"name": label}, value))
@@ -526,20 +587,21 @@ def credential_claims(credential: dict, language: str | None = None) -> list[Cla
         ("validUntil", _("Valid until")),
         ("awardedDate", _("Awarded on")),
     ):
-        if credential.get(key):
-            moment = _moment_of(credential[key])
-            claims.append(Claim(label, format_date(moment, language) if moment else str(credential[key])))
+        written = _text(credential.get(key))
+        if written:
+            moment = _moment_of(written)
+            claims.append(Claim(label, format_date(moment, language) if moment else written))
     status = credential.get("credentialStatus")
     if isinstance(status, dict):
         claims.append(
             Claim(
                 _("Revocation list entry"),
-                f"{status.get('statusListCredential', '')} #{status.get('statusListIndex', '')}",
+                f"{_text(status.get('statusListCredential'))} #{_text(status.get('statusListIndex'))}",
                 ltr=True,
             )
         )
-    if credential.get("id"):
-        claims.append(Claim(_("Credential identifier"), str(credential["id"]), ltr=True))
+    if _text(credential.get("id")):
+        claims.append(Claim(_("Credential identifier"), _text(credential["id"]), ltr=True))
     return claims
 
 
@@ -571,7 +633,9 @@ def _key_reference(header: dict) -> tuple[str, str] | CredentialVerdict:
     kid = header.get("kid")
     if not isinstance(kid, str) or not kid:
         return _verdict(REFUSED_KEY_REFERENCE, message=_("The credential does not say which key signed it."))
-    if "://" in kid or kid.startswith(("/", ".", "~", "\\")) or "/" in kid.split("#", 1)[0] or "\\" in kid:
+    # Our key ids are JWK thumbprints (base64url: no slash, no dot): a slash, a backslash or ".."
+    # anywhere, the fragment too, is a path or an address, never one of our keys.
+    if "://" in kid or kid.startswith(("/", ".", "~")) or "/" in kid or "\\" in kid or ".." in kid:
         return _verdict(
             REFUSED_KEY_REFERENCE,
             message=_(
@@ -629,11 +693,26 @@ def _verify_json(text: str, *, now) -> CredentialVerdict:
             return _verify_jwt(data, now=now)
         return _verdict(MALFORMED)
     credential = value.get("vc") if isinstance(value.get("vc"), dict) else value
-    if "OpenBadgeCredential" not in (credential.get("type") or []) and "AchievementCredential" not in (
-        credential.get("type") or []
-    ):
+    if not _is_badge(credential):
         return _verdict(MALFORMED)
-    return _verdict(UNSIGNED, claims=credential_claims(credential), payload=credential, code=_code_of(credential))
+    common = {"claims": credential_claims(credential), "payload": credential, "code": _code_of(credential)}
+    proof = credential.get("proof")
+    if proof is not None:
+        # An embedded proof (a Data Integrity proof, say) is not checked here, whatever its type
+        # claims: the credential is still only what it says about itself.
+        proofs = [proof] if isinstance(proof, dict) else _dicts(proof)
+        kinds = sorted({p["type"] for p in proofs if isinstance(p.get("type"), str) and p["type"]})
+        return _verdict(
+            UNSIGNED,
+            message=_(
+                "This credential carries an embedded proof (%(proof)s), which this page does not check: "
+                "only a signed .jwt credential or the PDF certificate is verified here, so what it says is not "
+                "confirmed."
+            ),
+            params={"proof": ", ".join(kinds)[:80] or "?"},
+            **common,
+        )
+    return _verdict(UNSIGNED, **common)
 
 
 def _verify_jwt(token: str, *, now) -> CredentialVerdict:
@@ -650,7 +729,7 @@ def _verify_jwt(token: str, *, now) -> CredentialVerdict:
         payload = None  # changed, or never a credential: the signature tells which
     if payload is None and not parts[1]:
         return _verdict(MALFORMED)
-    credential = payload.get("vc") if payload and isinstance(payload.get("vc"), dict) else None
+    credential = _dict(payload.get("vc")) or None if payload else None
     unconfirmed = credential_claims(credential) if credential else []
     if header.get("alg") != ALGORITHM:
         verdict = _refuse_algorithm(header.get("alg"))
@@ -673,8 +752,8 @@ def _verify_jwt(token: str, *, now) -> CredentialVerdict:
     issuer_id = issuer.get("id") if isinstance(issuer, dict) else issuer
     if payload.get("iss") != keys.did() or issuer_id != keys.did():
         return _verdict(OTHER_ISSUER, claims=unconfirmed)
-    if payload.get("jti") != credential.get("id"):
-        return _verdict(MALFORMED)
+    if payload.get("jti") != credential.get("id") or not _is_badge(credential):
+        return _verdict(MALFORMED)  # e.g. our revocation list: signed by us, but no certificate's credential
     claims = credential_claims(credential)
     code = _code_of(credential)
     common = {"claims": claims, "confirmed": True, "payload": credential, "code": code}

@@ -262,3 +262,128 @@ def test_an_enveloped_credential_holding_the_jwt_is_verified(token):
         "id": f"data:application/jwt,{token}",
     }
     assert credentials.credential_verify(json.dumps(envelope)).outcome == credentials.AUTHENTIC
+
+
+# --- hostile structure: a verdict, never an exception ------------------------------------------
+
+
+def b64_bytes(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+
+DEEP = b'{"a":' + b"[" * 40_000 + b"]" * 40_000 + b"}"  # 80 KB: within MAX_TEXT, past Python's recursion limit
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        DEEP.decode(),
+        f"{b64_bytes(DEEP)}.{b64({'vc': {}})}.AAAA",
+        f"{b64({'alg': 'EdDSA', 'kid': 'did:web:x#y'})}.{b64_bytes(DEEP)}.AAAA",
+        '{"vc": {"type": ["OpenBadgeCredential"], "validFrom": NaN}}',
+    ],
+    ids=["deep-json", "deep-header", "deep-payload", "nan"],
+)
+def test_json_nested_too_deeply_or_not_json_is_not_a_credential(text):
+    verdict = credentials.credential_verify(text)
+    assert verdict.outcome in (credentials.MALFORMED, credentials.UNKNOWN_KEY, credentials.OTHER_ISSUER)
+    assert not verdict.authentic
+
+
+def test_our_nesting_is_far_within_the_depth_limit(token):
+    claims = json.dumps(claims_of(token))
+    assert credentials._json_depth_within(claims, 10)
+    assert not credentials._json_depth_within("[" * 33, credentials.MAX_JSON_DEPTH)
+    assert credentials._json_depth_within('{"a": "[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[\\""}', 2)
+
+
+def _paths(value, path=()):
+    """Every place in a JSON value, as a path of keys and indices."""
+    yield path
+    if isinstance(value, dict):
+        for key, item in value.items():
+            yield from _paths(item, (*path, key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _paths(item, (*path, index))
+
+
+def _replaced(value, path, new):
+    value = json.loads(json.dumps(value))
+    if not path:
+        return new
+    target = value
+    for step in path[:-1]:
+        target = target[step]
+    target[path[-1]] = new
+    return value
+
+
+def test_any_value_of_another_type_anywhere_gets_a_verdict(token):
+    """A forger controls every value of the payload: each one, in turn, replaced by a value of each
+    JSON type, unsigned (shown as claims, unconfirmed) and pasted as JSON: never an exception."""
+    vc = claims_of(token)["vc"]
+    header = b64({"alg": "EdDSA", "kid": keys.verification_method(keys.current_key().kid), "typ": "JWT"})
+    checked = 0
+    for path in _paths(vc):
+        if not path:
+            continue
+        for new in (7, 1.5, True, None, "x", [], [3, "y"], {}, {"id": [1]}):
+            changed = _replaced(vc, path, new)
+            verdict = credentials.credential_verify(f"{header}.{b64({'vc': changed, 'iss': 1})}.AAAA")
+            assert verdict.outcome == credentials.TAMPERED, path
+            assert not credentials.credential_verify(json.dumps(changed)).authentic
+            checked += 1
+    assert checked > 300
+
+
+def test_claims_of_the_wrong_type_are_left_out():
+    claims = credentials.credential_claims(
+        {
+            "issuer": ["did:web:x"],
+            "credentialSubject": {
+                "identifier": 5,
+                "achievement": {"name": "A", "criteria": "x", "resultDescription": [{"id": ["unhashable"]}]},
+                "result": [{"resultDescription": ["unhashable"], "value": {"x": 1}}, 3],
+            },
+            "validFrom": {"not": "a date"},
+            "credentialStatus": {"statusListIndex": [1, 2]},
+        },
+        "en",
+    )
+    values = {claim.label: claim.value for claim in claims}
+    assert values["Achievement"] == "A"
+    assert values["Result: Result"] == ""
+    assert "Valid from" not in values and "Issued to" not in values
+
+
+def test_our_signed_revocation_list_is_not_a_certificate_credential():
+    """Signed with our key, but no achievement: never "Authentic" as if it were a certificate."""
+    verdict = credentials.credential_verify(credentials.status_list_jwt())
+    assert verdict.outcome == credentials.MALFORMED
+    assert not verdict.authentic
+
+
+def test_a_json_credential_with_an_embedded_proof_is_not_confirmed(token):
+    vc = claims_of(token)["vc"]
+    vc["proof"] = {
+        "type": "DataIntegrityProof",
+        "cryptosuite": "eddsa-rdfc-2022",
+        "verificationMethod": keys.verification_method(keys.current_key().kid),
+        "proofValue": "z" + "1" * 86,
+    }
+    verdict = credentials.credential_verify(json.dumps(vc))
+    assert verdict.outcome == credentials.UNSIGNED and not verdict.confirmed and not verdict.authentic
+    assert "embedded proof (DataIntegrityProof), which this page does not check" in verdict.message
+    vc["proof"] = [{"type": "Ed25519Signature2020"}, {"type": 5}]
+    verdict = credentials.credential_verify(json.dumps(vc))
+    assert "(Ed25519Signature2020)" in verdict.message and not verdict.authentic
+    with translation.override("ar"):
+        arabic = credentials.credential_verify(json.dumps(vc))
+    assert "إثباتًا مضمَّنًا (Ed25519Signature2020) لا تفحصه هذه الصفحة" in arabic.message
+
+
+def test_a_kid_whose_fragment_is_a_path_is_refused(token):
+    verdict = credentials.credential_verify(resign(claims_of(token), kid=f"{keys.did()}#../../var/keys/current.pem"))
+    assert verdict.outcome == credentials.REFUSED_KEY_REFERENCE
+    assert "Nothing is fetched" in verdict.message

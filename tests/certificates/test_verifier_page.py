@@ -3,6 +3,7 @@ a verdict in the page's language for every input, never a 500, nothing stored.""
 
 import io
 import json
+from datetime import UTC
 from pathlib import Path
 
 import jwt as pyjwt
@@ -13,6 +14,7 @@ from django.test import Client
 
 from certificates import credentials, pdf, verifier
 from certificates.models import Certificate
+from core.i18n import format_date
 from tests.certificates.factories import issued
 
 pytestmark = pytest.mark.django_db
@@ -236,3 +238,33 @@ def test_the_command_says_when_the_file_is_missing(tmp_path):
 
     with pytest.raises(CommandError):
         call_command("verify_credential", str(Path(tmp_path) / "nope.jwt"))
+
+
+def test_hostile_json_gets_a_page_not_a_500(client):
+    deep = '{"a":' + "[" * 40_000 + "]" * 40_000 + "}"
+    page = client.post("/verify/?lang=en", {"credential": deep})
+    assert page.status_code == 200
+    assert "Not a credential" in page.text
+
+
+def test_claims_on_the_arabic_page_are_in_its_digits_and_escaped(client, ready):
+    ready.assessment = {"modules": [{"title": {"en": "Basics", "ar": "الأساسيات"}, "percent": 90}], "exam": None}
+    ready.save(update_fields=["assessment"])
+    token = credentials.credential_jwt(ready)
+    page = client.post("/verify/?lang=ar", {"credential": token})
+    claims = page.text.split('<dl class="claims">', 1)[1].split("</dl>", 1)[0]
+    issued_on = format_date(ready.issued_at.astimezone(UTC), "ar")
+    assert f'<dd dir="auto">{issued_on}</dd>' in claims and not any(d in issued_on for d in "0123456789")
+    assert ">٩٠٪<" in claims  # the module's score
+    assert "(٩٠٪)" in claims  # in what was assessed, both blocks
+    assert "90%" not in claims
+    assert f"/verify/{ready.code}/" in claims  # identifiers stay as written
+    # An unconfirmed claim is escaped before its digits change.
+    vc = pyjwt.decode(token, options={"verify_signature": False})
+    vc["vc"]["credentialSubject"]["achievement"]["resultDescription"][0]["name"] = "<b>1</b>"
+    header, _payload, signature = token.split(".")
+    import base64
+
+    body = base64.urlsafe_b64encode(json.dumps(vc).encode()).rstrip(b"=").decode()
+    forged = client.post("/verify/?lang=ar", {"credential": f"{header}.{body}.{signature}"})
+    assert "&lt;b&gt;١&lt;/b&gt;" in forged.text and "<b>1</b>" not in forged.text
