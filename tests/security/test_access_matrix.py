@@ -144,6 +144,21 @@ ROWS = [
     Row("HR assign in the past",  "POST", "/en/hr/assignments/",                          (L, 404, 400, 400, 404, 404, 404, 404, 400), owner="hr_creator",
         data={"course": "{course_key}", "due_on": "2001-01-01", "who": "all"}),
     Row("HR assignment take back", "POST", "/en/hr/assignments/{assignment}/delete/",     (L, 404, 404, 302, 404, 404, 404, 404, 302), owner="hr_creator"),
+    # The owner's organization's trainee by id (ticked, or carried from another page of the picker)
+    # or by address: HR of another organization is refused (400, nothing assigned).
+    Row("HR assign chosen ids",   "POST", "/en/hr/assignments/",                          (L, 404, 400, 302, 404, 404, 404, 404, 302), owner="hr_creator",
+        data={"course": "{course_key}", "due_on": "2099-01-01", "who": "chosen", "members": "{trainee}"}),
+    Row("HR assign carried ids",  "POST", "/en/hr/assignments/",                          (L, 404, 400, 302, 404, 404, 404, 404, 302), owner="hr_creator",
+        data={"course": "{course_key}", "due_on": "2099-01-01", "who": "chosen", "selected": "{trainee},{other_trainee}"}),
+    Row("HR assign pasted emails", "POST", "/en/hr/assignments/",                         (L, 404, 400, 302, 404, 404, 404, 404, 302), owner="hr_creator",
+        data={"course": "{course_key}", "due_on": "2099-01-01", "who": "emails", "emails": "{trainee_email}"}),
+    # The picker's search and pages assign nothing, whoever posts them.
+    Row("HR assign picker page",  "POST", "/en/hr/assignments/",                          (L, 404, 200, 200, 404, 404, 404, 404, 200), owner="hr_creator",
+        data={"course": "{course_key}", "due_on": "2099-01-01", "who": "all", "goto": "2"}),
+    # Inviting someone who has an account: in another organization (HR of another organization) or a
+    # member already (HR of the owner's): refused, nothing invited.
+    Row("HR invite a member",     "POST", "/en/hr/invitations/",                          (L, 404, 400, 400, 404, 404, 404, 404, 400), owner="hr_creator",
+        data={"email": "{trainee_email}", "language": "en"}),
 ]
 # fmt: on
 
@@ -191,7 +206,7 @@ def test_access(row: Row, role: str, request):
         assert response.status_code == expected, (response.status_code, location)
         if expected == 302:
             assert not urlparse(location).path.endswith("/accounts/login/")
-    if expected in (L, 403, 404):
+    if expected in (L, 400, 403, 404) or "goto" in data:
         assert fingerprint() == before, "a refused request changed something"
     if expected == 200 and url.endswith(".pdf"):
         assert response["Content-Type"] == "application/pdf"

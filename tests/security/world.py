@@ -327,6 +327,11 @@ class World:
         )
 
     @cached_property
+    def trainee_email(self) -> str:
+        """The owner trainee's address, for the forms that take addresses (assigning, inviting)."""
+        return self.trainee.email
+
+    @cached_property
     def course_key(self) -> str:
         return str(self.course.translation_key)
 
