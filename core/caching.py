@@ -32,6 +32,13 @@ quiz-content       Quizzes (with their locale and pool size), each quiz's pool (
                    instances from them. Keys: quiz id, question id, language. Content version
                    (the quiz, question, choice, pool and category tables are content tables).
                    Saves the quiz pages' content queries: see BENCHMARKS.md, "Fifth round".
+attempt-reviews    The HTML of a closed attempt's "By topic" and "Review" sections on its result
+                   page (quizzes/templates/quizzes/result.html), through the fragment tag. Keys:
+                   host, language, attempt id and its stamp (status, score, passed, last marking,
+                   whether the full review is open: `AttemptReview.stamp`). Content version. In
+                   the shared cache only, not in the memory layer, so trainees' results never
+                   push the content out of a process's memory. Saves building the review and
+                   rendering it: see BENCHMARKS.md, "Sixth round".
 view-restrictions  Whether any page is restricted at all (courses/models.py). Content version.
                    Saves Wagtail's query for the page's ancestors' restrictions: lesson 2.3 -> 1.8.
 progress           A trainee's enrollments, lessons done and quizzes passed (courses/selectors.py),
@@ -100,6 +107,7 @@ LAYERS = (
     "course-structures",
     "translation-links",
     "quiz-content",
+    "attempt-reviews",
     "view-restrictions",
     "progress",
     "places",
@@ -109,6 +117,7 @@ LAYERS = (
     "redis-client",
 )
 MEMORY_ENTRIES = 2000  # per process
+SHARED_ONLY = frozenset({"attempt-reviews"})  # layers kept out of the memory layer (one entry per trainee)
 
 
 def enabled(layer: str) -> bool:
@@ -204,7 +213,7 @@ def get_many(layer: str, names: Iterable[str]) -> tuple[str | None, dict]:
     current = version()
     keys = {shared_key(f"{layer}:{name}"): name for name in names}
     values, missing = {}, []
-    use_memory = enabled("memory")
+    use_memory = enabled("memory") and layer not in SHARED_ONLY
     for key, name in keys.items():
         entry = _memory.get(key) if use_memory else None
         if entry is not None and entry[0] == current:

@@ -1,7 +1,7 @@
 """The cache layers that courses fill (core/caching.py lists every layer, its key, what invalidates
 it and what it saves): whole pages for anonymous visitors, routes, translation links, whether any
 view restriction exists, and each trainee's progress. Course structures are stored by
-courses/selectors.py and fragments by courses/templatetags/fragmentcache.py, through the same
+courses/selectors.py and fragments by the tag in core/templatetags/fragmentcache.py, through the same
 functions. Every entry but the progress carries the content version (courses/content_version.py).
 """
 

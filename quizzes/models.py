@@ -666,6 +666,9 @@ class Attempt(models.Model):
     score = models.DecimalField(_("score"), max_digits=7, decimal_places=2, default=0)
     max_score = models.DecimalField(_("max score"), max_digits=7, decimal_places=2, default=0)
     passed = models.BooleanField(_("passed"), null=True, blank=True)
+    marked_at = models.DateTimeField(
+        _("last marked at"), null=True, blank=True, help_text=_("When a marker last marked one of its written answers.")
+    )
 
     class Meta:
         verbose_name = _("attempt")

@@ -427,20 +427,40 @@ def answer_with_review(answer: Answer) -> Answer:
     return answer
 
 
-@dataclass
 class AttemptReview:
     """What the result page of a closed attempt shows. Always the score, the topics and the
     questions missed (each with the lesson that teaches it); the choices made, the right
-    answers and the explanations (`rows` with their review lines) only when `full`."""
+    answers and the explanations (`rows` with their review lines) only when `full`. The rows and
+    topics are read when first used: a page whose review sections come from the cache
+    ("attempt-reviews", keyed by `stamp`) reads neither."""
 
-    attempt: Attempt
-    overview: QuizOverview
-    rows: list[Answer]
-    categories: list["CategoryResult"]
+    def __init__(self, attempt: Attempt, overview: QuizOverview):
+        self.attempt = attempt
+        self.overview = overview
 
     @property
     def full(self) -> bool:
         return self.overview.full_review
+
+    @property
+    def stamp(self) -> str:
+        """What the review sections depend on besides the content and the page's language: it
+        changes when the attempt is graded or marked (a new comment too), or its review opens."""
+        a = self.attempt
+        marked = a.marked_at.timestamp() if a.marked_at else ""
+        return f"{a.status}:{a.score}:{a.max_score}:{a.passed}:{marked}:{int(self.full)}"
+
+    @functools.cached_property
+    def rows(self) -> list[Answer]:
+        rows = attempt_rows(attempt=self.attempt)
+        _in_page_language(self.attempt, rows)
+        if self.full:
+            rows = [answer_with_review(a) for a in rows]
+        return rows
+
+    @functools.cached_property
+    def categories(self) -> list["CategoryResult"]:
+        return category_breakdown(rows=self.rows)
 
     @property
     def missed(self) -> list[Answer]:
@@ -461,13 +481,9 @@ class AttemptReview:
 
 
 def attempt_review(*, user, attempt: Attempt) -> AttemptReview:
-    """Return the result page of `user`'s closed `attempt`: five queries whatever its size."""
-    overview = quiz_overview(user=user, quiz=attempt.quiz)
-    rows = attempt_rows(attempt=attempt)
-    _in_page_language(attempt, rows)
-    if overview.full_review:
-        rows = [answer_with_review(a) for a in rows]
-    return AttemptReview(attempt, overview, rows, category_breakdown(rows=rows))
+    """Return the result page of `user`'s closed `attempt`: its overview now, its rows (three
+    queries whatever its size) when first used."""
+    return AttemptReview(attempt, quiz_overview(user=user, quiz=attempt.quiz))
 
 
 @dataclass

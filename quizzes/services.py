@@ -237,7 +237,7 @@ def _attempt_score(attempt: Attempt, rows: list[Answer], *, closing_status: str)
     else:
         attempt.status = closing_status
         attempt.passed = _passes(attempt)
-    attempt.save(update_fields=["status", "submitted_at", "score", "max_score", "passed"])
+    attempt.save(update_fields=["status", "submitted_at", "score", "max_score", "passed", "marked_at"])
     if attempt.passed and not was_passed:
         events.attempt_passed.send(sender=Attempt, attempt=attempt)
     elif was_passed and attempt.passed is False:  # an essay marked again
@@ -280,6 +280,7 @@ def answer_mark(*, marker, answer: Answer, points: Decimal, comment: str = "") -
         answer.marked_by = marker
         answer.marked_at = timezone.now()
         answer.save(update_fields=["points", "correct", "marker_comment", "marked_by", "marked_at"])
+        attempt.marked_at = answer.marked_at  # a new comment with the same points changes the result page too
         rows = selectors.attempt_rows(attempt=attempt)
         closing = attempt.status if attempt.status != Attempt.Status.AWAITING_MARKING else Attempt.Status.SUBMITTED
         _attempt_score(attempt, rows, closing_status=closing)
