@@ -117,3 +117,71 @@ def test_hr_invites_by_csv_assigns_with_a_due_date_and_the_trainee_sees_it_first
     if language == "ar":
         assert_rtl_layout(trainee)
     check_at_both_widths(trainee, f"{language}-my-learning-assigned")
+
+
+PICKER_MEMBERS = """
+from accounts.models import User
+organization = User.objects.get(username="hr").organization
+User.objects.create(
+    username="e2e-long-{tag}", organization=organization,
+    email="averyveryverylongaddresswithoutanybreaksatall{tag}@a-long-subdomain-of-the-organization.example.com",
+    name_latin="Maximiliano-Alessandro Bartholomew-Featherstonehaugh {tag}",
+    name_arabic="عبدالرحمنمحمدالعبداللهالطويلجدًابلامسافات {tag}",
+)
+User.objects.bulk_create(
+    User(username=f"e2e-pick-{tag}-{{i}}", email=f"e2e-pick-{tag}-{{i}}@example.com", organization=organization,
+         name_latin=f"Pick {tag} {{i:02d}}", name_arabic="مختار")
+    for i in range(30)
+)
+"""
+
+
+@pytest.mark.parametrize("language", ["en", "ar"])
+def test_the_member_picker_on_a_phone_searches_on_enter_pages_and_assigns_the_ticked(language, new_page, live_stack):
+    """At 360 px: Enter in the form searches (the picker's Search is the form's first button) and
+    assigns nothing, even with a complete form for every trainee; ticks survive a page change;
+    long names and addresses wrap; the page never scrolls sideways."""
+    tag = uuid.uuid4().hex[:8]
+    live_stack.manage("shell", "-c", PICKER_MEMBERS.format(tag=tag))
+    hr = new_page("ar" if language == "ar" else "en-US")
+    log_in(hr, language=language, username="hr")
+    hr.set_viewport_size({"width": 360, "height": 780})
+    goto(hr, f"/{language}/hr/assignments/")
+    mine = hr.locator("main table tbody tr", has_text=tag)
+    assert mine.count() == 0
+
+    # A complete form for every trainee, and Enter in the search box: a search, nothing assigned.
+    hr.locator("#id_course").select_option(index=1)
+    hr.fill("#id_due_on", (datetime.date.today() + datetime.timedelta(days=9)).isoformat())
+    hr.locator("main input[name=who][value=all]").check()
+    hr.fill("#id_q", tag)
+    with hr.expect_navigation(wait_until="load"):
+        hr.press("#id_q", "Enter")
+    assert "/hr/assignments/" in hr.url
+    picker = hr.locator("main .member-picker .picker-list li")
+    assert picker.count() == 25  # 31 match: two pages
+    assert hr.locator("#id_q").input_value() == tag and hr.locator("#id_course").input_value() != ""
+    assert mine.count() == 0, "Enter assigned the course"
+    assert fits(hr), "the picker scrolls sideways at 360 px"
+    long_one = hr.locator("main .picker-list label.choice", has_text=f"withoutanybreaksatall{tag}@")
+    box, list_box = long_one.bounding_box(), hr.locator("main .picker-list").bounding_box()
+    assert box["x"] >= list_box["x"] - 1 and box["x"] + box["width"] <= list_box["x"] + list_box["width"] + 1
+    shot(hr, f"{language}-hr-picker-360")
+
+    # Tick the long one, go to page 2, tick one there: both chosen.
+    long_one.locator("input").check()
+    click_and_wait(hr, hr.locator("main .member-picker .pager button[name=goto]").last)
+    assert picker.count() == 6
+    picker.first.locator("input").check()
+    status = hr.locator("#picker-status").inner_text()
+    assert ("1 trainee chosen." in status) if language == "en" else ("اختير متدرب واحد." in status)
+    assert fits(hr), "page 2 of the picker scrolls sideways at 360 px"
+    hr.locator("main input[name=who][value=chosen]").check()
+    click_and_wait(hr, hr.locator("main form.assign-form button[name=assign]"))
+    done = hr.locator("main .messages").inner_text()
+    assert ("assigned to 2 trainees" in done) if language == "en" else ("كُلّف متدربان بالدورة" in done)
+    assert mine.count() == 2
+    assert hr.locator("main table tbody tr", has_text=f"withoutanybreaksatall{tag}@").count() == 1
+    assert fits(hr), "the assignment list scrolls sideways at 360 px"
+    if language == "ar":
+        assert_rtl_layout(hr)
