@@ -1,4 +1,3 @@
-from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from wagtail.admin.panels import ObjectList
@@ -25,7 +24,9 @@ class InterviewQuestionViewSet(SnippetViewSet):
     add_to_admin_menu = True
     menu_order = 310
     list_display = [
-        Column("prompt", label=_("question"), accessor=lambda q: Truncator(q.prompt).words(18)),
+        # The question, shortened between words, as the link to its edit page with the row's
+        # actions (Translate among them): Wagtail gives those to a first column it makes itself.
+        "__str__",
         Column("category", label=_("category"), accessor="get_category_display"),
         Column("level", label=_("level"), accessor="get_level_display"),
         Column("suggested_seconds", label=_("suggested answer time (seconds)")),
@@ -39,7 +40,8 @@ class InterviewQuestionViewSet(SnippetViewSet):
         ),
     ]
     list_filter = ["category", "level"]
-    search_fields = ["prompt", "key"]
+    # No field list: the search index's own fields (the model's prompt and key). A list makes
+    # the SQLite search backend ask its full-text table for columns it does not have (a 500).
     ordering = ["category", "level", "key"]
 
     def get_queryset(self, request):

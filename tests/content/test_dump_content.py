@@ -25,8 +25,8 @@ from content.sources import Problems
 from courses.models import LessonPage
 from interviews.models import KeyPoint
 from quizzes.models import Question
-from tests.accounts.test_admin_account_form import form_data
 from tests.conftest import write_course_tree
+from tests.content.admin_forms import admin_post
 from tests.factories import EditorFactory
 from tests.interviews.test_interview_content import good_tree
 from tests.quizzes.test_quiz_content import KEY as QUIZ_KEY
@@ -58,16 +58,6 @@ def changed_lines(a: Path, b: Path) -> list[str]:
     return [line for line in diff if line[:1] in "+-" and line[:3] not in ("+++", "---")]
 
 
-def browser_post(data: dict) -> dict:
-    """What a browser posts of scraped form values: a ticked box without a value sends "on", and
-    the inline forms' templates (`__prefix__`, inside <template>) send nothing."""
-    return {
-        name: "on" if value == "" and name.endswith("-correct") else value
-        for name, value in data.items()
-        if "__prefix__" not in name
-    }
-
-
 def load_report(root, capsys) -> str:
     call_command("load_content", root=root)
     return capsys.readouterr()
@@ -94,7 +84,7 @@ def test_admin_edits_dump_as_only_their_lines_and_load_as_unchanged(tmp_path, ca
     question = Question.objects.get(quiz__locale=ar, quiz__translation_key=content_uuid("quiz", QUIZ), key=QUESTION)
     client.force_login(editor)
     url = reverse(f"wagtailsnippets_quizzes_{type(question).__name__.lower()}:edit", args=[question.pk])
-    data = browser_post(form_data(client.get(url).text))
+    data = admin_post(client.get(url).text, type(question))
     data["text"] = "سؤال عُدّل في لوحة الإدارة: ما الهدف من الدور؟"
     response = client.post(url, data)
     assert response.status_code == 302, response.text[:2000]

@@ -138,3 +138,20 @@ def test_the_arabic_listing_names_categories_and_levels_and_the_language(editor_
     assert "الأدوات والتحليلات" in page  # "Tools and analytics"
     assert "أخصائي" in page  # "Specialist"
     assert "العربية" in page and "English" in page  # each question's language
+
+
+def test_the_listing_opens_each_question_offers_its_translation_and_searches_its_text(editor_client, locales):
+    """Each row links to the question's edit page and has its actions, "Translate" among them
+    (the way to its Arabic version); the search box finds a question by the words of its text (on
+    SQLite too, whose full-text table has no column per field)."""
+    english = make_question(languages=("en",))["en"]
+    other = make_question("kpi-choice", languages=("en",))["en"]
+    other.prompt = "How do you choose the KPIs of a campaign?"
+    other.save()
+    page = editor_client.get(BASE, {"locale": "en"}).text
+    assert f'href="{BASE}edit/{english.pk}/"' in page and f'href="{BASE}edit/{other.pk}/"' in page
+    translate = f"/admin/translation/submit/snippet/interviews/interviewquestion/{english.pk}/"
+    assert f'href="{translate}"' in page
+    found = editor_client.get(BASE, {"locale": "en", "q": "tools"})
+    assert found.status_code == 200
+    assert f"{BASE}edit/{english.pk}/" in found.text and f"{BASE}edit/{other.pk}/" not in found.text

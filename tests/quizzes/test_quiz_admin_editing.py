@@ -284,6 +284,8 @@ def test_question_listings_say_the_language_and_filter_by_it(editor_client, make
     make_quiz(lang="ar", kinds=["single"])
     listing = editor_client.get(url(SingleChoiceQuestion, "list"))
     assert "[en] Question 1" in listing.text and "[ar] Question 1" in listing.text
+    for question in SingleChoiceQuestion.objects.all():  # each row opens its question
+        assert f'href="{url(SingleChoiceQuestion, "edit", question.pk)}"' in listing.text
     assert "English" in listing.text
     arabic = listing.context["filters"].form.fields["quiz__locale"].queryset.get(language_code="ar")
     only = editor_client.get(url(SingleChoiceQuestion, "list"), {"quiz__locale": arabic.pk})
