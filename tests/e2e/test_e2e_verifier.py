@@ -78,6 +78,10 @@ def test_someone_verifies_a_pasted_credential_and_an_uploaded_pdf(language, live
     claims = norm(page.locator("main #verdict dl").inner_text())
     assert text["holder"] in claims and "Omar Farouk" in claims and "عمر فاروق" in claims
     assert page.locator(f"main #verdict a[href='/verify/{seeded['code']}/']").count() == 1
+    if language == "ar":  # dates, scores and hours in the page's digits; codes and URLs (dir=ltr) as written
+        shown = page.locator("main #verdict dl dt, main #verdict dl dd[dir=auto]").all_inner_texts()
+        assert not [t for t in shown if any(d in t for d in "0123456789")]
+        assert any(d in "".join(shown) for d in "٠١٢٣٤٥٦٧٨٩")
     assert serious_violations(page) == []
     shot(page, f"{language}-verifier-authentic")
 
