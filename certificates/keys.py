@@ -202,6 +202,9 @@ def _write_private(path: Path, key: Ed25519PrivateKey) -> None:
     )
     temporary = path.with_name(path.name + ".part")
     descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    # The mode of os.open applies to a new file only: a .part left over (or planted) readable by
+    # others would keep its mode, and the key would be written into it.
+    os.fchmod(descriptor, 0o600)
     with os.fdopen(descriptor, "wb") as handle:
         handle.write(data)
     os.replace(temporary, path)

@@ -32,6 +32,14 @@ def test_generate_never_overwrites(credential_keys_dir):
     assert oct((credential_keys_dir / "current.pem").stat().st_mode & 0o777) == "0o600"
 
 
+def test_a_new_key_is_private_even_over_a_readable_leftover(credential_keys_dir):
+    leftover = credential_keys_dir / "current.pem.part"
+    leftover.write_bytes(b"")
+    leftover.chmod(0o644)
+    call_command("credential_keys", "rotate")
+    assert oct((credential_keys_dir / "current.pem").stat().st_mode & 0o777) == "0o600"
+
+
 def test_rotate_keeps_the_old_public_key(credential_keys_dir):
     old = keys.current_key()
     call_command("credential_keys", "rotate")
