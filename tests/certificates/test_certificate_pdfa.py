@@ -15,7 +15,7 @@ from django.core.files.storage import storages
 from pyhanko.pdf_utils import generic
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 
-from certificates import credentials, keys, pdf, pdf_signing
+from certificates import credentials, keys, pdf, pdf_signing, verifier
 from tests.certificates.factories import issued
 
 pytestmark = pytest.mark.django_db
@@ -212,6 +212,27 @@ def test_an_update_appended_after_signing_gives_modified(certificate):
     writer.write(out)
     inspection = pdf.pdf_inspect(out.getvalue())
     assert inspection.signature == "modified"
+
+
+def test_another_genuine_credential_swapped_in_after_signing_is_not_authentic(certificate, other_trainee, course):
+    """The attachment replaced, in an update after the signature, by another holder's genuine signed
+    credential: the credential alone would verify, the PDF is what was changed."""
+    theirs = issued(other_trainee, course)
+    theirs.status = theirs.Status.READY  # its credential needs the row only
+    other = credentials.credential_jwt(theirs)
+    writer = IncrementalPdfFileWriter(io.BytesIO(render(certificate, "en")), strict=False)
+    spec = writer.root["/AF"][0].get_object()
+    old = spec["/EF"]["/F"].get_object()
+    stream = generic.StreamObject({generic.NameObject("/Subtype"): old["/Subtype"]}, stream_data=other.encode("ascii"))
+    spec["/EF"] = generic.DictionaryObject({generic.NameObject("/F"): writer.add_object(stream)})
+    writer.update_container(spec)
+    out = io.BytesIO()
+    writer.write(out)
+    inspection = pdf.pdf_inspect(out.getvalue())
+    assert (inspection.credential, inspection.signature) == (other, "modified")
+    assert credentials.credential_verify(other).authentic
+    verification = verifier.verify_pdf(out.getvalue())
+    assert verification.outcome == "pdf-modified" and not verification.authentic
 
 
 def test_an_unsigned_pdf_is_unsigned(certificate):
