@@ -357,3 +357,12 @@ def test_a_new_quiz_is_saved_before_its_questions_are_added(editor_client, local
     assert page.status_code == 200
     assert "Save the quiz first: then add its questions here" in page.text
     assert "/quizzes/true-false/add/?quiz=" not in page.text
+
+
+def test_the_arabic_quiz_form_writes_its_help_texts_numbers_in_arabic_indic_digits(arabic_editor_client, make_quiz):
+    quiz = make_quiz(lang="ar", kinds=["single"])
+    page = arabic_editor_client.get(quiz_edit_url(quiz)).text
+    for help_text in ("٠ = بلا حد.", "٠ يعني كل الأسئلة"):  # attempts and time limit, max questions
+        assert has_text(page, help_text), help_text
+    for western in ("0 = بلا حد.", "0 يعني كل الأسئلة"):
+        assert not has_text(page, western), western
