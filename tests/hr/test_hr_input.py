@@ -51,7 +51,9 @@ def test_a_zip_export_with_a_bad_date_is_refused_with_the_filters_kept(client, o
 def test_the_date_error_is_in_arabic_on_the_arabic_dashboard(client, organization):
     client.force_login(HRFactory(organization=organization))
     response = client.get("/ar/hr/", {"date_to": "0001-01-01"})
-    assert response.status_code == 200 and "أدخل تاريخًا بين ٢٠٠٠-٠١-٠١ و٢٠٩٩-١٢-٣١." in response.text  # the page's digits
+    assert (
+        response.status_code == 200 and "أدخل تاريخًا بين ٢٠٠٠-٠١-٠١ و٢٠٩٩-١٢-٣١." in response.text
+    )  # the page's digits
 
 
 def test_dates_inside_the_range_still_filter(client, organization, trainee, course):
