@@ -186,6 +186,19 @@ def test_verification_of_a_valid_certificate_is_bilingual_and_public(client, tra
     assert trainee.email not in json.dumps(data)
 
 
+def test_verification_scores_are_in_each_columns_digits_and_percent_sign(client, ready):
+    ready.assessment = {
+        "modules": [{"title": {"en": "Basics", "ar": "الأساسيات"}, "percent": 90}],
+        "exam": {"title": {"en": "Final exam", "ar": "الاختبار النهائي"}, "percent": 82, "pass_mark": 75},
+    }
+    ready.save(update_fields=["assessment"])
+    text = client.get(f"/verify/{ready.code}/").text
+    arabic, english = text.split('lang="ar" dir="rtl"', 1)[1].split('lang="en" dir="ltr"', 1)
+    assert "الأساسيات: ٩٠٪" in arabic and "الاختبار النهائي: ٨٢٪" in arabic
+    assert "90" not in arabic and "%" not in arabic
+    assert "Basics: 90%" in english and "Final exam: 82%" in english
+
+
 def test_verification_of_an_unknown_or_unready_code(client, trainee, course):
     pending = issued(trainee, course)
     for code in ("does-not-exist-1234567", pending.code, "x" * 500, "..", "<script>", "ليلى"):
