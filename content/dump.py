@@ -51,12 +51,27 @@ class Dumper:
         self._keys: dict | None = None
         self._pages: dict | None = None
         self._pictures: dict = {}
+        self._old: dict = {}  # {(language, relative): text or None}, each file read once
+        self._old_data: dict = {}  # {(language, relative): its YAML}, each parsed once
         self.locales = {locale.language_code: locale for locale in Locale.objects.all()}
 
     def old(self, language: str, relative: str) -> str | None:
         """The text of a file as it is now, or None."""
-        path = self.root / language / relative
-        return path.read_text(encoding="utf-8") if path.is_file() else None
+        if (language, relative) not in self._old:
+            path = self.root / language / relative
+            self._old[language, relative] = path.read_text(encoding="utf-8") if path.is_file() else None
+        return self._old[language, relative]
+
+    def old_data(self, language: str, relative: str):
+        """The YAML of a file as it is now (plain dicts and lists), or None (no file, not YAML)."""
+        if (language, relative) not in self._old_data:
+            text = self.old(language, relative)
+            try:
+                data = emit_load(text) if text else None
+            except yaml.YAMLError:
+                data = None
+            self._old_data[language, relative] = data
+        return self._old_data[language, relative]
 
     @property
     def keys(self) -> dict:
@@ -76,13 +91,15 @@ class Dumper:
         """The file key of each quiz made in the admin: the one its file names with its
         `translation_key`, else a new one from its English title (core/keys.py), the same in
         every language."""
-        for path in sorted(self.root.glob("*/quizzes/*.yaml")):
+        paths = sorted(self.root.glob("*/quizzes/*.yaml"))
+        for path in paths:
+            data = self.old_data(path.parent.parent.name, f"quizzes/{path.name}")
+            given = data.get("translation_key") if isinstance(data, dict) else None
             try:
-                given = (emit_load(path.read_text(encoding="utf-8")) or {}).get("translation_key")
                 self._keys.setdefault(uuid.UUID(str(given)), path.stem) if given else None
-            except (yaml.YAMLError, AttributeError, ValueError):
+            except ValueError:
                 continue
-        taken = {path.stem for path in self.root.glob("*/quizzes/*.yaml")}
+        taken = {path.stem for path in paths}
         taken |= {key for kind, key in ContentRecord.objects.filter(kind="quiz").values_list("kind", "key")}
         titles: dict = {}
         for translation_key, title, language in Quiz.objects.order_by("pk").values_list(
@@ -141,6 +158,9 @@ class Dumper:
         """Write one file if what it holds differs (the report lists it)."""
         path = self.root / language / relative
         data = content.encode("utf-8") if isinstance(content, str) else content
+        if isinstance(content, str):  # what the file says from now on (another kind may dump it too)
+            self._old[language, relative] = content
+            self._old_data.pop((language, relative), None)
         if path.is_file() and path.read_bytes() == data:
             self.report.unchanged += 1
             return
@@ -163,73 +183,77 @@ def content_dump(*, root: Path, languages=None, kinds=None, check: bool = False)
                 continue
             for relative, text in kind.dump(dumper, language):
                 dumper.write(language, relative, text)
-    files_of_deleted_remove(root=root, kinds=chosen, languages=languages, report=report, check=check)
+    # The files as the loader now reads them, parsed once for what follows.
+    problems = Problems()
+    parsed = driver.parse(KINDS, root, problems)
+    if problems:
+        report.notes.extend(f"not recorded as loaded: {problem}" for problem in problems)
+        return report
+    writer = driver.Writer(driver.Report(), force=False)
+    removed = files_of_deleted_remove(
+        root=root, parsed=parsed, writer=writer, kinds=chosen, languages=languages, report=report, check=check
+    )
     if not check:
-        records_update(root=root, kinds=chosen, languages=languages, report=report)
+        records_update(parsed=parsed, writer=writer, removed=removed, kinds=chosen, languages=languages, report=report)
     return report
 
 
-# The kinds whose object is a whole file: deleting the object in the admin leaves its file behind.
-WHOLE_FILE_KINDS = ("quiz", "page")
+# The kinds whose objects editors delete in the admin: a quiz or a page is a whole file, an
+# interview question an entry of its category's file (which the dump rewrites without it; a file
+# whose every question was deleted is not rewritten, and is removed here).
+DELETABLE_KINDS = ("quiz", "page", "interview")
 
 
-def files_of_deleted_remove(*, root: Path, kinds, languages, report: DumpReport, check: bool) -> None:
-    """Remove the file of each quiz or page that the loader wrote (it has a ContentRecord) and
-    that is no longer in the database: an editor deleted it in the admin. Each removal is
-    reported; with `check`, only listed. A file the loader never loaded is left alone (it may be
-    new, not yet loaded) with a note. Interview questions and quiz questions are parts of a file:
-    the file's dump leaves them out."""
-    problems = Problems()
-    chosen = [kind for kind in kinds if kind.name in WHOLE_FILE_KINDS]
-    if not chosen:
-        return
-    parsed = driver.parse(KINDS, root, problems)
-    if problems:
-        return  # records_update reports them
-    writer = driver.Writer(driver.Report(), force=False)
+def files_of_deleted_remove(*, root: Path, parsed, writer, kinds, languages, report: DumpReport, check: bool) -> set:
+    """Remove each file whose objects the loader wrote (they have a ContentRecord) and that are
+    none of them in the database any more: an editor deleted them in the admin. Each removal is
+    reported; with `check`, only listed. A file holding an object the loader never loaded is left
+    alone (it may be new, not yet loaded) with a note. Return the paths removed (or to remove)."""
+    chosen = [kind for kind in kinds if kind.name in DELETABLE_KINDS]
+    by_path: dict = {}
     for kind in chosen:
         for by_language in parsed[kind.name].values():
-            for language, item in sorted(by_language.items()):
-                if language not in languages:
-                    continue
-                obj, _fingerprint = kind.state(item, writer)
-                if obj is not None:
-                    continue
-                record = writer.record_of(item)
-                if record is None:
-                    report.notes.append(
-                        f"{item.path}: {item} ({language}) is not in the database and was never loaded; kept"
-                    )
-                    continue
-                report.removed.append(Path(item.path))
-                if not check:
-                    Path(item.path).unlink()
-                    record.delete()
+            for language, item in by_language.items():
+                if language in languages:
+                    by_path.setdefault(Path(item.path), []).append((kind, item))
+    removed: set = set()
+    for path, entries in sorted(by_path.items()):
+        if any(kind.state(item, writer)[0] is not None for kind, item in entries):
+            continue
+        never_loaded = [item for _kind, item in entries if writer.record_of(item) is None]
+        if never_loaded:
+            for item in never_loaded:
+                report.notes.append(
+                    f"{item.path}: {item} ({item.language}) is not in the database and was never loaded; kept"
+                )
+            continue
+        report.removed.append(path)
+        removed.add(path)
+        if not check:
+            path.unlink()
     if not check:
         for language in languages:
             courses = root / language / "courses"
             for folder in sorted(courses.glob("**/"), key=lambda p: len(p.parts), reverse=True):
                 if folder != courses and folder.is_dir() and not any(folder.iterdir()):
                     folder.rmdir()
+    return removed
 
 
-def records_update(*, root: Path, kinds, languages, report: DumpReport) -> None:
-    """Record every dumped object as loaded: its file (as the loader reads it) and its state now.
+def records_update(*, parsed, writer, removed: set, kinds, languages, report: DumpReport) -> None:
+    """Record every dumped object as loaded: its file (as the loader reads it) and its state now;
+    forget the records of objects no file holds any more (deleted in the admin, their file or
+    entry gone), so nothing remembers them as loaded.
 
-    Only when the files read back without a problem; a page with unpublished changes keeps its
-    record (the published version was dumped, the draft is still the editor's)."""
-    problems = Problems()
-
-    parsed = driver.parse(KINDS, root, problems)
-    if problems:
-        report.notes.extend(f"not recorded as loaded: {problem}" for problem in problems)
-        return
-    writer = driver.Writer(driver.Report(), force=False)
+    A page with unpublished changes keeps its record (the published version was dumped, the draft
+    is still the editor's)."""
+    kept: set = set()
     for kind in kinds:
         for by_language in parsed[kind.name].values():
             for language, item in by_language.items():
-                if language not in languages:
+                if language not in languages or Path(item.path) in removed:
                     continue
+                kept.add((item.kind, item.key, language))
                 obj, _fingerprint = kind.state(item, writer)
                 if obj is None and type(kind).state is not driver.Kind.state:
                     continue  # in the files, not in the database
@@ -239,3 +263,10 @@ def records_update(*, root: Path, kinds, languages, report: DumpReport) -> None:
                     )
                     continue
                 writer.record(item, kind.fingerprint(obj, item))
+    record_kinds = {record_kind for kind in kinds for record_kind in kind.record_kinds}
+    stale = [
+        record.pk
+        for record in ContentRecord.objects.filter(kind__in=record_kinds, language__in=languages)
+        if (record.kind, record.key, record.language) not in kept
+    ]
+    ContentRecord.objects.filter(pk__in=stale).delete()

@@ -5,11 +5,8 @@ trainee weak in it is sent back to (links, checked like a module's quiz) -> Inte
 import uuid
 from functools import partial
 
-import yaml
-
 from content.driver import Item, Kind, Writer, parse_kind, write_kind
 from content.emit import Block, Flow, Map, yaml_text
-from content.emit import load as emit_load
 from content.keys import content_uuid
 from content.parity import AnyOrder
 from content.schema import Field, validate
@@ -233,11 +230,9 @@ def interviews_dump(dumper, language: str):
     modules = dict(InterviewCategory.objects.values_list("key", "modules"))
     for category, rows in sorted(by_category.items()):
         path = f"interviews/{category}.yaml"
-        old = dumper.old(language, path)
-        try:
-            old_keys = [q.get("key") for q in (emit_load(old) or {}).get("questions", [])] if old else []
-        except (yaml.YAMLError, AttributeError):
-            old_keys = []
+        old, data = dumper.old(language, path), dumper.old_data(language, path)
+        questions = data.get("questions") if isinstance(data, dict) else None
+        old_keys = [q.get("key") for q in questions if isinstance(q, dict)] if isinstance(questions, list) else []
         position = {key: n for n, key in enumerate(old_keys)}
         rows = sorted(rows, key=lambda q: position.get(q.key, len(position)))
         tree = Map(

@@ -5,11 +5,8 @@ from dataclasses import replace
 from decimal import Decimal, InvalidOperation
 from functools import partial
 
-import yaml
-
 from content.driver import Item, Kind, Writer, parse_kind, write_kind
 from content.emit import Flow, Map, yaml_text
-from content.emit import load as emit_load
 from content.keys import content_uuid
 from content.schema import Field, validate
 from content.sources import Problems, Source, source_hash, where
@@ -542,12 +539,7 @@ def quizzes_dump(dumper, language: str):
     for choice in Choice.objects.filter(question__quiz__in=quizzes).order_by("sort_order", "id"):
         choices.setdefault(choice.question_id, []).append(choice)
     for quiz in quizzes:
-        key = dumper.key_of(quiz.translation_key)
-        if key is None:
-            dumper.report.notes.append(
-                f"quiz {quiz.title!r} ({language}) was made in the admin: it has no key, not dumped"
-            )
-            continue
+        key = dumper.key_of(quiz.translation_key)  # every quiz has one (made in the admin: from its title)
         optional = {name: QUIZ[name].default for name in QUIZ_SETTINGS} | {"pools": [], "questions": []}
         derived = content_uuid("quiz", key)
         given = str(quiz.translation_key) if quiz.translation_key != derived else None
@@ -559,24 +551,23 @@ def quizzes_dump(dumper, language: str):
         old = dumper.old(language, path)
         pools = sorted(filter(None, (dumper.key_of(p.translation_key) for p in quiz.pools.all())))
         # A set of quizzes: in the order the file lists them, new ones last.
-        tree["pools"] = Flow(_in_file_order(pools, _old_list(old, "pools"), lambda key: key))
+        tree["pools"] = Flow(
+            _in_file_order(pools, _old_list(dumper.old_data(language, path), "pools"), lambda key: key)
+        )
         tree["questions"] = [_question_tree(q, choices.get(q.pk, []), dumper) for q in questions.get(quiz.pk, [])]
         yield path, yaml_text(tree, old)
 
 
-def _old_list(old: str | None, name: str) -> list:
+def _old_list(data, name: str) -> list:
     """The list `name` of a file's YAML as it is now (for the order of a set), or []."""
-    try:
-        value = (emit_load(old) or {}).get(name) if old else None
-    except (yaml.YAMLError, AttributeError):
-        return []
+    value = data.get(name) if isinstance(data, dict) else None
     return value if isinstance(value, list) else []
 
 
 def categories_dump(dumper, language: str):
     path = QUIZ_CATEGORIES.pattern
     old = dumper.old(language, path)
-    old_keys = [c.get("key") for c in _old_list(old, "categories") if isinstance(c, dict)]
+    old_keys = [c.get("key") for c in _old_list(dumper.old_data(language, path), "categories") if isinstance(c, dict)]
     rows = QuestionCategory.objects.filter(locale=dumper.locales[language]).order_by("pk")
     rows = _in_file_order(rows, old_keys, lambda row: row.key)
     if rows:

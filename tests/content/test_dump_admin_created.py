@@ -17,25 +17,18 @@ from content.models import ContentRecord
 from content.sources import Problems
 from courses.models import HomePage, LessonPage, ModulePage
 from interviews.models import InterviewCategory, InterviewQuestion, KeyPoint
-from quizzes.models import (
-    Choice,
-    EssayQuestion,
-    MultipleChoiceQuestion,
-    NumericQuestion,
-    OrderingQuestion,
-    QuestionCategory,
-    Quiz,
-    SingleChoiceQuestion,
-    TrueFalseQuestion,
-)
+from quizzes.models import NumericQuestion, QuestionCategory, Quiz
 from tests.conftest import write_course_tree
 from tests.content.test_dump_content import differing
+from tests.factories import EditorFactory
 from tests.interviews.test_interview_content import good_tree
+from tests.quizzes.factories import question_add
 from tests.quizzes.test_quiz_content import KEY as QUIZ_KEY
 from tests.quizzes.test_quiz_content import sample, write_file
 
 pytestmark = pytest.mark.django_db
 TEXTS = {"en": "Check the campaign", "ar": "راجع الحملة"}
+QUESTION_KINDS = ["single", "multiple", "true_false", "essay", "ordering", "numeric"]
 
 
 def small_tree(root):
@@ -56,24 +49,12 @@ def empty_of_content() -> None:
 
 
 def admin_quiz(translation_key, language: str) -> Quiz:
-    """A quiz with one question of each type, as the quiz's edit page and its Add links make them."""
+    """A quiz made in the admin, with one question of each type (tests/quizzes/factories.py)."""
     locale = Locale.objects.get(language_code=language)
     title = {"en": "Campaign review quiz", "ar": "اختبار مراجعة الحملة"}[language]
     quiz = Quiz.objects.create(translation_key=translation_key, locale=locale, title=title)
-    text = TEXTS[language]
-    single = SingleChoiceQuestion.objects.create(quiz=quiz, key="pick-one", text=text, sort_order=1)
-    multiple = MultipleChoiceQuestion.objects.create(quiz=quiz, key="pick-some", text=text, sort_order=2)
-    for question in (single, multiple):
-        Choice.objects.create(question=question, key="a", text=f"{text} 1", correct=True, sort_order=0)
-        Choice.objects.create(question=question, key="b", text=f"{text} 2", correct=False, sort_order=1)
-    TrueFalseQuestion.objects.create(quiz=quiz, key="true-or-false", text=text, correct_answer=False, sort_order=3)
-    EssayQuestion.objects.create(quiz=quiz, key="explain", text=text, sort_order=4)
-    ordering = OrderingQuestion.objects.create(quiz=quiz, key="steps", text=text, sort_order=5)
-    for n in range(3):
-        Choice.objects.create(question=ordering, key="abc"[n], text=f"{text} {n}", sort_order=n)
-    NumericQuestion.objects.create(
-        quiz=quiz, key="how-many", text=text, answer=Decimal("4.5"), tolerance=Decimal("0.5"), unit="%", sort_order=6
-    )
+    for index, kind in enumerate(QUESTION_KINDS, start=1):
+        question_add(quiz, kind, index, category="role")
     return quiz
 
 
@@ -116,8 +97,6 @@ def test_items_made_in_the_admin_dump_as_new_files_and_load_as_created_then_unch
     keys = admin_items()
 
     call_command("dump_content", output=root)
-    out = capsys.readouterr()
-    assert "was made in the admin" not in out.err
     changed = sorted(line.split(" ")[-1].replace(str(root), "") for line in differing(before, root))
     new_quiz = "quizzes/campaign-review-quiz.yaml"
     lesson = "courses/demo-course/module-1/admin-lesson.md"
@@ -157,7 +136,7 @@ def test_items_made_in_the_admin_dump_as_new_files_and_load_as_created_then_unch
     assert LessonPage.objects.filter(translation_key=keys["page"]).count() == 2
     assert InterviewQuestion.objects.filter(translation_key=keys["interview"]).count() == 2
     numeric = NumericQuestion.objects.get(quiz__translation_key=keys["quiz"], quiz__locale__language_code="en")
-    assert (numeric.answer, numeric.tolerance, numeric.unit) == (Decimal("4.5"), Decimal("0.5"), "%")
+    assert (numeric.answer, numeric.tolerance, numeric.unit) == (Decimal("4.5"), Decimal("0.1"), "%")
     again = loader.content_load(root=root)
     assert again.total("created") == again.total("updated") == again.total("conflict") == 0
     call_command("dump_content", output=root, check=True)
@@ -203,4 +182,41 @@ def test_a_quiz_and_a_lesson_deleted_in_the_admin_have_their_files_removed_and_r
         assert f"quiz: {QUIZ_KEY}" not in (root / language / "courses/demo-course/module-1/module.md").read_text()
     report = loader.content_load(root=root)
     assert report.total("created") == report.total("updated") == report.total("conflict") == 0
+    call_command("dump_content", output=root, check=True)
+
+
+def test_interview_questions_deleted_in_the_admin_leave_their_files_and_their_records(tmp_path, capsys, client):
+    """The dump writes a category's file without the questions an editor deleted and removes the
+    file of a category left without any; their loader records go too, so the next load neither
+    brings them back nor reports a conflict."""
+    root = small_tree(tmp_path / "content")
+    loader.content_load(root=root)
+    client.force_login(EditorFactory())
+    for question in InterviewQuestion.objects.filter(key__in=["reports", "seo-why"]):
+        url = f"/admin/snippets/interviews/interviewquestion/delete/{question.pk}/"
+        assert client.post(url).status_code == 302
+    assert not InterviewQuestion.objects.filter(key__in=["reports", "seo-why"]).exists()
+    capsys.readouterr()
+
+    with pytest.raises(Exception, match="differ from the database"):
+        call_command("dump_content", output=root, check=True)
+    out = capsys.readouterr().out
+    assert f"would change {root / 'en/interviews/tools-analytics.yaml'}" in out
+    assert f"would remove {root / 'en/interviews/seo.yaml'} (deleted in the admin)" in out
+    assert (root / "en/interviews/seo.yaml").exists()
+
+    call_command("dump_content", output=root)
+    out = capsys.readouterr().out
+    for language in ("ar", "en"):
+        text = (root / language / "interviews/tools-analytics.yaml").read_text(encoding="utf-8")
+        assert "key: preferred-tools" in text and "key: reports" not in text
+        assert f"removed {root / language / 'interviews/seo.yaml'} (deleted in the admin)" in out
+        assert not (root / language / "interviews/seo.yaml").exists()
+    records = set(ContentRecord.objects.filter(kind__startswith="interview").values_list("kind", "key"))
+    assert records == {("interview", "preferred-tools"), ("interview-category", "tools-analytics")}
+
+    report = loader.content_load(root=root)
+    assert report.total("created") == report.total("updated") == report.total("conflict") == 0
+    assert not InterviewQuestion.objects.filter(key__in=["reports", "seo-why"]).exists()
+    assert InterviewQuestion.objects.filter(key="preferred-tools").count() == 2
     call_command("dump_content", output=root, check=True)
