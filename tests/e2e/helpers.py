@@ -94,6 +94,33 @@ class Trainee:
 
 # The issue's widths: a desktop of 1366x900 (every browser context opens at it) and a phone of
 # 390x844 for the phone screenshots; the no-sideways-scrolling checks use a narrower 360 px phone.
+# The start of a `manage.py shell -c` script that seeds quizzes of its own: `two_question_quiz`
+# makes one quiz in English and Arabic under one key (the questions share keys): a single choice
+# question (1 point) taught by `lesson`, a multiple choice one (2 points, 2 of 3 options right).
+# `texts[language]` holds the 7 texts in order: question, right, wrong, question, right, right, wrong.
+QUIZ_SEEDING = """
+import json, uuid
+from wagtail.models import Locale
+from courses.models import LessonPage, ModulePage
+from quizzes.models import Choice, MultipleChoiceQuestion, Quiz, SingleChoiceQuestion
+
+def two_question_quiz(*, texts, titles, topics, lesson, **fields):
+    key, ids = uuid.uuid4(), {}
+    for language, t in texts.items():
+        quiz = Quiz.objects.create(locale=Locale.objects.get(language_code=language), translation_key=key,
+                                   title=titles[language], pass_mark=80, **fields)
+        single = SingleChoiceQuestion.objects.create(quiz=quiz, key="q1", sort_order=1, text=t[0], points=1,
+                                                     category=topics[0], lesson_key=lesson.translation_key)
+        Choice.objects.create(question=single, key="a", text=t[1], correct=True, sort_order=0)
+        Choice.objects.create(question=single, key="b", text=t[2], correct=False, sort_order=1)
+        multiple = MultipleChoiceQuestion.objects.create(quiz=quiz, key="q2", sort_order=2, text=t[3], points=2,
+                                                         category=topics[1])
+        for n, (k, text, right) in enumerate([("a", t[4], True), ("b", t[5], True), ("c", t[6], False)]):
+            Choice.objects.create(question=multiple, key=k, text=text, correct=right, sort_order=n)
+        ids[language] = quiz.pk
+    return ids
+"""
+
 DESKTOP = {"width": 1366, "height": 900}
 PHONE_SHOT = {"width": 390, "height": 844}
 PHONE = {"width": 360, "height": 780}

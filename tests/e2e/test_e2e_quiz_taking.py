@@ -14,6 +14,7 @@ from axe_playwright_python.sync_playwright import Axe
 
 from tests.e2e.helpers import (
     ARABIC_DIGITS,
+    QUIZ_SEEDING,
     Trainee,
     answer_current_question,
     assert_ltr_layout,
@@ -31,12 +32,9 @@ pytestmark = pytest.mark.e2e
 # Two quizzes of their own in both languages (the questions share keys), their questions taught
 # by the shipped course's first lesson; and the shipped course's first module quiz and the
 # second module's address. Prints their ids as JSON.
-SEED = """
-import json, uuid
-from wagtail.models import Locale
-from courses.models import LessonPage, ModulePage
-from quizzes.models import Choice, MultipleChoiceQuestion, Quiz, SingleChoiceQuestion
-
+SEED = (
+    QUIZ_SEEDING
+    + """
 lesson = LessonPage.objects.live().filter(locale__language_code="en").order_by("path").first()
 TEXTS = {
     "en": ("When is the best time to post?", "When your audience is online", "Always at midnight",
@@ -45,29 +43,18 @@ TEXTS = {
            "أيٌّ مما يلي من مقاييس التفاعل؟", "التعليقات", "المشاركات", "زمن تحميل الصفحة"),
 }
 
-def make(key, minutes):
-    ids = {}
-    for language, t in TEXTS.items():
-        quiz = Quiz.objects.create(locale=Locale.objects.get(language_code=language), translation_key=key,
-                                   title=("Timing quiz " if language == "en" else "اختبار التوقيت ") + str(minutes),
-                                   pass_mark=80, time_limit_minutes=minutes)
-        single = SingleChoiceQuestion.objects.create(quiz=quiz, key="q1", sort_order=1, text=t[0], points=1,
-                                                     category="timing", lesson_key=lesson.translation_key)
-        Choice.objects.create(question=single, key="a", text=t[1], correct=True, sort_order=0)
-        Choice.objects.create(question=single, key="b", text=t[2], correct=False, sort_order=1)
-        multiple = MultipleChoiceQuestion.objects.create(quiz=quiz, key="q2", sort_order=2, text=t[3], points=2,
-                                                         category="metrics")
-        for n, (k, text, right) in enumerate([("a", t[4], True), ("b", t[5], True), ("c", t[6], False)]):
-            Choice.objects.create(question=multiple, key=k, text=text, correct=right, sort_order=n)
-        ids[language] = quiz.pk
-    return ids
+def make(minutes):
+    titles = {"en": f"Timing quiz {minutes}", "ar": f"اختبار التوقيت {minutes}"}
+    return two_question_quiz(texts=TEXTS, titles=titles, topics=("timing", "metrics"), lesson=lesson,
+                             time_limit_minutes=minutes)
 
 modules = list(ModulePage.objects.live().filter(locale__language_code="en", quiz__isnull=False).order_by("path"))
 first = modules[0]
 following = ModulePage.objects.live().sibling_of(first, inclusive=False).filter(path__gt=first.path).order_by("path").first()
-print(json.dumps({"long": make(uuid.uuid4(), 30), "short": make(uuid.uuid4(), 20),
+print(json.dumps({"long": make(30), "short": make(20),
                   "module_quiz": first.quiz_id, "next_module": following.url, "lesson": lesson.url}))
 """
+)
 
 # Brings an attempt's deadline to `seconds` from now (the quiz's own limit is whole minutes).
 DEADLINE = """

@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from tests.e2e.helpers import (
+    QUIZ_SEEDING,
     RENDER_TIMEOUT_MS,
     WESTERN_DIGIT_WORDS,
     Trainee,
@@ -132,12 +133,9 @@ def test_a_lesson_marked_done_can_be_marked_not_done_and_progress_goes_back(lang
 
 # Two bilingual quizzes (the questions share keys), the first question taught by the shipped
 # course's first lesson: one may be tried again at once, the other after a pause of 2 hours.
-SEED_QUIZZES = """
-import json, uuid
-from wagtail.models import Locale
-from courses.models import LessonPage
-from quizzes.models import Choice, MultipleChoiceQuestion, Quiz, SingleChoiceQuestion
-
+SEED_QUIZZES = (
+    QUIZ_SEEDING
+    + """
 lesson = LessonPage.objects.live().filter(locale__language_code="ar").order_by("path").first()
 TEXTS = {
     "en": ("Which post format gets most replies?", "A question to the audience", "A price list",
@@ -147,24 +145,13 @@ TEXTS = {
 }
 
 def make(*, pause_hours):
-    key, ids = uuid.uuid4(), {}
-    for language, t in TEXTS.items():
-        quiz = Quiz.objects.create(locale=Locale.objects.get(language_code=language), translation_key=key,
-                                   title=("Replies quiz" if language == "en" else "اختبار الردود"), pass_mark=80,
-                                   attempts_per_period=1 if pause_hours else 0, cooldown_hours=pause_hours)
-        single = SingleChoiceQuestion.objects.create(quiz=quiz, key="q1", sort_order=1, text=t[0], points=1,
-                                                     category="replies", lesson_key=lesson.translation_key)
-        Choice.objects.create(question=single, key="a", text=t[1], correct=True, sort_order=0)
-        Choice.objects.create(question=single, key="b", text=t[2], correct=False, sort_order=1)
-        multiple = MultipleChoiceQuestion.objects.create(quiz=quiz, key="q2", sort_order=2, text=t[3], points=2,
-                                                         category="reach")
-        for n, (k, text, right) in enumerate([("a", t[4], True), ("b", t[5], True), ("c", t[6], False)]):
-            Choice.objects.create(question=multiple, key=k, text=text, correct=right, sort_order=n)
-        ids[language] = quiz.pk
-    return ids
+    return two_question_quiz(texts=TEXTS, titles={"en": "Replies quiz", "ar": "اختبار الردود"},
+                             topics=("replies", "reach"), lesson=lesson,
+                             attempts_per_period=1 if pause_hours else 0, cooldown_hours=pause_hours)
 
 print(json.dumps({"again": make(pause_hours=0), "paused": make(pause_hours=2), "lesson": lesson.url}))
 """
+)
 
 ZONE = "Asia/Riyadh"
 
