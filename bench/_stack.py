@@ -201,6 +201,9 @@ class Stack:
         try:
             from django.db import connections
 
+            from core import notifications
+
+            notifications.stop()  # an in-process listener (profile_pages.py) would reconnect to the dropped database
             connections.close_all()
         except Exception:  # noqa: BLE001 - Django may not be set up when setup failed early
             pass
