@@ -9,7 +9,7 @@ import uuid
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
-from tests.e2e.helpers import click_and_wait, goto, norm, shot
+from tests.e2e.helpers import click_and_wait, goto, norm, shot, switch_language
 
 pytestmark = pytest.mark.e2e
 
@@ -69,6 +69,13 @@ def test_someone_verifies_a_pasted_credential_and_an_uploaded_pdf(language, live
 
     goto(page, f"/verify/?lang={language}")
     assert page.locator("html").get_attribute("dir") == ("rtl" if language == "ar" else "ltr")
+    # The page's language switch (the page has no language prefix: ?lang=), there and back.
+    other = "en" if language == "ar" else "ar"
+    for switched in (other, language):
+        switch_language(page, switched)
+        assert page.locator("html").get_attribute("dir") == ("rtl" if switched == "ar" else "ltr")
+        assert page.url.split("?")[0].endswith("/verify/") and f"lang={switched}" in page.url, page.url
+        assert page.locator("#id_credential").count() == 1
     assert serious_violations(page) == []
 
     # Paste the credential: authentic, issued to the holder, every claim listed.
