@@ -24,6 +24,7 @@ from tests.e2e.helpers import (
     phone_shot,
     shot,
     sign_up,
+    switch_language,
     wait_until,
 )
 
@@ -122,8 +123,12 @@ def test_summary_autosave_and_the_same_attempt_in_arabic(new_page, seeded):
     assert "2 points" in page.locator("main fieldset.question legend h2").inner_text()
     assert page.locator("main fieldset.question").inner_text().count("A wrong choice takes points away.") == 1
 
-    # The same attempt in Arabic: the saved answer kept, the page right to left, Arabic texts.
-    goto(page, f"/ar/quizzes/attempts/{attempt}/?q=1")
+    # Back to the first question from the navigator, then the page's language switch: the same
+    # attempt in Arabic, the saved answer kept, the page right to left, Arabic texts.
+    click_and_wait(page, page.locator("aside .quiz-navigator button.quiz-number[value='1']"))
+    assert "When is the best time to post?" in legend.inner_text()
+    switch_language(page, "ar")
+    assert re.search(rf"/ar/quizzes/attempts/{attempt}/(\?|$)", page.url), page.url
     assert_rtl_layout(page)
     assert "ما أفضل وقت للنشر؟" in page.locator("main fieldset.question legend").inner_text()
     assert page.get_by_label("حين يكون جمهورك متصلًا").is_checked()
@@ -232,11 +237,13 @@ def test_a_fail_offers_try_again_and_the_lessons_and_a_pass_the_next_module(new_
     page = new_page("en-US")
     sign_up(page, Trainee.new(language="en", name_latin="Sami Odeh", name_arabic="سامي عودة"))
 
-    # A fail: Try again, and the lesson that teaches the weak topic.
-    start(page, seeded["long"]["en"], "en")
+    # A fail: Try again, and the lesson that teaches the weak topic. The first question wrong,
+    # both right answers of the second (2 points): 2 of 3 points, 66.7% shown as 67%.
+    failed = start(page, seeded["long"]["en"], "en")
     page.get_by_label("Always at midnight").check()
     click_and_wait(page, page.locator("main button[name=go][value=next]"))
-    page.get_by_label("Page load time").check()
+    page.get_by_label("Comments").check()
+    page.get_by_label("Shares").check()
     click_and_wait(page, page.locator("main .quiz-pager button[name=go][value=summary]"))
     # The English summary: every question answered, so none is named; Submit is there alone.
     assert "/summary/" in page.url and page.locator("#unanswered").count() == 0
@@ -245,13 +252,24 @@ def test_a_fail_offers_try_again_and_the_lessons_and_a_pass_the_next_module(new_
     assert_ltr_layout(page)
     shot(page, "en-quiz-summary")
     click_and_wait(page, page.locator("main form[action*='/submit/'] button[type=submit]"))
-    assert "(0%)" in page.locator("main .result-score strong").inner_text()
+    assert "2 of 3 points (67%)" in page.locator("main .result-score strong").inner_text()
+    assert page.locator("main .result-score .badge.bad").count() == 1
+    assert "inline-size: 67%" in page.locator("main .result-score + .progress > span").get_attribute("style")
     assert page.locator("main .quiz-next-steps form[action*='/start/'] button", has_text="Try again").count() == 1
     weak = page.locator("main .quiz-weak-topics a[href*='/learn/lessons/']")
     assert weak.count() >= 1
     assert serious_violations(page) == []
     click_and_wait(page, weak.first)
     assert page.locator("main article.lesson").count() == 1
+    # The same rounding wherever the score shows: My results, and both pages in Arabic (the
+    # attempt is of the English quiz: its title stays English).
+    goto(page, "/en/quizzes/mine/")
+    assert "67%" in page.locator("main tr", has_text="Timing quiz 30").inner_text()
+    goto(page, f"/ar/quizzes/attempts/{failed}/result/")
+    assert "٢ من ٣" in page.locator("main .result-score strong").inner_text()
+    assert "(٦٧٪)" in page.locator("main .result-score strong").inner_text()
+    goto(page, "/ar/quizzes/mine/")
+    assert "٦٧٪" in page.locator("main tr", has_text="Timing quiz").inner_text()
 
     # A pass of the course's first module quiz: Next module leads to the second module.
     goto(page, f"/en/quizzes/{seeded['module_quiz']}/")
