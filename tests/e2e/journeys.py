@@ -24,6 +24,9 @@ from tests.e2e.helpers import (
     take_quiz,
 )
 
+# A certificate's code: 26 characters of Crockford's base32 (no I, L, O or U) in groups of four.
+CERTIFICATE_CODE = re.compile(r"(?:[0-9A-HJKMNP-TV-Z]{4}-){6}[0-9A-HJKMNP-TV-Z]{2}")
+
 
 @dataclass
 class Graduate:
@@ -53,7 +56,10 @@ def arabic_journey(page, stack) -> Graduate:
     assert progress_percent(page) == 50
     click_and_wait(page, page.locator("main aside a.button"))  # Continue where you left off
     assert read_module(page) == 3
-    take_quiz(page)
+    # The last required assessment passed: the browser lands on the course complete page.
+    landed = take_quiz(page)
+    assert re.search(r"/ar/certificates/courses/[^/]+/complete/$", landed), f"not the course complete page: {landed}"
+    assert page.locator("main h1").count() == 1
 
     goto(page, course_path)
     assert progress_percent(page) == 100
@@ -65,6 +71,7 @@ def arabic_journey(page, stack) -> Graduate:
     match = re.search(r"/ar/certificates/([A-Za-z0-9_-]+)/$", page.url)
     assert match, page.url
     code = match.group(1)
+    assert CERTIFICATE_CODE.fullmatch(code), f"not a Crockford code in groups of four: {code}"
     assert page.input_value("#id_name_arabic") == trainee.name_arabic
     assert page.input_value("#id_name_latin") == trainee.name_latin
 
@@ -92,9 +99,14 @@ def arabic_journey(page, stack) -> Graduate:
     shot(page, "ar-certificate")
 
     name, data = download(page, arabic_pdf)
-    assert name.endswith("-ar.pdf"), name
+    assert name == f"masar-certificate-{code}-ar.pdf", name
     text = pdf_text(data)
     assert norm(trainee.name_arabic) in text, f"the Arabic name is not in the Arabic PDF: {text[:300]}"
+    # The issuer and the signatory named (settings' defaults), the code under its label.
+    for said in ("صادرة عن مسار", "فريق التدريب في مسار", "رمز الشهادة"):
+        assert said in text, f"{said!r} is not in the Arabic PDF: {text}"
+    label = text.index("رمز الشهادة")  # the code follows its label (its letters spaced out or not)
+    assert code in text[label:].replace(" ", ""), f"the code is not under its label: {text[label:]}"
     urls = VERIFY_URL.findall(text)
     assert urls, f"no verification URL in the PDF: {text[:300]}"
     verify_url = urls[0]
@@ -117,6 +129,10 @@ def arabic_journey(page, stack) -> Graduate:
     assert trainee.name_latin in english.inner_text()
     assert_rtl_layout(page)
     shot(page, "ar-verification")
+    # The code typed by hand, in lower case and without its dashes, finds the same certificate.
+    goto(page, f"/verify/{code.replace('-', '').lower()}/")
+    assert page.locator("main section[lang=en] .badge.ok").inner_text().strip() == "Valid"
+    assert trainee.name_latin in page.locator("main section[lang=en]").inner_text()
     return Graduate(
         trainee=trainee,
         code=code,
