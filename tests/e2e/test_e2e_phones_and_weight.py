@@ -160,6 +160,29 @@ def walk_interviews(page, checks: PageChecks):
     checks.check(page, "mock-report")
 
 
+PICTURE = "img[alt]:not([alt=''])"  # a course cover or a lesson's diagram, with its text alternative
+
+
+def assert_signup_form(page, language: str):
+    """The sign-up form before anything is typed: addresses, user names and Latin names read left
+    to right and the Arabic name follows what is typed; in Arabic the Arabic name comes first
+    (in the page and on the screen); the password rules show before any mistake."""
+    for field in ("#id_email", "#id_username", "#id_name_latin"):
+        assert page.locator(field).get_attribute("dir") == "ltr", field
+    assert page.locator("#id_name_arabic").get_attribute("dir") == "auto"
+    arabic_first = page.evaluate(
+        "() => !!(document.querySelector('#id_name_arabic').compareDocumentPosition("
+        "document.querySelector('#id_name_latin')) & Node.DOCUMENT_POSITION_FOLLOWING)"
+    )
+    assert arabic_first == (language == "ar"), f"{language}: the names are in the wrong order"
+    arabic_y = page.locator("#id_name_arabic").bounding_box()["y"]
+    latin_y = page.locator("#id_name_latin").bounding_box()["y"]
+    assert (arabic_y < latin_y) == (language == "ar"), (arabic_y, latin_y)
+    assert page.locator("main .errorlist").count() == 0
+    rules = page.locator("#id_password1_helptext")
+    assert rules.is_visible() and rules.locator("li").count() >= 1, "the password rules are not shown"
+
+
 def report(checks: PageChecks) -> str:
     return "\n".join(f"{name}: {'; '.join(found)}" for name, found in checks.failures().items())
 
@@ -174,15 +197,20 @@ def test_every_main_page_fits_a_phone_has_one_h1_and_passes_axe(language, new_pa
     checks.check(page, "login")
     goto(page, f"/{language}/accounts/signup/")
     checks.check(page, "signup")
+    assert_signup_form(page, language)
     goto(page, f"/verify/?lang={language}")
     checks.check(page, "verify-form")
 
-    trainee = Trainee.new(language=language, name_latin="Nour Khalil", name_arabic="نور خليل")
+    # The join code typed in lower case joins Demo Co ("DEMO-CO") all the same.
+    trainee = Trainee.new(
+        language=language, name_latin="Nour Khalil", name_arabic="نور خليل", organization_code="demo-co"
+    )
     page.set_viewport_size(DESKTOP)  # the helpers click header links; the phone header has a test of its own
     sign_up(page, trainee)
     page.set_viewport_size(PHONE)
     open_course(page, language)
     checks.check(page, "course")
+    assert page.locator(f"main .course-cover {PICTURE}").count() == 1, "the course cover has no text alternative"
     click_and_wait(page, page.locator("main form[action*='/enroll/'] button[type=submit]"))
     assert on_lesson(page), page.url
     checks.check(page, "lesson")
@@ -194,12 +222,22 @@ def test_every_main_page_fits_a_phone_has_one_h1_and_passes_axe(language, new_pa
     assert aside["y"] < article["y"], "the outline is not above the lesson on a phone"
     assert page.locator("main .layout-sidebar > aside details.outline-fold:not([open])").count() == 1
     assert not page.locator("main .layout-sidebar > aside .outline a").first.is_visible()
+    # The outline beside the lesson, once unfolded, leads to the module quiz too.
+    quiz_links = page.locator("main .layout-sidebar > aside .outline a[href*='/quizzes/']")
+    assert quiz_links.count() >= 1, "the lesson outline has no module quiz link"
+    page.locator("main .layout-sidebar > aside details.outline-fold > summary").click()
+    assert quiz_links.first.is_visible(), "the unfolded outline does not show the module quiz link"
+    assert quiz_links.first.inner_text().startswith("اختبار الوحدة" if language == "ar" else "Module quiz")
+    pictures = 0  # the module's third lesson (STAR) has a diagram
     while on_lesson(page):
+        pictures += page.locator(f"main article.lesson {PICTURE}").count()
         click_and_wait(page, page.locator("main form[action*='/done/'] button[type=submit]"))
+    assert pictures >= 1, "no lesson of the first module shows its diagram with a text alternative"
     checks.check(page, "module")
     walk_quiz(page, checks)
     goto(page, f"/{language}/accounts/profile/")
     checks.check(page, "profile")
+    assert "Demo Co" in page.locator("main").inner_text(), "the lower-case join code did not join Demo Co"
     walk_interviews(page, checks)
 
     hr = phone_page(new_page, language)
