@@ -111,8 +111,14 @@ def arabic_journey(page, stack) -> Graduate:
     assert urls, f"no verification URL in the PDF: {text[:300]}"
     verify_url = urls[0]
     assert verify_url.endswith(f"/verify/{code}/"), verify_url
-    _, english = download(page, page.locator("main a.button[href$='/en.pdf']"))
-    assert trainee.name_latin in pdf_text(english)
+    english_name, english = download(page, page.locator("main a.button[href$='/en.pdf']"))
+    assert english_name == f"masar-certificate-{code}-en.pdf", english_name
+    english_text = pdf_text(english)
+    assert trainee.name_latin in english_text
+    for said in ("Issued by Masar", "Masar training team", "Certificate ID"):
+        assert said in english_text, f"{said!r} is not in the English PDF: {english_text}"
+    label = english_text.index("Certificate ID")
+    assert code in english_text[label:].replace(" ", ""), f"the code is not under its label: {english_text[label:]}"
 
     certificate_path = f"/ar/certificates/{code}/"
     switch_language(page, "en")

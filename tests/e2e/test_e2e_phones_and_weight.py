@@ -197,7 +197,10 @@ def test_every_main_page_fits_a_phone_has_one_h1_and_passes_axe(language, new_pa
     checks.check(page, "login")
     goto(page, f"/{language}/accounts/signup/")
     checks.check(page, "signup")
+    assert_signup_form(page, language)  # at 360 px, then at 1366 px
+    page.set_viewport_size(DESKTOP)
     assert_signup_form(page, language)
+    page.set_viewport_size(PHONE)
     goto(page, f"/verify/?lang={language}")
     checks.check(page, "verify-form")
 
