@@ -88,6 +88,7 @@ class InterviewQuestion(TranslatableMixin, index.Indexed, ClusterableModel):
     ]
     search_fields = [
         index.SearchField("prompt"),
+        index.AutocompleteField("prompt"),  # the admin's search finds "platf" in "platforms"
         index.SearchField("key"),
         index.FilterField("category"),
         index.FilterField("level"),

@@ -155,3 +155,10 @@ def test_the_listing_opens_each_question_offers_its_translation_and_searches_its
     found = editor_client.get(BASE, {"locale": "en", "q": "tools"})
     assert found.status_code == 200
     assert f"{BASE}edit/{english.pk}/" in found.text and f"{BASE}edit/{other.pk}/" not in found.text
+
+
+def test_the_listing_search_finds_a_question_by_the_start_of_a_word(editor_client, locales):
+    english = make_question(languages=("en",))["en"]
+    found = editor_client.get(BASE, {"locale": "en", "q": "too"})  # the start of "tools"
+    assert found.status_code == 200
+    assert f"{BASE}edit/{english.pk}/" in found.text
