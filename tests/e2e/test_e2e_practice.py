@@ -32,6 +32,9 @@ def test_practice_and_a_mock_interview(new_page):
     click_and_wait(page, page.locator("main form[action*='/submit/'] button[type=submit]:not([name=give_up])"))
     assert "/reveal/" in page.url, page.url
     assert page.locator("main .model-answer").inner_text().strip(), "no model answer revealed"
+    # The model answer is written as paragraphs (a STAR answer's parts labelled), never one block.
+    assert page.locator("main .model-answer p").count() >= 1
+    assert page.locator("main .model-answer br").count() == 0
     assert page.locator("main .user-answer").inner_text().strip() == ANSWERS["ar"]
     shot(page, "ar-practice-reveal")
     points = page.locator("main form[action*='/rate/'] input[name=covered]")
@@ -82,3 +85,36 @@ def test_practice_and_a_mock_interview(new_page):
     click_and_wait(page, page.locator("main form[action*='/submit/'] button[type=submit]:not([name=give_up])"))
     assert page.locator("main .model-answer").inner_text().strip()
     shot(page, "en-practice-reveal")
+
+
+# A trainee of its own with the weekly drills email on; prints its unsubscribe token.
+UNSUBSCRIBER = """
+from accounts.models import User
+from interviews import services
+user = User.objects.create_user(username="e2e-unsubscribe-{language}", email="e2e-unsubscribe-{language}@example.com",
+                                name_latin="Una Subscriber", name_arabic="أُنى", preferred_language="{language}")
+print(services.unsubscribe_token(user=user))
+"""
+REMINDERS_ON = """
+from accounts.models import User
+print(User.objects.get(username="e2e-unsubscribe-{language}").drill_reminders)
+"""
+
+
+@pytest.mark.parametrize("language", ["ar", "en"])
+def test_the_weekly_drills_email_link_stops_it_without_logging_in(new_page, live_stack, language):
+    """The link of the weekly email opens a page that asks first (a mail scanner's GET changes
+    nothing) and stops the email with one button, with nobody signed in."""
+    token = live_stack.manage("shell", "-c", UNSUBSCRIBER.format(language=language)).strip().splitlines()[-1]
+    page = new_page(language)
+    goto(page, f"/{language}/interviews/unsubscribe/?token={token}")
+    assert "/accounts/login/" not in page.url, page.url
+    assert page.locator("html").get_attribute("dir") == ("rtl" if language == "ar" else "ltr")
+    stop = page.locator("main form button[type=submit]")
+    assert stop.inner_text().strip() == ("أوقف الرسالة الأسبوعية" if language == "ar" else "Stop the weekly email")
+    assert live_stack.manage("shell", "-c", REMINDERS_ON.format(language=language)).strip().endswith("True")
+    click_and_wait(page, stop)
+    done = page.locator("main [role=status]").inner_text()
+    assert ("لن تصلك بعد الآن" in done) if language == "ar" else ("you will no longer get" in done)
+    assert live_stack.manage("shell", "-c", REMINDERS_ON.format(language=language)).strip().endswith("False")
+    shot(page, f"{language}-drills-unsubscribed")
