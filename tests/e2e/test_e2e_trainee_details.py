@@ -372,3 +372,43 @@ def test_the_timer_speaks_at_10_5_and_1_minutes_and_30_seconds(language, new_pag
 
     page.clock.run_for(30 * 1000)
     assert page.evaluate("window.timerSaid") == SAID[language]
+
+
+# --- Arabic plurals in the progress -------------------------------------------------------
+
+ARABIC_NUMBER = str.maketrans("٠١٢٣٤٥٦٧٨٩", "0123456789")
+# Arabic counts 3 to 10 things in the plural, 11 to 99 in the singular (accusative): "٦ دروس", "٢٢ درسًا".
+COUNTED = {"lesson": ("دروس", "درسًا"), "quiz": ("اختبارات", "اختبارًا")}
+
+
+def counted_word(kind: str, number: int) -> str | None:
+    few, many = COUNTED[kind]
+    rest = number % 100
+    return few if 3 <= rest <= 10 else many if 11 <= rest <= 99 else None
+
+
+def test_my_learning_counts_lessons_and_quizzes_with_arabic_plurals(new_page):
+    """Enrolled in every course, a trainee's Arabic My learning says "٠ من ٤٥ درسًا", never
+    "٤٥ دروس", and "٠ من ٦ دروس" for the short course: the noun follows the number."""
+    page = new_page("ar")
+    sign_up(page, Trainee.new(language="ar", name_latin="Lina Haddad", name_arabic="لينا حداد"))
+    goto(page, "/ar/")
+    courses = page.locator("main .course-card h3 a").evaluate_all("links => links.map(a => a.href)")
+    assert len(courses) >= 2
+    for url in courses:
+        page.goto(url)
+        click_and_wait(page, page.locator("main form[action*='/enroll/'] button[type=submit]"))
+    goto(page, "/ar/learn/")
+    texts = page.locator("main .progress-steps").all_inner_texts()
+    assert len(texts) == len(courses), texts
+    checked = 0
+    for text in texts:
+        for part, kind in zip(text.split("·"), ("lesson", "quiz"), strict=False):
+            found = re.fullmatch(r"\s*([٠-٩]+) من ([٠-٩]+) (\S+)\s*", part)
+            assert found, f"not Arabic digits and words: {part!r}"
+            total = int(found.group(2).translate(ARABIC_NUMBER))
+            expected = counted_word(kind, total)
+            if expected is not None:
+                assert found.group(3) == expected, f"{part!r}: {total} takes {expected}"
+                checked += 1
+    assert checked >= 2, texts
