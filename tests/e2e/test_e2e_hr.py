@@ -2,6 +2,7 @@
 CSV, build a ZIP of certificates and download it."""
 
 import io
+import re
 import zipfile
 
 import pytest
@@ -49,6 +50,12 @@ def test_hr_filters_downloads_exports_and_zips(graduate, new_page):
     row = rows.first
     assert trainee.email in row.inner_text()
     assert row.locator(".badge.ok").count() == 1
+    # Progress as the trainee sees it: the same words, a bar named for the trainee, at 100%.
+    bar = row.locator("[role=progressbar]")
+    assert bar.get_attribute("aria-valuenow") == "100"
+    assert trainee.name_latin in bar.get_attribute("aria-label")
+    steps = row.locator(".progress-steps").inner_text()
+    assert re.fullmatch(r"(\d+) of \1 lessons · (\d+) of \2 quizzes", steps.strip()), steps
 
     # One certificate.
     name, data = download(page, row.locator("a[href$='/ar.pdf']"))
