@@ -230,6 +230,33 @@ def test_the_arabic_result_of_a_failed_quiz_links_the_lessons_and_says_when_to_t
     assert western_digits(page) == []
 
 
+def test_the_english_result_of_a_paused_quiz_says_when_to_try_again_in_the_readers_zone(new_page, failing_quizzes):
+    zone = "America/New_York"
+    page = new_page("en-US", timezone_id=zone)
+    sign_up(page, Trainee.new(language="en", name_latin="Sam Ortiz", name_arabic="سام أورتيز"))
+    goto(page, f"/en/quizzes/{failing_quizzes['paused']['en']}/")
+    before = datetime.now(UTC)
+    click_and_wait(page, page.locator("main form[action*='/start/'] button[type=submit]"))
+    page.get_by_label("A price list").check()
+    click_and_wait(page, page.locator("main button[name=go][value=next]"))
+    page.get_by_label("Font size").check()
+    click_and_wait(page, page.locator("main .quiz-pager button[name=go][value=summary]"))
+    click_and_wait(page, page.locator("main form[action*='/submit/'] button[type=submit]"))
+    after = datetime.now(UTC)
+    assert page.locator("main .result-score .badge.bad").count() == 1
+    assert page.locator("main .quiz-next-steps form[action*='/start/']").count() == 0
+    notice = norm(page.locator("main .quiz-try-again").inner_text())
+    assert notice.startswith("Try again from"), notice
+    assert f"({zone})" in notice, notice
+    # The clock of the moment the pause ends, written in 24 or 12 hours.
+    ends = [(moment + timedelta(hours=2)).astimezone(ZoneInfo(zone)) for moment in (before, after)]
+    hours = {f"{end:%H:%M}" for end in ends} | {end.strftime("%-I:%M") for end in ends}
+    assert any(clock in notice for clock in hours), (notice, hours)
+    assert not re.search(r"[٠-٩]", notice), notice
+    assert page.locator("main .quiz-weak-topics a[href*='/learn/lessons/']").count() == 1
+    shots(page, "en", "result-try-later")
+
+
 # --- the certificate-ready email -------------------------------------------------------------
 
 PASSWORD = "Ema1l-the-graduate!"
