@@ -51,6 +51,12 @@ def arabic_journey(page, stack) -> Graduate:
     assert_lines_of_at_most_75_characters(page)  # the first lesson
     assert read_module(page, screenshot="ar-lesson") == 3
     take_quiz(page, screenshots="ar")
+    # The passed module quiz's result leads on to the next module.
+    next_module = page.locator("main .quiz-next-steps a", has_text="الوحدة التالية")
+    assert next_module.count() == 1, "no Next module link on the Arabic result"
+    click_and_wait(page, next_module)
+    assert page.url.startswith(course_path) and page.url != course_path, page.url  # a module of the course
+    assert page.evaluate("document.documentElement.lang") == "ar"
 
     goto(page, course_path)
     assert progress_percent(page) == 50
