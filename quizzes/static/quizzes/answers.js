@@ -33,8 +33,10 @@
         window.location.href = form.dataset.autosave;
         return;
       }
+      if (!response.ok) dirty.add(fieldset); // not saved: the next save (the timer's too) sends it again
       if (status) status.textContent = response.ok ? status.dataset.savedText : status.dataset.failedText;
     }, function () {
+      dirty.add(fieldset);
       if (status) status.textContent = status.dataset.failedText;
     });
   }
