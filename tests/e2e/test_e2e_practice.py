@@ -1,6 +1,8 @@
 """Interview practice in a real browser: practice (answer, reveal, rate) and a mock interview
 of three questions to its report, in Arabic, then the same pages in English."""
 
+import json
+
 import pytest
 
 from tests.e2e.helpers import click_and_wait, goto, log_in, shot, switch_language
@@ -19,7 +21,40 @@ def answer_question(page, language: str):
     click_and_wait(page, page.locator("main form[action*='/submit/'] button[type=submit]:not([name=give_up])"))
 
 
-def test_practice_and_a_mock_interview(new_page):
+# Sets the model answer of the question shown (found by its prompt) and prints the old one.
+MODEL_ANSWER_SET = """
+import json
+from interviews.models import InterviewQuestion
+question = InterviewQuestion.objects.get(locale__language_code={language!r}, prompt__startswith={start!r})
+print(json.dumps(question.model_answer))
+InterviewQuestion.objects.filter(pk=question.pk).update(model_answer={text!r})
+"""
+STAR = {
+    "en": "Intro line.\nSituation: reach fell.\nTask: win it back.\nAction: <b>reels</b> twice a week.\nResult: reach up 40%.",
+    "ar": "تمهيد.\nالموقف: تراجع الوصول.\nالمهمة: استعادته.\nالإجراء: مقاطع قصيرة مرتين أسبوعيًا.\nالنتيجة: ارتفع الوصول.",
+}
+STAR_PARTS = {"en": ["Situation:", "Task:", "Action:", "Result:"], "ar": ["الموقف:", "المهمة:", "الإجراء:", "النتيجة:"]}
+
+
+def assert_star_parts_shown(page, live_stack, language: str):
+    """On a reveal page: a STAR model answer reads as paragraphs, each part under its label, its
+    text escaped; the question's own model answer is put back afterwards."""
+    start = page.locator("main h1.interview-prompt").inner_text().strip()[:40]
+    script = MODEL_ANSWER_SET.format(language=language, start=start, text=STAR[language])
+    old = json.loads(live_stack.manage("shell", "-c", script).strip().splitlines()[-1])
+    try:
+        page.reload()
+        answer = page.locator("main .model-answer")
+        assert answer.locator("p").count() == 5
+        assert answer.locator("strong.star-part").all_inner_texts() == STAR_PARTS[language]
+        if language == "en":
+            assert "<b>reels</b>" in answer.inner_text()  # shown as written, not as HTML
+    finally:
+        restore = MODEL_ANSWER_SET.format(language=language, start=start, text=old)
+        live_stack.manage("shell", "-c", restore)
+
+
+def test_practice_and_a_mock_interview(new_page, live_stack):
     page = new_page("ar")
     log_in(page, language="ar", username="trainee")
     goto(page, "/ar/interviews/")
@@ -37,6 +72,7 @@ def test_practice_and_a_mock_interview(new_page):
     assert page.locator("main .model-answer br").count() == 0
     assert page.locator("main .user-answer").inner_text().strip() == ANSWERS["ar"]
     shot(page, "ar-practice-reveal")
+    assert_star_parts_shown(page, live_stack, "ar")
     points = page.locator("main form[action*='/rate/'] input[name=covered]")
     assert points.count() >= 1
     points.first.check()
@@ -85,6 +121,7 @@ def test_practice_and_a_mock_interview(new_page):
     click_and_wait(page, page.locator("main form[action*='/submit/'] button[type=submit]:not([name=give_up])"))
     assert page.locator("main .model-answer").inner_text().strip()
     shot(page, "en-practice-reveal")
+    assert_star_parts_shown(page, live_stack, "en")
 
 
 # A trainee of its own with the weekly drills email on; prints its unsubscribe token.
