@@ -57,6 +57,7 @@ def arabic_journey(page, stack) -> Graduate:
     click_and_wait(page, next_module)
     assert page.url.startswith(course_path) and page.url != course_path, page.url  # a module of the course
     assert page.evaluate("document.documentElement.lang") == "ar"
+    assert_lines_of_at_most_75_characters(page)  # the Arabic module page
 
     goto(page, course_path)
     assert progress_percent(page) == 50

@@ -10,6 +10,7 @@ from tests.e2e.helpers import (
     course_title,
     done_marks,
     mark_lesson_done,
+    norm,
     on_lesson,
     open_course,
     progress_percent,
@@ -44,6 +45,10 @@ def test_switching_language_mid_course_keeps_the_progress(new_page):
     before = progress_percent(page)
     assert before == 25  # 2 of 8 steps: 6 lessons and 2 module quizzes
     assert done_marks(page) == 2
+    # The words beside the bar are the same numbers: "25% complete — 2 of 6 lessons · 0 of 2 quizzes".
+    assert norm(page.locator("main .progress-text").first.inner_text()) == (
+        "25% complete — 2 of 6 lessons · 0 of 2 quizzes"
+    )
 
     # The switcher leads to the same lesson in Arabic, with the same progress.
     switch_language(page, "ar")
@@ -62,6 +67,9 @@ def test_switching_language_mid_course_keeps_the_progress(new_page):
     switch_language(page, "en")
     assert "/en/" in page.url and page.locator("main h1").inner_text().strip() == course_title("en")
     assert progress_percent(page) == arabic
+    assert norm(page.locator("main .progress-text").first.inner_text()) == (
+        "38% complete — 3 of 6 lessons · 0 of 2 quizzes"
+    )
     assert page.evaluate("getComputedStyle(document.documentElement).direction") == "ltr"
 
     # The module quiz, in English.
