@@ -161,13 +161,17 @@ def failing_quizzes(live_stack) -> dict:
     return last_json(live_stack.manage("shell", "-c", SEED_QUIZZES))
 
 
-def fail_in_arabic(page, quiz: int):
-    """Start the Arabic quiz, pick the wrong answers, submit from the summary."""
-    goto(page, f"/ar/quizzes/{quiz}/")
+WRONG = {"ar": ("قائمة أسعار", "حجم الخط"), "en": ("A price list", "Font size")}
+
+
+def fail_in(page, quiz: int, language: str = "ar"):
+    """Start the quiz in `language`, pick the wrong answers, submit from the summary."""
+    goto(page, f"/{language}/quizzes/{quiz}/")
     click_and_wait(page, page.locator("main form[action*='/start/'] button[type=submit]"))
-    page.get_by_label("قائمة أسعار").check()
+    first, second = WRONG[language]
+    page.get_by_label(first).check()
     click_and_wait(page, page.locator("main button[name=go][value=next]"))
-    page.get_by_label("حجم الخط").check()
+    page.get_by_label(second).check()
     click_and_wait(page, page.locator("main .quiz-pager button[name=go][value=summary]"))
     click_and_wait(page, page.locator("main form[action*='/submit/'] button[type=submit]"))
     assert "/result/" in page.url, page.url
@@ -184,7 +188,7 @@ def test_the_arabic_result_of_a_failed_quiz_links_the_lessons_and_says_when_to_t
     sign_up(page, Trainee.new(language="ar", name_latin="Rami Aoun", name_arabic="رامي عون"))
 
     # A quiz that may be tried again at once: the button, and the lesson of the weak topic.
-    fail_in_arabic(page, failing_quizzes["again"]["ar"])
+    fail_in(page, failing_quizzes["again"]["ar"])
     assert page.evaluate("document.documentElement.dir") == "rtl"
     assert page.locator("main .result-score .badge.bad").count() == 1
     assert "(٠٪)" in page.locator("main .result-score strong").inner_text()
@@ -203,7 +207,7 @@ def test_the_arabic_result_of_a_failed_quiz_links_the_lessons_and_says_when_to_t
     # A quiz with a pause of 2 hours after each attempt: no button, but the moment it ends, in
     # the trainee's time zone and in Arabic-Indic digits.
     before = datetime.now(UTC)
-    fail_in_arabic(page, failing_quizzes["paused"]["ar"])
+    fail_in(page, failing_quizzes["paused"]["ar"])
     after = datetime.now(UTC)
     assert page.locator("main .quiz-next-steps form[action*='/start/']").count() == 0
     notice = norm(page.locator("main .quiz-try-again").inner_text())
@@ -234,14 +238,8 @@ def test_the_english_result_of_a_paused_quiz_says_when_to_try_again_in_the_reade
     zone = "America/New_York"
     page = new_page("en-US", timezone_id=zone)
     sign_up(page, Trainee.new(language="en", name_latin="Sam Ortiz", name_arabic="سام أورتيز"))
-    goto(page, f"/en/quizzes/{failing_quizzes['paused']['en']}/")
     before = datetime.now(UTC)
-    click_and_wait(page, page.locator("main form[action*='/start/'] button[type=submit]"))
-    page.get_by_label("A price list").check()
-    click_and_wait(page, page.locator("main button[name=go][value=next]"))
-    page.get_by_label("Font size").check()
-    click_and_wait(page, page.locator("main .quiz-pager button[name=go][value=summary]"))
-    click_and_wait(page, page.locator("main form[action*='/submit/'] button[type=submit]"))
+    fail_in(page, failing_quizzes["paused"]["en"], "en")
     after = datetime.now(UTC)
     assert page.locator("main .result-score .badge.bad").count() == 1
     assert page.locator("main .quiz-next-steps form[action*='/start/']").count() == 0
