@@ -303,7 +303,7 @@ def dashboard_rows(*, enrollments: list, language: str, courses: dict | None = N
     rows = []
     for enrollment in enrollments:
         course = courses.get(enrollment.course_key)
-        course_steps = steps[enrollment.course_key] if course else course_selectors.CourseSteps()
+        course_steps = steps.get(enrollment.course_key, course_selectors.CourseSteps())
         quiz_keys = set(course_steps.quiz_keys)
         scores = [best[(enrollment.user_id, key)] for key in quiz_keys if (enrollment.user_id, key) in best]
         done = progress.get((enrollment.user_id, enrollment.course_key), course_selectors.StepsDone())
@@ -567,9 +567,10 @@ def _open_assignments(organization_id: int):
     return CourseAssignment.objects.filter(user__organization_id=organization_id).exclude(Exists(completed))
 
 
-def assignments_attention(*, organization_id: int, within: int = 7, limit: int = 50, language: str) -> dict:
+def assignments_attention(*, organization_id: int, within: int = 7, limit: int = 10, language: str) -> dict:
     """The organization's assignments overdue or due within `within` days and not completed, soonest
-    first (at most `limit` of each), with how many there are: five queries, whatever the numbers."""
+    first (at most `limit` of each: the dashboard links to the full list), with how many there are:
+    five queries, whatever the numbers."""
     today = site_today()
     open_ = _open_assignments(organization_id)
     counts = open_.aggregate(
@@ -586,6 +587,7 @@ def assignments_attention(*, organization_id: int, within: int = 7, limit: int =
         "overdue_count": counts["overdue"],
         "soon_count": counts["soon"],
         "within": within,
+        "more": counts["overdue"] > len(overdue) or counts["soon"] > len(soon),
     }
 
 

@@ -102,6 +102,27 @@ def test_hr_sees_overdue_and_due_soon_trainees_and_due_dates_on_the_dashboard(cl
     assert "Assigned: " in page.text  # a trainee who has not started sees the assigned course on their row
 
 
+def test_the_dashboard_shows_the_ten_most_urgent_of_each_list_and_links_to_every_assignment(
+    client, hr, organization, course
+):
+    members = [UserFactory(organization=organization, name_latin=f"Member {i:02}") for i in range(12)]
+    for i, member in enumerate(members):  # 12 overdue, the first the most overdue
+        CourseAssignment.objects.create(
+            user=member, course_key=course.translation_key, due_on=today() - datetime.timedelta(days=20 - i)
+        )
+    client.force_login(hr)
+    page = client.get("/en/hr/")
+    attention = page.context["attention"]
+    assert [r.assignment.user.name_latin for r in attention["overdue"]] == [f"Member {i:02}" for i in range(10)]
+    assert attention["overdue_count"] == 12 and attention["soon"] == []
+    assert "12 overdue" in page.text and 'href="/en/hr/assignments/"' in page.text
+    assert "See every assignment, soonest due first" in page.text
+    assert "عرض جميع التكليفات" in client.get("/ar/hr/").text
+    # Ten or fewer: every one is on the dashboard, and no link says there are more.
+    CourseAssignment.objects.filter(user__in=members[:2]).delete()
+    assert "See every assignment" not in client.get("/en/hr/").text
+
+
 def test_hr_of_another_organization_cannot_take_an_assignment_back(client, organization, course):
     assignment = CourseAssignment.objects.create(
         user=UserFactory(organization=organization, email="assigned.one@example.com"),
