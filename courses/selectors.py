@@ -382,38 +382,25 @@ def courses_in_language(*, course_keys, language: str) -> dict[UUID, CoursePage]
 
 
 def course_steps(*, courses) -> dict[UUID, CourseSteps]:
-    """Return {course key: its steps} for the course pages `courses`, the way their outline reads
-    them (`_structure_compute`): three queries however many courses, modules and lessons."""
-    by_path = {course.path: course.translation_key for course in courses}
-    if not by_path:
-        return {}
-    under = Q()
-    for path in by_path:
-        under |= Q(path__startswith=path)
-    quizzes: dict[UUID, list] = {key: [] for key in by_path.values()}
-    exam_keys: dict[UUID, UUID] = {}
-    exams = CoursePage.objects.filter(path__in=by_path, final_exam__isnull=False)
-    for path, exam_key in exams.values_list("path", "final_exam__translation_key"):
-        quizzes[by_path[path]].append(exam_key)  # the final exam is a step too
-        exam_keys[by_path[path]] = exam_key
-    live_modules = {}
-    for path, quiz_key in ModulePage.objects.live().filter(under).values_list("path", "quiz__translation_key"):
-        course_key = by_path.get(path[: -Page.steplen])  # a child of the course
-        if course_key:
-            live_modules[path] = course_key
-            if quiz_key:
-                quizzes[course_key].append(quiz_key)
-    lessons: dict[UUID, set] = {key: set() for key in by_path.values()}
-    for path, lesson_key in LessonPage.objects.live().filter(under).values_list("path", "translation_key"):
-        course_key = live_modules.get(path[: -Page.steplen])  # a child of a live module
-        if course_key:
-            lessons[course_key].add(lesson_key)
-    return {
-        key: CourseSteps(
-            lesson_keys=frozenset(lessons[key]), quiz_keys=tuple(quizzes[key]), exam_key=exam_keys.get(key)
+    """Return {course key: its steps} for the course pages `courses`, from the structures their
+    outlines are drawn from (`course_structures`: no query once cached), so HR counts exactly the
+    steps the trainee sees."""
+    structures = course_structures(paths=[course.path for course in courses])
+    steps = {}
+    for course in courses:
+        structure = structures.get(course.path)
+        if structure is None:
+            continue
+        quiz_keys = [module.quiz.translation_key for module, _lessons in structure.modules if module.quiz]
+        exam_key = structure.exam.translation_key if structure.exam else None
+        steps[course.translation_key] = CourseSteps(
+            lesson_keys=frozenset(
+                lesson.translation_key for _module, lessons in structure.modules for lesson in lessons
+            ),
+            quiz_keys=tuple(quiz_keys + ([exam_key] if exam_key else [])),
+            exam_key=exam_key,
         )
-        for key in by_path.values()
-    }
+    return steps
 
 
 def steps_done_many(*, pairs, steps: dict[UUID, CourseSteps]) -> dict[tuple[int, UUID], StepsDone]:
