@@ -131,8 +131,13 @@ class Stack:
     def start(self) -> None:
         self._gunicorn(self.port, "gunicorn.log")
         if self.celery_worker:
+            # At a lower CPU priority than gunicorn: production runs the worker on machines of its
+            # own (README), so rendering certificates never takes the web processes' cores.
             self._spawn(
                 [
+                    "nice",
+                    "-n",
+                    "10",
                     str(VENV_BIN / "celery"),
                     "-A",
                     "lms",

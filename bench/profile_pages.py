@@ -82,8 +82,8 @@ def main() -> int:
                 client.get(next(turn))
             profiler.stop()
             if args.sql:
-                for query in captured:
-                    print("   ", query["sql"][:300])
+                for query in captured:  # Django's time of each query, in milliseconds
+                    print(f"    {float(query['time']) * 1000:6.2f} ms  {query['sql'][:300]}")
             if args.flat:
                 from pyinstrument.renderers import ConsoleRenderer
 
