@@ -3,7 +3,9 @@
 from datetime import timedelta
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
+from wagtail.models import Page
 
 from . import caches, events, selectors
 from .models import CoursePage, Enrollment, LessonCompletion, LessonPage, ModulePage
@@ -96,13 +98,12 @@ def course_completion_recheck(*, user, course: CoursePage) -> None:
 
 
 def _courses_using(quiz) -> list[CoursePage]:
-    """The courses in `quiz`'s language with a module quiz or a final exam that is `quiz`."""
+    """The courses in `quiz`'s language with a live module whose quiz is `quiz`, or live with a
+    final exam that is `quiz`: two queries, however many modules use it."""
     modules = ModulePage.objects.live().filter(quiz__translation_key=quiz.translation_key, locale_id=quiz.locale_id)
-    courses = {module.get_parent().specific for module in modules}
-    courses.update(
-        CoursePage.objects.live().filter(final_exam__translation_key=quiz.translation_key, locale_id=quiz.locale_id)
-    )
-    return sorted(courses, key=lambda course: course.path)
+    parents = [path[: -Page.steplen] for path in modules.values_list("path", flat=True)]
+    exam = Q(live=True, final_exam__translation_key=quiz.translation_key, locale_id=quiz.locale_id)
+    return list(CoursePage.objects.filter(Q(path__in=parents) | exam).order_by("path"))
 
 
 def quiz_pass_withdrawn(*, user, quiz) -> None:
