@@ -60,13 +60,24 @@ def language_links(context) -> tuple[tuple[str, str, str, bool], ...]:
         if code in translations:
             url = translations[code]
         elif request is not None:
-            url = local_path(translate_url(request.get_full_path(), code), f"/{code}/")
+            url = local_path(other_language_path(request.get_full_path(), code), f"/{code}/")
             if translation.get_language_from_path(url) is None:
                 url = with_language_parameter(url, code)  # /verify/<code>/ has no language prefix
         else:
             url = f"/{code}/"
         links.append((code, str(name), url, code == current))
     return tuple(links)
+
+
+def other_language_path(path: str, code: str) -> str:
+    """`path` in language `code`. Masar's URL patterns are the same in every language (none is
+    translated), so a path under a language prefix only changes its prefix: the answer Django's
+    `translate_url` gives, without resolving and reversing the path on every page. Any other path
+    goes through `translate_url`."""
+    current = translation.get_language_from_path(path)
+    if current is not None:
+        return f"/{code}/{path[len(current) + 2 :]}"
+    return translate_url(path, code)
 
 
 def with_language_parameter(url: str, code: str) -> str:

@@ -40,6 +40,41 @@ def test_switcher_on_an_app_page_keeps_the_path(client, demo_course):
     assert 'href="/en/accounts/login/"' in response.text
 
 
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/en/accounts/login/?next=/en/learn/",
+        "/ar/quizzes/attempts/12/?q=3",
+        "/en/certificates/",
+        "/ar/hr/?sort=-activity&page=2",
+        "/en/learn/lessons/7/done/",
+        "/verify/ABCD-1234/",
+        "/healthz",
+    ],
+)
+def test_the_switcher_gives_the_path_django_would_translate(path):
+    """Only the language prefix changes (no URL pattern is translated), as translate_url says."""
+    from django.urls import translate_url
+    from django.utils import translation
+
+    from core.templatetags.masar import other_language_path
+
+    with translation.override(translation.get_language_from_path(path) or "en"):  # as a request of that page
+        for code in ("ar", "en"):
+            assert other_language_path(path, code) == translate_url(path, code)
+
+
+def test_the_switcher_of_a_page_path_without_its_page_changes_the_language():
+    """A Wagtail path shown without its page (a 404 there): translate_url cannot reverse the
+    unnamed pattern that serves pages and would leave the link in the same language; the switch
+    goes to the other language's path instead, whose page (or 404) is in that language."""
+    from core.templatetags.masar import other_language_path
+
+    assert other_language_path("/en/some-course/a-module/", "ar") == "/ar/some-course/a-module/"
+    assert other_language_path("/ar/%D8%AF%D9%88%D8%B1%D8%A9/", "en") == "/en/%D8%AF%D9%88%D8%B1%D8%A9/"
+    assert other_language_path("/en/", "ar") == "/ar/" and other_language_path("/en", "ar") == "/ar/"
+
+
 @pytest.mark.parametrize("path", ["/fr/", "/xx/accounts/login/", "/en/no-such-page/"])
 def test_unknown_paths_get_a_translated_404(client, demo_course, path):
     response = client.get(path, follow=True)
