@@ -242,6 +242,9 @@ def main() -> int:
         print("query counts equal at both sizes: yes")
         return 0
     finally:
+        from core import notifications
+
+        notifications.stop()  # its connection would keep PostgreSQL from dropping the database
         teardown_databases(old_config, verbosity=0)
         _TMP.cleanup()
 

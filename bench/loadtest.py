@@ -306,7 +306,7 @@ def run(args) -> tuple[Stats, dict, float, str]:
     (the statistics, the check's result, the seconds the load lasted, the worker log if needed)."""
     stats = Stats()
     cpu_before = _cpu_seconds()[1]
-    with Stack("load", celery_worker=True, keep=args.keep) as stack:
+    with Stack("load", web_workers=args.workers, celery_worker=True, keep=args.keep) as stack:
         plan, cookies, user_ids = prepare(stack.port, args.trainees, first_module_read=bool(args.think))
         barrier = threading.Barrier(args.trainees)
         cpu_threads = _cpu_seconds(children=False)
@@ -357,7 +357,8 @@ def report(args, stats: Stats, result: dict, elapsed: float, worker_log: str) ->
     p95 = percentile(everything, 0.95) * 1000
     pauses = f"a pause of {args.think:g} s on average before each request" if args.think else "no pauses (closed loop)"
     print(
-        f"Load test: {args.trainees} trainees, {pauses}, for {args.seconds:g} s on gunicorn (2 workers, production settings), "
+        f"Load test: {args.trainees} trainees, {pauses}, for {args.seconds:g} s on gunicorn ({args.workers} workers, "
+        "production settings), "
         f"PostgreSQL, Redis, a Celery worker (2 processes); load average {' '.join(f'{x:.1f}' for x in os.getloadavg())}"
     )
     print()
@@ -436,6 +437,7 @@ def main() -> int:
         default=0.0,
         help="mean pause of a trainee before each request, seconds (default 0: a closed loop)",
     )
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes (default 2)")
     parser.add_argument("--smoke", action="store_true", help="a short run: 10 trainees for 20 seconds")
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder (logs)")
     args = parser.parse_args()

@@ -161,6 +161,9 @@ def main() -> int:
             failed = True
         return 1 if failed else 0
     finally:
+        from core import notifications
+
+        notifications.stop()  # its connection would keep PostgreSQL from dropping the database
         teardown_databases(old_config, verbosity=0)
         _TMP.cleanup()
 

@@ -302,6 +302,9 @@ def main() -> int:
             results[size] = count(pages)
             print(f"{size} world built in {built:.1f}s")
     finally:
+        from core import notifications
+
+        notifications.stop()  # its connection would keep PostgreSQL from dropping the database
         teardown_databases(old_config, verbosity=0)
         tmp.cleanup()
 

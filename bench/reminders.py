@@ -100,6 +100,9 @@ def main() -> int:
             print(f"FAILED: expected {args.trainees} sent once, within {LIMIT_SECONDS} s", file=sys.stderr)
         return 0 if ok else 1
     finally:
+        from core import notifications
+
+        notifications.stop()  # its connection would keep PostgreSQL from dropping the database
         teardown_databases(old_config, verbosity=0)
         _TMP.cleanup()
 
