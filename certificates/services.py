@@ -157,7 +157,7 @@ def pdf_name(certificate: Certificate, language: str) -> str:
 
 
 def _render_delay() -> float:
-    """Seconds to wait between the two PDFs: only tests that kill a worker mid-render set it."""
+    """Seconds to wait between writing the two PDFs: only tests that kill a worker mid-render set it."""
     value = getattr(settings, "CERTIFICATES_RENDER_DELAY_SECONDS", None)
     if value is None:
         value = os.environ.get("CERTIFICATES_RENDER_DELAY_SECONDS") or 0
@@ -194,40 +194,54 @@ def certificate_render(*, certificate_id: int) -> Certificate | None:
     certificate = _render_claim(certificate_id)
     if certificate is None:
         return None
-    storage = private_storage()
-    files = {}
     try:
         # One credential for both PDFs (it allocates the certificate's status list bit once).
         credential = credentials.credential_jwt(certificate)
         signing_key = keys.current_key()
-        for language in pdf.LANGUAGES:
-            data = pdf.certificate_pdf(certificate, language, credential=credential, signing_key=signing_key)
-            name = pdf_name(certificate, language)
-            with atomic_write(storage, name) as fh:
-                fh.write(data)
-            files[language] = (name, pdf.sha256(data))
-            if language == pdf.LANGUAGES[0] and (delay := _render_delay()):
-                time.sleep(delay)
+        pdfs = {
+            language: pdf.certificate_pdf(certificate, language, credential=credential, signing_key=signing_key)
+            for language in pdf.LANGUAGES
+        }
+        updated = _render_store(certificate, pdfs)
     except Exception as exc:
         # Kept for the admin; the task retries, and marks the row failed after the last retry.
         certificate_render_error_record(certificate_id=certificate.pk, error=f"{type(exc).__name__}: {exc}")
         raise
-    updated = Certificate.objects.filter(pk=certificate.pk, status=Certificate.Status.RENDERING).update(
-        status=Certificate.Status.READY,
-        pdf_ar=files["ar"][0],
-        pdf_ar_sha256=files["ar"][1],
-        pdf_en=files["en"][0],
-        pdf_en_sha256=files["en"][1],
-        rendered_at=timezone.now(),
-        last_error="",
-    )
-    for name, _sha in files.values():
-        _remove_leftovers(storage, name)
     certificate.refresh_from_db()
     if updated:
         logger.info("certificate %s rendered (attempt %s)", certificate.code, certificate.attempts)
         _queue_ready_email(certificate)
     return certificate
+
+
+def _render_store(certificate: Certificate, pdfs: dict[str, bytes]) -> bool:
+    """Mark the certificate ready with these PDFs and write them, in one transaction. Return
+    False, writing nothing, when another render of it finished first.
+
+    The row stays locked from its update to the commit, so two renders of one certificate (a
+    redelivered message beside the sweeper's) never write over each other's files: the files
+    in storage are always the ones whose hashes the row records."""
+    storage = private_storage()
+    names = {language: pdf_name(certificate, language) for language in pdfs}
+    with transaction.atomic():
+        updated = Certificate.objects.filter(pk=certificate.pk, status=Certificate.Status.RENDERING).update(
+            status=Certificate.Status.READY,
+            pdf_ar=names["ar"],
+            pdf_ar_sha256=pdf.sha256(pdfs["ar"]),
+            pdf_en=names["en"],
+            pdf_en_sha256=pdf.sha256(pdfs["en"]),
+            rendered_at=timezone.now(),
+            last_error="",
+        )
+        if not updated:
+            return False
+        for number, (language, data) in enumerate(pdfs.items()):
+            if number and (delay := _render_delay()):
+                time.sleep(delay)
+            with atomic_write(storage, names[language]) as fh:
+                fh.write(data)
+            _remove_leftovers(storage, names[language])
+    return True
 
 
 def _queue_ready_email(certificate: Certificate) -> None:

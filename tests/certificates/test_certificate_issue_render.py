@@ -254,9 +254,11 @@ def test_a_crash_in_the_middle_is_finished_by_the_next_run(trainee, course, monk
         services.certificate_render(certificate_id=certificate.pk)
     certificate.refresh_from_db()
     assert certificate.status == Certificate.Status.RENDERING
-    assert private_files() == [f"certificates/{certificate.code}-ar.pdf"]
+    # Both PDFs are rendered before either is written: a failed render writes nothing.
+    assert private_files() == []
     # A temporary file a killed process left behind is cleaned up by the next run.
     leftover = Path(storages["private"].path(f"certificates/{certificate.code}-en.pdf.abc123.part"))
+    leftover.parent.mkdir(parents=True, exist_ok=True)
     leftover.write_bytes(b"%PDF-half")
 
     monkeypatch.setattr(pdf, "html_to_pdfa", real)
@@ -264,6 +266,35 @@ def test_a_crash_in_the_middle_is_finished_by_the_next_run(trainee, course, monk
     assert certificate.status == Certificate.Status.READY
     assert private_files() == [f"certificates/{certificate.code}-ar.pdf", f"certificates/{certificate.code}-en.pdf"]
     assert certificate.code in pdf_text(certificate.pdf_en)
+
+
+def test_two_renders_at_once_write_the_files_of_the_one_that_finished_first(trainee, course, monkeypatch):
+    # A redelivered message and the sweeper's can render one certificate side by side: the
+    # second to finish writes nothing, and finds the certificate ready.
+    certificate = issued(trainee, course)
+    real = pdf.html_to_pdfa
+    inner = {}
+
+    def files_written():
+        root = Path(storages["private"].location)
+        return {name: (root / name).stat().st_ino for name in private_files()}
+
+    def another_render_meanwhile(html, **kwargs):
+        if "started" not in inner:
+            inner["started"] = True
+            inner["certificate"] = services.certificate_render(certificate_id=certificate.pk)
+            inner["files"] = files_written()
+        return real(html, **kwargs)
+
+    monkeypatch.setattr(pdf, "html_to_pdfa", another_render_meanwhile)
+    outer = services.certificate_render(certificate_id=certificate.pk)
+    assert inner["certificate"].status == outer.status == Certificate.Status.READY
+    assert outer.attempts == 2
+    assert files_written() == inner["files"]  # the same files, not rewritten
+    for name, sha in ((outer.pdf_ar, outer.pdf_ar_sha256), (outer.pdf_en, outer.pdf_en_sha256)):
+        with storages["private"].open(name, "rb") as fh:
+            assert hashlib.sha256(fh.read()).hexdigest() == sha
+    assert private_files() == [f"certificates/{certificate.code}-ar.pdf", f"certificates/{certificate.code}-en.pdf"]
 
 
 def test_revoked_failed_and_waiting_rows_are_not_rendered(trainee, course, organization):
