@@ -19,9 +19,11 @@ fragments          The HTML of `{% fragmentcache %}` blocks (courses/templatetag
                    body, its pager, its outline; a course's and a module's outline. Keys: host,
                    language, name, values (such as the outline's progress signature). Content
                    version. Saves rendering them (rich text reads its links): lesson 13.5 -> 3.2.
-course-structures  A course's live modules (with their quizzes) and lessons as plain records
-                   (courses/selectors.py). Keys: the course's tree path. Content version. Saves
-                   reading them and their URLs: lesson 32.4 -> 3.4 ms, course 30.4 -> 3.5.
+course-structures  A course's live modules (with their quizzes) and lessons as plain records,
+                   and the ids of the courses that use a quiz (courses/selectors.py). Keys: the
+                   course's tree path; the quiz's translation key and locale. Content version.
+                   Saves reading them and their URLs: lesson 32.4 -> 3.4 ms, course 30.4 -> 3.5;
+                   a quiz's submit 2 queries, its result page 1.
 translation-links  A page's (language, URL) pairs for the language switch (courses/models.py).
                    Keys: host, page id. Content version. Saves 2 queries and the URLs: lesson
                    10.2 -> 2.4 ms.

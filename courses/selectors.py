@@ -458,23 +458,36 @@ def lesson_context(*, lesson: LessonPage, user) -> dict:
     }
 
 
+def course_ids_using(*, quiz) -> tuple[int, ...]:
+    """Return the ids of the courses in `quiz`'s language with a live module whose quiz is `quiz`,
+    or live with `quiz` as their final exam, in tree order: two queries, none while the content is
+    unchanged (kept in the "course-structures" layer)."""
+
+    def compute() -> tuple[int, ...]:
+        modules = ModulePage.objects.live().filter(quiz__translation_key=quiz.translation_key, locale_id=quiz.locale_id)
+        parents = [path[: -Page.steplen] for path in modules.values_list("path", flat=True)]
+        exam = Q(live=True, final_exam__translation_key=quiz.translation_key, locale_id=quiz.locale_id)
+        return tuple(
+            CoursePage.objects.filter(Q(path__in=parents) | exam).order_by("path").values_list("pk", flat=True)
+        )
+
+    return caching.remember("course-structures", f"using:{quiz.translation_key}:{quiz.locale_id}", compute)
+
+
 def courses_completed_with(*, user, quiz, since=None) -> list[CoursePage]:
     """Return the live courses in `quiz`'s language whose module quiz or final exam is `quiz` and
     that `user` has completed (at or after `since`, if given): a quiz result links to their
-    "course complete" page. Three queries."""
+    "course complete" page. One query (none when no course uses the quiz)."""
     if not user.is_authenticated or quiz is None:
         return []
-    module_paths = ModulePage.objects.live().filter(
-        quiz__translation_key=quiz.translation_key, locale_id=quiz.locale_id
-    )
-    parents = [path[: -Page.steplen] for path in module_paths.values_list("path", flat=True)]
+    ids = course_ids_using(quiz=quiz)
+    if not ids:
+        return []
     completed = Enrollment.objects.filter(user=user, completed_at__isnull=False)
     if since is not None:
         completed = completed.filter(completed_at__gte=since)
     completed = completed.values_list("course_key", flat=True)
-    courses = CoursePage.objects.live().filter(locale_id=quiz.locale_id, translation_key__in=completed)
-    courses = courses.filter(Q(path__in=parents) | Q(final_exam__translation_key=quiz.translation_key))
-    return list(courses.order_by("path"))
+    return list(CoursePage.objects.live().filter(pk__in=ids, translation_key__in=completed).order_by("path"))
 
 
 def module_after_quiz(*, quiz_key: UUID, locale: Locale) -> Page | None:

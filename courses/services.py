@@ -3,12 +3,10 @@
 from datetime import timedelta
 
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
-from wagtail.models import Page
 
 from . import caches, events, selectors
-from .models import CoursePage, Enrollment, LessonCompletion, LessonPage, ModulePage
+from .models import CoursePage, Enrollment, LessonCompletion, LessonPage
 
 
 def enrollment_create(*, user, course: CoursePage) -> Enrollment:
@@ -98,12 +96,9 @@ def course_completion_recheck(*, user, course: CoursePage) -> None:
 
 
 def _courses_using(quiz) -> list[CoursePage]:
-    """The courses in `quiz`'s language with a live module whose quiz is `quiz`, or live with a
-    final exam that is `quiz`: two queries, however many modules use it."""
-    modules = ModulePage.objects.live().filter(quiz__translation_key=quiz.translation_key, locale_id=quiz.locale_id)
-    parents = [path[: -Page.steplen] for path in modules.values_list("path", flat=True)]
-    exam = Q(live=True, final_exam__translation_key=quiz.translation_key, locale_id=quiz.locale_id)
-    return list(CoursePage.objects.filter(Q(path__in=parents) | exam).order_by("path"))
+    """The courses in `quiz`'s language that use it (selectors.course_ids_using): one query at most."""
+    ids = selectors.course_ids_using(quiz=quiz)
+    return list(CoursePage.objects.filter(pk__in=ids).order_by("path")) if ids else []
 
 
 def quiz_pass_withdrawn(*, user, quiz) -> None:

@@ -162,6 +162,21 @@ def test_passing_the_exam_leads_to_the_course_complete_page(client, journey, tra
     assert f'href="{url}"' in client.get(f"/en/certificates/{certificate.code}/").content.decode()
 
 
+def test_the_courses_using_a_quiz_follow_the_content_on_the_next_call(journey):
+    # Kept between requests (the course-structures layer); a change to the course is seen at once.
+    course = journey["course"]["en"]
+    quiz, exam = journey["quizzes"][0]["en"], journey["exam"]["en"]
+    assert selectors.course_ids_using(quiz=quiz) == selectors.course_ids_using(quiz=exam) == (course.pk,)
+    module = course.get_children().live().first().specific
+    assert module.quiz == quiz
+    module.unpublish()
+    assert selectors.course_ids_using(quiz=quiz) == ()
+    course.final_exam = None
+    course.save()
+    assert selectors.course_ids_using(quiz=exam) == ()
+    assert selectors.course_ids_using(quiz=journey["quizzes"][1]["en"]) == (course.pk,)
+
+
 def test_a_module_quiz_result_before_the_end_does_not_link_to_the_course_complete_page(client, journey, trainee):
     attempt = take(trainee, journey["quizzes"][0]["en"])
     assert attempt.passed
