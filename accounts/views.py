@@ -10,10 +10,9 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.generic import FormView
 
-from . import services, throttles
+from . import selectors, services, throttles
 from .client_ip import client_ip
 from .forms import InvitationSignupForm, LoginForm, PasswordResetForm, ProfileForm, SignupForm
-from .models import INVITATION_CLOSED, Invitation, User
 
 
 def _home_for(user) -> str:
@@ -67,53 +66,11 @@ class InvitationSignupView(SignupView):
     form_class = InvitationSignupForm
 
     def dispatch(self, request, *args, **kwargs):
-        invitation = Invitation.objects.select_related("organization").filter(token=kwargs["token"]).first()
-        status = invitation.status if invitation is not None else None
-        if status != Invitation.Status.PENDING:
-            message = {
-                Invitation.Status.REVOKED: _(
-                    "Your HR team withdrew this invitation. Ask them for a new one if you are still to join."
-                ),
-                Invitation.Status.EXPIRED: _(
-                    "This invitation link has expired. Ask your HR team to send you the invitation again."
-                ),
-                Invitation.Status.ACCEPTED: _(
-                    "This invitation was already used to create an account. Log in with that account."
-                ),
-            }.get(status, INVITATION_CLOSED)
-            return self._refused(_("This invitation link no longer works"), message, status=410)
-        self.invitation = invitation
-        organization = invitation.organization.name
-        user = request.user
-        if user.is_authenticated:
-            if user.email.lower() == invitation.email.lower() and user.organization_id == invitation.organization_id:
-                message = _("You are already a member of %(organization)s.") % {"organization": organization}
-            else:
-                message = _(
-                    "You are signed in as %(user)s. This invitation is for %(email)s, to join %(organization)s: "
-                    "nothing was changed. Log out first if you want to create that account."
-                ) % {
-                    "user": user.display_name or user.get_username(),
-                    "email": invitation.email,
-                    "organization": organization,
-                }
-            return self._refused(_("This invitation cannot be used now"), message, status=409)
-        account = User.objects.with_email(invitation.email).only("organization_id").first()
-        if account is not None:
-            if account.organization_id == invitation.organization_id:
-                message = _("An account with %(email)s is already a member of %(organization)s. Log in with it.")
-            else:
-                message = _(
-                    "An account with %(email)s already exists in another organization, so it cannot join "
-                    "%(organization)s through this link. Log in with that account, or ask your HR team."
-                )
-            message %= {"email": invitation.email, "organization": organization}
-            return self._refused(_("This invitation cannot be used now"), message, status=409)
+        self.invitation, refusal = selectors.invitation_for_signup(token=kwargs["token"], user=request.user)
+        if refusal is not None:
+            context = {"invitation": None, "closed_title": refusal.title, "closed_message": refusal.message}
+            return self.response_class(request, self.template_name, context, status=refusal.status)
         return super().dispatch(request, *args, **kwargs)
-
-    def _refused(self, title: str, message: str, *, status: int):
-        context = {"invitation": None, "closed_title": title, "closed_message": message}
-        return self.response_class(self.request, self.template_name, context, status=status)
 
     def get_initial(self):
         return {**super().get_initial(), "preferred_language": self.invitation.language}
