@@ -136,7 +136,9 @@ class Trainee(threading.Thread):
         try:
             self.get("my learning", "/en/learn/")  # also sets the CSRF cookie
             for number, (lessons, quiz_pk) in enumerate(self.plan.modules):
-                for lesson_pk, url in lessons if number or not self.think else []:  # read before, with pauses
+                # With pauses, the first module's lessons were read before the clock started.
+                read_before = number == 0 and self.think
+                for lesson_pk, url in [] if read_before else lessons:
                     self.get("lesson", url)
                     self.post("lesson done", f"/en/learn/lessons/{lesson_pk}/done/")
                 if number == 0:
