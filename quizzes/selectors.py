@@ -248,11 +248,13 @@ def quiz_overview(*, user, quiz: Quiz) -> QuizOverview:
     """Return what the quiz page shows `user`: size, attempts used and left, the attempt in
     progress, the pause after a run of attempts, whether the full review is open. One query
     (given a quiz from `quiz_get`)."""
-    attempts = list(
-        Attempt.objects.filter(user=user, quiz_key=quiz.translation_key).only(
-            "id", "status", "score", "max_score", "passed", "deadline", "started_at", "submitted_at", "quiz_id"
-        )
+    attempts = Attempt.objects.filter(user=user, quiz_key=quiz.translation_key).only(
+        "id", "status", "score", "max_score", "passed", "deadline", "started_at", "submitted_at", "quiz_id"
     )
+    return _overview(quiz, list(attempts))
+
+
+def _overview(quiz: Quiz, attempts: list[Attempt]) -> QuizOverview:
     current = next((a for a in attempts if a.is_open), None)
     closed = [a for a in attempts if not a.is_open]
     best = max(closed, key=lambda a: (a.passed is True, a.percent), default=None)
@@ -480,10 +482,19 @@ class AttemptReview:
         return weak
 
 
-def attempt_review(*, user, attempt: Attempt) -> AttemptReview:
-    """Return the result page of `user`'s closed `attempt`: its overview now, its rows (three
-    queries whatever its size) when first used."""
-    return AttemptReview(attempt, quiz_overview(user=user, quiz=attempt.quiz))
+def attempt_review(*, user, pk: int) -> AttemptReview:
+    """Return the result page of `user`'s attempt `pk` (someone else's does not exist for them:
+    404): the attempt and the overview of its quiz in one query (the trainee's attempts at the
+    quiz, this one among them), its rows (three queries whatever its size) when first used. The
+    attempt may still be open: the caller sends the trainee back to it."""
+    quiz_key = Attempt.objects.filter(pk=pk, user=user).values("quiz_key")
+    attempts = list(Attempt.objects.filter(user=user, quiz_key=Subquery(quiz_key)))
+    attempt = next((a for a in attempts if a.pk == pk), None)
+    quiz = quiz_by_id(attempt.quiz_id) if attempt is not None else None
+    if quiz is None:
+        raise Http404
+    attempt.quiz, attempt.user = quiz, user
+    return AttemptReview(attempt, _overview(quiz, attempts))
 
 
 @dataclass

@@ -146,10 +146,10 @@ def attempt_submit(request, pk: int):
 
 @login_required
 def attempt_result(request, pk: int):
-    attempt = selectors.attempt_get(user=request.user, pk=pk)
+    review = selectors.attempt_review(user=request.user, pk=pk)
+    attempt = review.attempt
     if attempt.is_open:
         return redirect("quizzes:take", attempt.pk)
-    review = selectors.attempt_review(user=request.user, attempt=attempt)
     quiz = selectors.quiz_in_language(user=request.user, quiz=attempt.quiz)
     return render(request, "quizzes/result.html", {"attempt": attempt, "quiz": quiz, "review": review})
 
