@@ -332,23 +332,50 @@ def _own_type(base: Question) -> Question:
 def attempt_answers(*, attempt: Attempt, question_ids=None) -> list[Answer]:
     """Return the answers of `attempt` in order, each with what it holds (`value`) but not its
     question: one query, the chosen choices joined in (a row per chosen choice)."""
-    columns = [field.attname for field in Answer._meta.concrete_fields]
     rows = Answer.objects.filter(attempt_id=attempt.pk)
     if question_ids is not None:
         rows = rows.filter(question_id__in=question_ids)
-    answers: dict[int, Answer] = {}
-    chosen: dict[int, set[int]] = {}
-    for *values, choice_id in rows.order_by("position").values_list(*columns, "selected_choices"):
-        pk = values[0]
+    answers, _attempt_values = _answers_read(rows)
+    return _answers_of(attempt, answers)
+
+
+def attempt_with_answers(*, user, pk: int) -> tuple[Attempt, list[Answer]]:
+    """Return `user`'s attempt `pk` (someone else's does not exist for them: 404) and its answers
+    as `attempt_answers` returns them, in one query: the attempt's columns come with each answer."""
+    columns = [field.attname for field in Attempt._meta.concrete_fields]
+    answers, values = _answers_read(Answer.objects.filter(attempt_id=pk, attempt__user=user), attempt_columns=columns)
+    if values is None:  # an attempt without answers (its questions deleted since)
+        return attempt_get(user=user, pk=pk), []
+    attempt = Attempt.from_db(router.db_for_read(Attempt), columns, values)
+    quiz = quiz_by_id(attempt.quiz_id)
+    if quiz is None:
+        raise Http404
+    attempt.quiz, attempt.user = quiz, user
+    return attempt, _answers_of(attempt, answers)
+
+
+def _answers_read(rows, *, attempt_columns=()) -> tuple[dict[Answer, set[int]], tuple | None]:
+    """Read the answers of `rows` in order with the ids of their chosen choices (joined in: a row
+    per chosen choice); and the values of `attempt_columns` of their attempt, None without rows."""
+    columns = [field.attname for field in Answer._meta.concrete_fields]
+    joined = [f"attempt__{column}" for column in attempt_columns]
+    answers: dict[int, tuple[Answer, set[int]]] = {}
+    attempt_values = None
+    for row in rows.order_by("position").values_list(*columns, "selected_choices", *joined):
+        pk, choice_id = row[0], row[len(columns)]
         if pk not in answers:
-            answers[pk] = Answer.from_db(rows.db, columns, values)
-            chosen[pk] = set()
+            answers[pk] = (Answer.from_db(rows.db, columns, row[: len(columns)]), set())
+            attempt_values = attempt_values or row[len(columns) + 1 :]
         if choice_id is not None:
-            chosen[pk].add(choice_id)
-    for pk, answer in answers.items():
+            answers[pk][1].add(choice_id)
+    return dict(answers.values()), attempt_values
+
+
+def _answers_of(attempt: Attempt, answers: dict[Answer, set[int]]) -> list[Answer]:
+    for answer, chosen in answers.items():
         answer.attempt = attempt
-        answer.__dict__["value"] = AnswerValue.stored(answer, chosen[pk])
-    return list(answers.values())
+        answer.__dict__["value"] = AnswerValue.stored(answer, chosen)
+    return list(answers)
 
 
 def attempt_rows(*, attempt: Attempt, question_ids=None) -> list[Answer]:
@@ -584,14 +611,15 @@ class TakePage:
         return sum(1 for r in self.outline if r.answered)
 
 
-def take_page(*, attempt: Attempt, position: int | None) -> TakePage:
+def take_page(*, attempt: Attempt, answers: list[Answer], position: int | None) -> TakePage:
     """Return the page of an open attempt: every question (exam paper) or the one at `position`.
 
+    `answers` are the attempt's (`attempt_with_answers`); the question list needs only them.
     `position` None means the first unanswered question. Raise Http404 for a position out of range.
     Feedback (the right answer) is attached only to answered questions of a quiz that shows
-    answers after each question. Three queries whatever the size of the quiz (the attempt's
-    answers, the question(s) shown, their choices): the question list needs only the answers."""
-    outline = attempt_answers(attempt=attempt)
+    answers after each question. Two queries whatever the size of the quiz (the question(s)
+    shown, their choices), none while the content is unchanged."""
+    outline = answers
     quiz = attempt.quiz
     if quiz.exam_paper:
         _questions_attach(outline)

@@ -87,8 +87,8 @@ def _background(request) -> bool:
 @require_http_methods(["GET", "POST"])
 @login_required
 def attempt_take(request, pk: int):
-    attempt = selectors.attempt_get(user=request.user, pk=pk)
     if request.method == "POST":
+        attempt = selectors.attempt_get(user=request.user, pk=pk)
         try:
             services.answers_save(attempt=attempt, answers=_posted_answers(request.POST))
         except QuizError as error:
@@ -109,12 +109,13 @@ def attempt_take(request, pk: int):
             position = _position(go)
         url = reverse("quizzes:take", args=[attempt.pk])
         return redirect(url if attempt.quiz.exam_paper else f"{url}?q={max(position, 1)}")
+    attempt, answers = selectors.attempt_with_answers(user=request.user, pk=pk)
     if not attempt.is_open:
         return redirect("quizzes:result", attempt.pk)
     if services.attempt_expire_if_due(attempt=attempt):
         # The result page says it once: time ran out, the saved answers were graded.
         return redirect("quizzes:result", attempt.pk)
-    page = selectors.take_page(attempt=attempt, position=_position(request.GET.get("q")))
+    page = selectors.take_page(attempt=attempt, answers=answers, position=_position(request.GET.get("q")))
     quiz = selectors.quiz_in_language(user=request.user, quiz=attempt.quiz)
     return render(request, "quizzes/take.html", {"attempt": attempt, "quiz": quiz, "page": page})
 

@@ -5,6 +5,7 @@ from datetime import timedelta
 
 import pytest
 from django.db import connection
+from django.http import Http404
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -300,6 +301,26 @@ def test_someone_elses_attempt_is_not_found(started, other_trainee, client):
     assert client.post(url("submit", attempt.pk)).status_code == 404
     assert client.get(url("result", attempt.pk)).status_code == 404
     assert Answer.objects.get(pk=row.pk).answered_at is None
+
+
+def test_the_take_page_reads_the_attempt_and_its_answers_in_one_query(started, trainee, other_trainee):
+    attempt = started["attempt"]
+    selectors.quiz_by_id(attempt.quiz_id)  # the quiz's content, as a page finds it cached
+    with CaptureQueriesContext(connection) as queries:
+        read, answers = selectors.attempt_with_answers(user=trainee, pk=attempt.pk)
+    # Besides the content version (read once per request, here by the call).
+    reads = [q["sql"] for q in queries.captured_queries if "masar_content_version" not in q["sql"]]
+    assert len(reads) == 1, reads
+    assert read == attempt and read.quiz == attempt.quiz and read.status == Attempt.Status.IN_PROGRESS
+    expected = selectors.attempt_answers(attempt=attempt)
+    assert [(a.pk, a.position, a.value) for a in answers] == [(a.pk, a.position, a.value) for a in expected]
+    assert answers[0].answered and not answers[1].answered
+    with pytest.raises(Http404):
+        selectors.attempt_with_answers(user=other_trainee, pk=attempt.pk)
+    # An attempt left without answers (its questions deleted since) is still found, with none.
+    Answer.objects.filter(attempt=attempt).delete()
+    assert selectors.attempt_with_answers(user=trainee, pk=attempt.pk) == (attempt, [])
+    assert started["client"].get(url("take", attempt.pk)).status_code == 404
 
 
 def test_starting_a_single_attempt_quiz_again_is_refused(make_quiz, trainee, client_of):
