@@ -135,8 +135,8 @@ def attempt_summary(request, pk: int):
 @login_required
 def attempt_submit(request, pk: int):
     attempt = selectors.attempt_get(user=request.user, pk=pk)
-    answers = _posted_answers(request.POST)  # the exam paper sends its answers with the submit
     try:
+        answers = _posted_answers(request.POST)  # the exam paper sends its answers with the submit
         if answers:
             services.answers_save(attempt=attempt, answers=answers)
         attempt = services.attempt_submit(attempt=attempt)
