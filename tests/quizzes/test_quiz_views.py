@@ -479,6 +479,16 @@ def test_query_counts_do_not_grow_with_the_quiz(make_quiz, client, django_assert
         assert client.get(url("result", attempt.pk)).status_code == 200
 
 
+def test_a_malformed_answer_sent_with_the_submit_is_refused_and_the_attempt_stays_open(started):
+    """Found by the fuzz test: an empty question id in the submit's form was a 500."""
+    client, attempt = started["client"], started["attempt"]
+    for data in ({"question": ""}, {"question": "x"}, {"question": str(started["other_quiz"].pk * 1000)}):
+        assert_refused(client.post(url("submit", attempt.pk, lang="ar"), data), 400)
+    attempt.refresh_from_db()
+    assert attempt.is_open
+    assert_first_answer_kept(started)
+
+
 def test_ids_and_positions_too_large_for_the_database_are_refused(started):
     """Found by the fuzz test: SQLite raised OverflowError (a 500) past 64-bit integers."""
     client, attempt = started["client"], started["attempt"]
