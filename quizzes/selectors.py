@@ -278,7 +278,11 @@ def landing_after_submit(*, attempt: Attempt) -> str | None:
 
 def attempt_get(*, user, pk: int) -> Attempt:
     """Return `user`'s attempt `pk`; someone else's attempt does not exist for them (404)."""
-    attempt = Attempt.objects.filter(pk=pk, user=user).first()
+    return _with_quiz(Attempt.objects.filter(pk=pk, user=user).first(), user)
+
+
+def _with_quiz(attempt: Attempt | None, user) -> Attempt:
+    """`attempt` with its quiz (from the quiz-content layer) and `user`; 404 when either is gone."""
     quiz = quiz_by_id(attempt.quiz_id) if attempt is not None else None
     if quiz is None:
         raise Http404
@@ -346,11 +350,7 @@ def attempt_with_answers(*, user, pk: int) -> tuple[Attempt, list[Answer]]:
     answers, values = _answers_read(Answer.objects.filter(attempt_id=pk, attempt__user=user), attempt_columns=columns)
     if values is None:  # an attempt without answers (its questions deleted since)
         return attempt_get(user=user, pk=pk), []
-    attempt = Attempt.from_db(router.db_for_read(Attempt), columns, values)
-    quiz = quiz_by_id(attempt.quiz_id)
-    if quiz is None:
-        raise Http404
-    attempt.quiz, attempt.user = quiz, user
+    attempt = _with_quiz(Attempt.from_db(router.db_for_read(Attempt), columns, values), user)
     return attempt, _answers_of(attempt, answers)
 
 
@@ -516,12 +516,8 @@ def attempt_review(*, user, pk: int) -> AttemptReview:
     attempt may still be open: the caller sends the trainee back to it."""
     quiz_key = Attempt.objects.filter(pk=pk, user=user).values("quiz_key")
     attempts = list(Attempt.objects.filter(user=user, quiz_key=Subquery(quiz_key)))
-    attempt = next((a for a in attempts if a.pk == pk), None)
-    quiz = quiz_by_id(attempt.quiz_id) if attempt is not None else None
-    if quiz is None:
-        raise Http404
-    attempt.quiz, attempt.user = quiz, user
-    return AttemptReview(attempt, _overview(quiz, attempts))
+    attempt = _with_quiz(next((a for a in attempts if a.pk == pk), None), user)
+    return AttemptReview(attempt, _overview(attempt.quiz, attempts))
 
 
 @dataclass
