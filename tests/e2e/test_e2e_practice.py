@@ -2,6 +2,7 @@
 of three questions to its report, in Arabic, then the same pages in English."""
 
 import json
+import re
 
 import pytest
 
@@ -21,11 +22,12 @@ def answer_question(page, language: str):
     click_and_wait(page, page.locator("main form[action*='/submit/'] button[type=submit]:not([name=give_up])"))
 
 
-# Sets the model answer of the question shown (found by its prompt) and prints the old one.
+# Sets the model answer of the question shown (found by the answer in the page's URL: the prompt as
+# shown may differ from the stored one, its digits Arabic-Indic on an Arabic page) and prints the old one.
 MODEL_ANSWER_SET = """
 import json
-from interviews.models import InterviewQuestion
-question = InterviewQuestion.objects.get(locale__language_code={language!r}, prompt__startswith={start!r})
+from interviews.models import InterviewQuestion, PracticeAnswer
+question = PracticeAnswer.objects.get(pk={answer_id}).question
 print(json.dumps(question.model_answer))
 InterviewQuestion.objects.filter(pk=question.pk).update(model_answer={text!r})
 """
@@ -39,8 +41,8 @@ STAR_PARTS = {"en": ["Situation:", "Task:", "Action:", "Result:"], "ar": ["ال�
 def assert_star_parts_shown(page, live_stack, language: str):
     """On a reveal page: a STAR model answer reads as paragraphs, each part under its label, its
     text escaped; the question's own model answer is put back afterwards."""
-    start = page.locator("main h1.interview-prompt").inner_text().strip()[:40]
-    script = MODEL_ANSWER_SET.format(language=language, start=start, text=STAR[language])
+    answer_id = int(re.search(r"/interviews/answers/(\d+)/", page.url).group(1))
+    script = MODEL_ANSWER_SET.format(answer_id=answer_id, text=STAR[language])
     old = json.loads(live_stack.manage("shell", "-c", script).strip().splitlines()[-1])
     try:
         page.reload()
@@ -50,7 +52,7 @@ def assert_star_parts_shown(page, live_stack, language: str):
         if language == "en":
             assert "<b>reels</b>" in answer.inner_text()  # shown as written, not as HTML
     finally:
-        restore = MODEL_ANSWER_SET.format(language=language, start=start, text=old)
+        restore = MODEL_ANSWER_SET.format(answer_id=answer_id, text=old)
         live_stack.manage("shell", "-c", restore)
 
 
