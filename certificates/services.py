@@ -256,7 +256,7 @@ def certificate_ready_email_send(*, certificate_id: int) -> bool:
     link; once per certificate (a task run twice sends one email). Return True if sent."""
     with transaction.atomic():
         certificate = (
-            Certificate.objects.select_for_update()
+            Certificate.objects.select_for_update(of=("self",))  # the holder's row is read, not locked
             .select_related("user")
             .filter(pk=certificate_id, status=Certificate.Status.READY, ready_emailed_at__isnull=True)
             .first()

@@ -43,8 +43,10 @@ class AttemptExpired(AttemptClosed):
 
 
 def _lock_attempt(attempt_id: int) -> Attempt:
-    # Two tabs can answer, submit or expire one attempt at once: the row lock serializes them.
-    return Attempt.objects.select_for_update().select_related("quiz", "user").get(pk=attempt_id)
+    # Two tabs can answer, submit or expire one attempt at once: the row lock serializes them. It
+    # locks the attempt's row alone (`of`): its quiz and user are read, not locked, so the trainees of
+    # one quiz never wait for each other's answers and submits.
+    return Attempt.objects.select_for_update(of=("self",)).select_related("quiz", "user").get(pk=attempt_id)
 
 
 # Starting ---------------------------------------------------------------------------------
@@ -59,7 +61,7 @@ def attempt_start(*, user, quiz: Quiz) -> Attempt:
         # One start at a time per trainee, so a double click cannot open two attempts.
         get_user_model().objects.select_for_update().filter(pk=user.pk).first()
         current = (
-            Attempt.objects.select_for_update()
+            Attempt.objects.select_for_update(of=("self",))  # not the quiz's row: see _lock_attempt
             .filter(user=user, quiz_key=quiz.translation_key, status=Attempt.Status.IN_PROGRESS)
             .select_related("quiz", "user")
             .first()
