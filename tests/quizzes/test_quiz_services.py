@@ -258,3 +258,31 @@ def test_category_breakdown_from_rows(make_quiz, trainee):
         for c in selectors.category_breakdown(rows=selectors.attempt_rows(attempt=attempt))
     }
     assert breakdown == {"single": (1, 2), "true_false": (1, 1)}
+
+
+def test_an_answer_sent_again_changed_then_cleared_is_stored_as_last_sent(make_quiz, trainee):
+    """One question at a time (the question page) and several at once (the exam paper): the chosen
+    choices are those of the last save, whether it repeated, changed or cleared them."""
+    quiz = make_quiz(kinds=["single", "multiple", "true_false"], answers_at_end=True)
+    attempt = services.attempt_start(user=trainee, quiz=quiz)
+    rows = selectors.attempt_rows(attempt=attempt)
+    single, multiple = rows[0], next(r for r in rows if r.question.choice_list and len(right_values(r.question)) > 1)
+
+    def stored(row):
+        return {str(pk) for pk in Answer.objects.get(pk=row.pk).selected_choices.values_list("pk", flat=True)}
+
+    for _ in range(2):  # the same answer twice
+        services.answer_save(attempt=attempt, question_id=single.question_id, values=right_values(single.question))
+        assert stored(single) == set(right_values(single.question))
+    services.answer_save(attempt=attempt, question_id=single.question_id, values=wrong_values(single.question))
+    assert stored(single) == set(wrong_values(single.question))
+    services.answers_save(
+        attempt=attempt,
+        answers={single.question_id: wrong_values(single.question), multiple.question_id: right_values(multiple.question)},
+    )
+    assert stored(single) == set(wrong_values(single.question))
+    assert stored(multiple) == set(right_values(multiple.question))
+    services.answer_save(attempt=attempt, question_id=multiple.question_id, values=[])
+    assert stored(multiple) == set()
+    assert Answer.objects.get(pk=multiple.pk).answered_at is None
+    assert Answer.objects.get(pk=single.pk).answered_at is not None
