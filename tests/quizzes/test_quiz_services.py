@@ -278,7 +278,10 @@ def test_an_answer_sent_again_changed_then_cleared_is_stored_as_last_sent(make_q
     assert stored(single) == set(wrong_values(single.question))
     services.answers_save(
         attempt=attempt,
-        answers={single.question_id: wrong_values(single.question), multiple.question_id: right_values(multiple.question)},
+        answers={
+            single.question_id: wrong_values(single.question),
+            multiple.question_id: right_values(multiple.question),
+        },
     )
     assert stored(single) == set(wrong_values(single.question))
     assert stored(multiple) == set(right_values(multiple.question))
