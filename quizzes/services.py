@@ -165,9 +165,8 @@ def _answers_write(*, attempt: Attempt, answers: Mapping[int, list[str]]) -> lis
         raise QuizError(" ".join(dict.fromkeys(errors)), status=400)
 
     feedback_now = not attempt.quiz.answers_at_end and not attempt.quiz.exam_paper
-    chosen_before = {question_id: set(rows[question_id].value.choice_ids) for question_id in cleaned}
     now = timezone.now()
-    changed = []
+    changed, moved = [], []  # moved: the answers whose chosen choices change
     for question_id, value in cleaned.items():
         answer = rows[question_id]
         if feedback_now and answer.answered and answer.value != value:
@@ -178,6 +177,8 @@ def _answers_write(*, attempt: Attempt, answers: Mapping[int, list[str]]) -> lis
         for column, stored in value.columns().items():
             setattr(answer, column, stored)
         answer.answered_at = None if value.empty else now
+        if value.choice_ids != answer.value.choice_ids:  # a page often sends its saved answer back
+            moved.append(answer)
         answer.__dict__["value"] = value
         if feedback_now:
             answer.points, answer.correct = answer.question.grade_answer(value)
@@ -187,8 +188,6 @@ def _answers_write(*, attempt: Attempt, answers: Mapping[int, list[str]]) -> lis
         Answer.objects.filter(pk=changed[0].pk).update(**{column: getattr(changed[0], column) for column in columns})
     else:
         Answer.objects.bulk_update(changed, columns)
-    # The chosen choices are written again only where they changed (a page sends its saved answer back).
-    moved = [a for a in changed if a.value.choice_ids != chosen_before[a.question_id]]
     if moved:
         Through = Answer.selected_choices.through
         Through.objects.filter(answer_id__in=[a.pk for a in moved]).delete()
