@@ -339,32 +339,54 @@ def attempt_answers(*, attempt: Attempt, question_ids=None) -> list[Answer]:
     rows = Answer.objects.filter(attempt_id=attempt.pk)
     if question_ids is not None:
         rows = rows.filter(question_id__in=question_ids)
-    answers, _attempt_values = _answers_read(rows)
+    answers, _attempt_values = _answers_read(list(_answer_rows(rows)), rows.db)
     return _answers_of(attempt, answers)
+
+
+def _answer_columns() -> list[str]:
+    return [field.attname for field in Answer._meta.concrete_fields]
+
+
+def _attempt_columns() -> list[str]:
+    return [field.attname for field in Attempt._meta.concrete_fields]
+
+
+def _answer_rows(rows, *, attempt_columns=()):
+    """`rows` (answers) in order as values: each answer's columns, one chosen choice's id (a row
+    per chosen choice, None without), then the values of `attempt_columns` of its attempt."""
+    joined = [f"attempt__{column}" for column in attempt_columns]
+    return rows.order_by("position").values_list(*_answer_columns(), "selected_choices", *joined)
+
+
+# The quiz pages' one query: compiled once per thread (the "compiled-queries" layer).
+_attempt_with_answers_rows = caching.CompiledQuery(
+    lambda pk, user_id: _answer_rows(
+        Answer.objects.filter(attempt_id=pk, attempt__user_id=user_id), attempt_columns=_attempt_columns()
+    )
+)
 
 
 def attempt_with_answers(*, user, pk: int) -> tuple[Attempt, list[Answer]]:
     """Return `user`'s attempt `pk` (someone else's does not exist for them: 404) and its answers
     as `attempt_answers` returns them, in one query: the attempt's columns come with each answer."""
-    columns = [field.attname for field in Attempt._meta.concrete_fields]
-    answers, values = _answers_read(Answer.objects.filter(attempt_id=pk, attempt__user=user), attempt_columns=columns)
+    db = router.db_for_read(Answer)
+    answers, values = _answers_read(_attempt_with_answers_rows.rows(pk=pk, user_id=user.pk), db)
     if values is None:  # an attempt without answers (its questions deleted since)
         return attempt_get(user=user, pk=pk), []
-    attempt = _with_quiz(Attempt.from_db(router.db_for_read(Attempt), columns, values), user)
+    attempt = _with_quiz(Attempt.from_db(router.db_for_read(Attempt), _attempt_columns(), values), user)
     return attempt, _answers_of(attempt, answers)
 
 
-def _answers_read(rows, *, attempt_columns=()) -> tuple[dict[Answer, set[int]], tuple | None]:
-    """Read the answers of `rows` in order with the ids of their chosen choices (joined in: a row
-    per chosen choice); and the values of `attempt_columns` of their attempt, None without rows."""
-    columns = [field.attname for field in Answer._meta.concrete_fields]
-    joined = [f"attempt__{column}" for column in attempt_columns]
+def _answers_read(rows, db: str) -> tuple[dict[Answer, set[int]], tuple | None]:
+    """The answers of `rows` (from `_answer_rows`, in order) with the ids of their chosen choices;
+    and the values of the attempt's columns that follow, None without rows."""
+    columns = _answer_columns()
     answers: dict[int, tuple[Answer, set[int]]] = {}
     attempt_values = None
-    for row in rows.order_by("position").values_list(*columns, "selected_choices", *joined):
+    for row in rows:
         pk, choice_id = row[0], row[len(columns)]
         if pk not in answers:
-            answers[pk] = (Answer.from_db(rows.db, columns, row[: len(columns)]), set())
+            answers[pk] = (Answer.from_db(db, columns, row[: len(columns)]), set())
             attempt_values = attempt_values or row[len(columns) + 1 :]
         if choice_id is not None:
             answers[pk][1].add(choice_id)

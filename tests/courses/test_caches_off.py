@@ -99,10 +99,13 @@ def test_a_trainees_pages_are_the_same_without_caches(client, demo_course, setti
     assert "50% complete" in page(client, course.url, settings, off=True)
 
 
-# The signed-in user (tests/accounts/test_signed_in_user.py), the header, the memory and the Redis
-# client keep nothing of their own in the shared cache.
+# The signed-in user (tests/accounts/test_signed_in_user.py), the header, the memory, the compiled
+# queries (tests/lms/test_compiled_queries.py) and the Redis client keep nothing of their own in
+# the shared cache.
 SHARED_LAYERS = [
-    layer for layer in caching.LAYERS if layer not in ("signed-in-user", "header", "memory", "redis-client")
+    layer
+    for layer in caching.LAYERS
+    if layer not in ("signed-in-user", "header", "memory", "compiled-queries", "redis-client")
 ]
 
 

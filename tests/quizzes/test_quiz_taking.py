@@ -108,6 +108,40 @@ def test_partial_points_read_without_noise(make_quiz, trainee, signed_in):
 # The question page and the summary ------------------------------------------------------------
 
 
+def navigator(page: str) -> list[str]:
+    return re.findall(r"<li[^>]*>.*?</li>", re.search(r'<ul class="quiz-navigator".*?</ul>', page, re.S).group(0), re.S)
+
+
+def test_the_navigator_marks_answered_questions_and_the_current_one(make_quiz, trainee, signed_in):
+    quiz = make_quiz(kinds=["single", "multiple", "true_false"])
+    attempt = services.attempt_start(user=trainee, quiz=quiz)
+    rows = rows_of(attempt)
+    services.answers_save(attempt=attempt, answers={rows[1].question_id: right_values(rows[1].question)})
+    items = navigator(signed_in.get(url("take", attempt.pk) + "?q=3").content.decode())
+    assert items == [
+        '<li><button type="submit" form="quiz-form" name="go" value="1" class="quiz-number"'
+        ' aria-label="Question 1, not answered">1</button></li>',
+        '<li class="answered"><button type="submit" form="quiz-form" name="go" value="2" class="quiz-number"'
+        ' aria-label="Question 2, answered">2</button></li>',
+        '<li><button type="submit" form="quiz-form" name="go" value="3" class="quiz-number" aria-current="step"'
+        ' aria-label="Question 3, not answered">3</button></li>',
+    ]
+    with translation.override("ar"):
+        arabic = navigator(signed_in.get(url("take", attempt.pk, lang="ar") + "?q=1").content.decode())
+    assert 'value="2"' in arabic[1] and 'aria-label="السؤال ٢، مُجاب عنه">٢</button>' in arabic[1]
+    assert 'aria-current="step" aria-label="السؤال ١، لم تُجب عنه بعد">١</button>' in arabic[0]
+
+
+def test_the_navigator_of_an_exam_paper_links_to_each_question(make_quiz, trainee, signed_in):
+    quiz = make_quiz(kinds=["single", "true_false"], exam_paper=True)
+    attempt = services.attempt_start(user=trainee, quiz=quiz)
+    items = navigator(signed_in.get(url("take", attempt.pk)).content.decode())
+    assert items == [
+        '<li><a href="#question-1" class="quiz-number" aria-label="Question 1, not answered">1</a></li>',
+        '<li><a href="#question-2" class="quiz-number" aria-label="Question 2, not answered">2</a></li>',
+    ]
+
+
 def test_the_question_page_has_no_submit_and_its_text_is_in_the_legend(make_quiz, trainee, signed_in):
     quiz = make_quiz(kinds=["single", "multiple"])
     attempt = services.attempt_start(user=trainee, quiz=quiz)
