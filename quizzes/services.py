@@ -42,11 +42,12 @@ class AttemptExpired(AttemptClosed):
     """The deadline passed: the attempt was closed and the late answer not counted."""
 
 
-def _lock_attempt(attempt_id: int) -> Attempt:
+def _lock_attempt(attempt_id: int, *, user=None) -> Attempt:
     # Two tabs can answer, submit or expire one attempt at once: the row lock serializes them. It
     # locks the attempt's row alone (`of`): its quiz and user are read, not locked, so the trainees of
-    # one quiz never wait for each other's answers and submits.
-    return Attempt.objects.select_for_update(of=("self",)).select_related("quiz", "user").get(pk=attempt_id)
+    # one quiz never wait for each other's answers and submits. Given `user`, only theirs is found.
+    attempts = Attempt.objects.select_for_update(of=("self",)).select_related("quiz", "user")
+    return attempts.get(pk=attempt_id, **({"user": user} if user is not None else {}))
 
 
 # Starting ---------------------------------------------------------------------------------
@@ -133,12 +134,22 @@ def answers_save(*, attempt: Attempt, answers: Mapping[int, list[str]]) -> list[
 
     Refused when the attempt is closed, when a question is not in the attempt, when an
     answer is invalid, and after the deadline (which closes the attempt as expired)."""
+    return _answers_save(attempt.pk, answers)[1]
+
+
+def own_answers_save(*, user, attempt_id: int, answers: Mapping[int, list[str]]) -> Attempt:
+    """`answers_save` for `user`'s own attempt `attempt_id` (the question page's post), read once,
+    under its lock; return the attempt. Raise Attempt.DoesNotExist when it is not theirs."""
+    return _answers_save(attempt_id, answers, user=user)[0]
+
+
+def _answers_save(attempt_id: int, answers: Mapping[int, list[str]], *, user=None) -> tuple[Attempt, list[Answer]]:
     with transaction.atomic():
-        attempt = _lock_attempt(attempt.pk)
+        attempt = _lock_attempt(attempt_id, user=user)
         if not attempt.is_open:
             raise AttemptClosed(_("This attempt is already submitted; answers can no longer change."), attempt=attempt)
         if not attempt.is_past_deadline():
-            return _answers_write(attempt=attempt, answers=answers)
+            return attempt, _answers_write(attempt=attempt, answers=answers)
         _attempt_close(attempt, status=Attempt.Status.EXPIRED)
     # Raised outside the transaction, so the closing above is kept.
     raise AttemptExpired(

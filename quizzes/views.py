@@ -15,7 +15,7 @@ from core.converters import database_id_valid
 
 from . import selectors, services
 from .forms import MarkForm
-from .models import Quiz, user_is_editor
+from .models import Attempt, Quiz, user_is_editor
 from .services import QuizError
 
 
@@ -88,9 +88,10 @@ def _background(request) -> bool:
 @login_required
 def attempt_take(request, pk: int):
     if request.method == "POST":
-        attempt = selectors.attempt_get(user=request.user, pk=pk)
         try:
-            services.answers_save(attempt=attempt, answers=_posted_answers(request.POST))
+            attempt = services.own_answers_save(user=request.user, attempt_id=pk, answers=_posted_answers(request.POST))
+        except Attempt.DoesNotExist:
+            raise Http404 from None
         except QuizError as error:
             if _background(request):
                 return HttpResponse(error.message, status=error.status, content_type="text/plain; charset=utf-8")

@@ -498,3 +498,19 @@ def test_ids_and_positions_too_large_for_the_database_are_refused(started):
     assert client.get(url("take", attempt.pk), {"q": huge}).status_code == 404
     assert client.post(url("take", attempt.pk), {"go": huge}).status_code == 404
     assert_first_answer_kept(started)
+
+
+def test_saving_an_answer_reads_the_attempt_once(make_quiz, client):
+    """The question page's post finds the trainee's attempt as it locks it, not once before."""
+    user = UserFactory()
+    client.force_login(user)
+    quiz = make_quiz(kinds=mixed(3))
+    client.post(url("start", quiz.pk))
+    attempt = Attempt.objects.get(user=user)
+    rows = selectors.attempt_rows(attempt=attempt)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.post(url("take", attempt.pk), answer_post(rows[0], right_values(rows[0].question)))
+    assert response.status_code == 302
+    reads = [query["sql"] for query in queries if 'FROM "quizzes_attempt"' in query["sql"]]
+    assert len(reads) == 1, reads
+    assert Answer.objects.get(pk=rows[0].pk).answered_at is not None
