@@ -276,9 +276,17 @@ def landing_after_submit(*, attempt: Attempt) -> str | None:
     return None
 
 
+# The result, summary and submit pages' read: compiled once per thread ("compiled-queries").
+_attempt_row = caching.CompiledQuery(
+    lambda pk, user_id: Attempt.objects.filter(pk=pk, user_id=user_id).values_list(*_attempt_columns())
+)
+
+
 def attempt_get(*, user, pk: int) -> Attempt:
     """Return `user`'s attempt `pk`; someone else's attempt does not exist for them (404)."""
-    return _with_quiz(Attempt.objects.filter(pk=pk, user=user).first(), user)
+    rows = _attempt_row.rows(pk=pk, user_id=user.pk)
+    attempt = Attempt.from_db(router.db_for_read(Attempt), _attempt_columns(), rows[0]) if rows else None
+    return _with_quiz(attempt, user)
 
 
 def _with_quiz(attempt: Attempt | None, user) -> Attempt:
