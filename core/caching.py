@@ -62,11 +62,12 @@ header             The brand, menu and language switch of visitors and trainees,
 memory             The versioned entries above that are frozen, per process (bounded), so a page
                    reads them without a round trip to the shared cache or unpickling. Content
                    version. Saves lesson 4.5 -> 2.4 ms, the cached catalog 0.7 -> 0.3.
-compiled-queries   The SQL of the hottest reads (`caching.CompiledQuery`: an attempt with its answers, a
-                   trainee's places, an attempt alone), compiled once per thread instead of on every request: Django
-                   builds a queryset's joins, columns and ordering anew each time, which costs more
-                   than running a primary-key read. Keys: the query, the thread's connection. Holds
-                   no data, so nothing invalidates it. Saves: see BENCHMARKS.md, "Tenth round".
+compiled-queries   The SQL of the hottest reads (`caching.CompiledQuery`: an attempt, an attempt
+                   with its answers, a trainee's places), compiled once per thread instead of on
+                   every request: Django builds a queryset's joins, columns and ordering anew each
+                   time, which costs more than running a primary-key read. Keys: the query, the
+                   thread's connection. Holds no data, so nothing invalidates it. Saves: see
+                   BENCHMARKS.md, "Tenth round".
 redis-client       Not a store: one Redis client per connection pool (RedisCache below), read
                    from the settings at start. Saves building a client per operation.
 
