@@ -365,8 +365,9 @@ def process_memo(layer: str, maxsize: int = 1000):
 class CompiledQuery:
     """A read whose SQL is compiled once per thread, then run with new parameters.
 
-    `build(**params)` returns the queryset, a `values_list`; its parameters are integers (ids).
-    It is built once with a stand-in for each, an integer no row has, which marks where that
+    `build(**params)` returns the queryset, a `values_list`; its parameters are integers (ids),
+    and it depends on nothing else (no time, no language, no setting): what it reads at compile
+    time stays in the SQL. It is built once with a stand-in for each, an integer no row has, which marks where that
     parameter goes among the SQL's parameters; each run then sends the same SQL with the real
     values and passes the rows through the fields' converters, as Django's own iteration does.
     The compiled form is kept per thread because it belongs to the thread's connection."""
