@@ -56,6 +56,7 @@ TARGETS = {
     "quiz detail": 0.15,
     "quiz result": 0.15,
     "my certificates": 0.15,
+    "my learning": 0.15,
     "HR dashboard": 0.15,
 }
 HR_TRAINEES = 500
@@ -131,6 +132,8 @@ def prepare():
         ("quiz result", f"/en/quizzes/attempts/{done.pk}/result/", cookies, "Your result"),
         # The layout of a logged-in page and one small list: the floor of any logged-in page.
         ("my certificates", "/en/certificates/", cookies, "My certificates"),
+        # Every course the trainee is enrolled in, with its progress and where to continue.
+        ("my learning", "/en/learn/", cookies, "My learning"),
         ("HR dashboard", "/en/hr/", session_cookie(hr), "Bench organization"),
         ("HR dashboard, 2,000 trainees", "/en/hr/", session_cookie(large_hr), "Bench large organization"),
         ("verify", f"/verify/{certificate.code}/", None, "Bench Trainee"),

@@ -9,7 +9,8 @@ from datetime import date, datetime
 from uuid import UUID
 
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import timezone, translation
+from wagtail.coreutils import get_supported_content_language_variant
 from wagtail.models import Locale, Page
 
 from core import caching
@@ -534,18 +535,42 @@ def catalog(*, home, user) -> list[CatalogEntry]:
     return [CatalogEntry(course=c, enrollment=enrollments.get(c.translation_key)) for c in courses]
 
 
+def live_course_paths(*, language: str) -> dict[UUID, str]:
+    """Return {translation key: tree path} of the live courses in `language`, from the
+    "course-structures" cache layer when it is there."""
+    return dict(
+        caching.remember(
+            "course-structures",
+            f"live-courses:{language}",
+            lambda: tuple(
+                CoursePage.objects.live().filter(locale__language_code=language).values_list("translation_key", "path")
+            ),
+        )
+    )
+
+
+# My learning's one query: compiled once per thread ("compiled-queries").
+_assignments_due = caching.CompiledQuery(
+    lambda user_id: (
+        CourseAssignment.objects.filter(user_id=user_id).order_by("due_on", "pk").values_list("course_key", "due_on")
+    )
+)
+
+
 def my_learning(*, user) -> list[CourseOutline]:
     """Return an outline with progress for each course `user` is enrolled in or was assigned, in the
     active language: the assigned courses not completed first, soonest due first, then the others
-    by last activity. Three queries besides the outlines'."""
-    due = dict(CourseAssignment.objects.filter(user=user).order_by("due_on", "pk").values_list("course_key", "due_on"))
-    enrolled = list(
-        Enrollment.objects.filter(user=user).order_by("-last_activity_at").values_list("course_key", flat=True)
-    )
-    keys = list(dict.fromkeys([*due, *enrolled]))
-    locale = Locale.get_active()
-    courses = {c.translation_key: c for c in CoursePage.objects.live().filter(translation_key__in=keys, locale=locale)}
-    outlines = course_outlines(courses=[courses[key] for key in keys if key in courses], user=user)
+    by last activity. One query (the assignments) while the content and the progress are cached;
+    each outline's course is its `PageEntry`."""
+    due = dict(_assignments_due.rows(user_id=user.pk))
+    enrolled = sorted(progress(user=user).enrollments.values(), key=lambda state: state.last_activity_at, reverse=True)
+    keys = list(dict.fromkeys([*due, *(state.course_key for state in enrolled)]))
+    language = get_supported_content_language_variant(translation.get_language())
+    paths = live_course_paths(language=language)
+    ordered = [paths[key] for key in keys if key in paths]
+    structures = course_structures(paths=ordered)
+    courses = [structures[path].course for path in ordered if structures.get(path) is not None]
+    outlines = course_outlines(courses=courses, user=user, structures=structures)
     for outline in outlines:
         outline.due_on = due.get(outline.course.translation_key)
     # Assigned and still to do first (soonest due first); then everything else in the order above.

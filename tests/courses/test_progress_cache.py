@@ -139,3 +139,50 @@ def test_reading_lessons_in_turn_reads_the_place_again_not_the_whole_progress(cl
         r'<a class="button" href="([^"]+)">Continue where you left off', client.get(course.url).text
     )
     assert continue_link and continue_link.group(1) == third.url  # the lesson read last, not done yet
+
+
+def test_my_learning_lists_each_course_in_the_page_language_in_a_flat_number_of_queries(client):
+    """Assigned and not done first (soonest due first), then the others by last activity; the
+    courses, their outlines and the progress come from the cache, so the page reads the
+    assignments alone however many courses there are (on SQLite, also the session, the user and
+    the content version: four queries)."""
+    from django.utils import timezone
+
+    from courses.models import CourseAssignment
+    from tests.courses.factories import build_course
+
+    courses = [build_course(slug=f"course-{i}", titles={"en": f"Course {i}", "ar": f"الدورة {i}"}) for i in range(4)]
+    user = UserFactory()
+    client.force_login(user)
+    now = timezone.now()
+    for i, course in enumerate(courses[:3]):
+        services.enrollment_create(user=user, course=course["en"])
+        Enrollment.objects.filter(user=user, course_key=course["en"].translation_key).update(
+            last_activity_at=now - timedelta(days=i)
+        )
+    CourseAssignment.objects.create(
+        user=user, course_key=courses[3]["en"].translation_key, due_on=timezone.localdate() + timedelta(days=3)
+    )
+    CourseAssignment.objects.create(
+        user=user, course_key=courses[2]["en"].translation_key, due_on=timezone.localdate() + timedelta(days=9)
+    )
+
+    def titles(html: str) -> list[str]:
+        return re.findall(r'<h2><a href="[^"]+">([^<]+)</a></h2>', html)
+
+    client.get("/en/learn/")
+    with CaptureQueriesContext(connection) as few:
+        english = client.get("/en/learn/").text
+    assert titles(english) == ["Course 3", "Course 2", "Course 0", "Course 1"]
+    assert f'<h2><a href="{courses[0]["en"].url}">' in english
+    arabic = client.get("/ar/learn/").text
+    assert titles(arabic) == ["الدورة 3", "الدورة 2", "الدورة 0", "الدورة 1"]
+    assert f'<h2><a href="{courses[0]["ar"].url}">' in arabic
+    # A course unpublished since is no longer listed, on the next request.
+    courses[1]["en"].unpublish()
+    assert titles(client.get("/en/learn/").text) == ["Course 3", "Course 2", "Course 0"]
+    Enrollment.objects.filter(user=user, course_key=courses[0]["en"].translation_key).delete()
+    client.get("/en/learn/")
+    with CaptureQueriesContext(connection) as fewer:
+        assert titles(client.get("/en/learn/").text) == ["Course 3", "Course 2"]
+    assert len(fewer) == len(few) <= 4, [query["sql"] for query in few]
