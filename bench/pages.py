@@ -19,6 +19,7 @@ with wrk (Debian package `wrk`) on loopback. Each round measures, one after the 
 - quiz result: the result and review of another quiz the trainee submitted;
 - my certificates: the trainee's certificate list: the layout of a logged-in page (session,
   user, menu permissions) and one small list;
+- my learning: the trainee's courses with their progress and where to continue;
 - HR dashboard: the dashboard of an HR member whose organization has 500 trainees;
 - HR dashboard, 2,000 trainees: another organization's, 2,000 trainees of whom a third never
   started, each assigned 5 courses with due dates around today (issue 16; no target, reported);
