@@ -23,7 +23,9 @@ course-structures  A course's live modules (with their quizzes) and lessons as p
                    and the ids of the courses that use a quiz (courses/selectors.py). Keys: the
                    course's tree path; the quiz's translation key and locale. Content version.
                    Saves reading them and their URLs: lesson 32.4 -> 3.4 ms, course 30.4 -> 3.5;
-                   a quiz's submit 2 queries, its result page 1.
+                   a quiz's submit 2 queries, its result page 1. Also the live courses of a
+                   language (translation key, path; key: the language): with the structures, My
+                   learning reads no page, 7.5 -> 3.0 ms.
 translation-links  A page's (language, URL) pairs for the language switch (courses/models.py).
                    Keys: host, page id. Content version. Saves 2 queries and the URLs: lesson
                    10.2 -> 2.4 ms.
@@ -63,11 +65,12 @@ memory             The versioned entries above that are frozen, per process (bou
                    reads them without a round trip to the shared cache or unpickling. Content
                    version. Saves lesson 4.5 -> 2.4 ms, the cached catalog 0.7 -> 0.3.
 compiled-queries   The SQL of the hottest reads (`caching.CompiledQuery`: an attempt, an attempt
-                   with its answers, a trainee's places), compiled once per thread instead of on
-                   every request: Django builds a queryset's joins, columns and ordering anew each
-                   time, which costs more than running a primary-key read. Keys: the query, the
-                   thread's connection. Holds no data, so nothing invalidates it. Saves: see
-                   BENCHMARKS.md, "Tenth round".
+                   with its answers, a trainee's places and assignments), compiled once per
+                   thread instead of on every request: Django builds a queryset's joins, columns
+                   and ordering anew each time, which costs more than running a primary-key read.
+                   Keys: the query, the thread's connection. Holds no data, so nothing
+                   invalidates it. Saves: quiz question 3.84 -> 2.94 ms (BENCHMARKS.md, "Tenth
+                   round").
 redis-client       Not a store: one Redis client per connection pool (RedisCache below), read
                    from the settings at start. Saves building a client per operation.
 
