@@ -329,12 +329,14 @@ def user_set(layer: str, user_id: int, value) -> None:
 
 
 def user_forget(layer: str, user_id: int) -> None:
-    """Clear the entry now and once the current transaction commits: a request that read the
-    database before the commit may have stored the old state in between."""
+    """Clear the entry now and, inside a transaction, again once it commits: a request that read
+    the database before the commit may have stored the old state in between. Outside one the
+    write before this call has committed already, and once is enough."""
     key = _user_key(layer, user_id)
     _fetched_forget(key)
     shared_cache().delete(key)
-    transaction.on_commit(lambda: shared_cache().delete(key), robust=True)
+    if connection.in_atomic_block:
+        transaction.on_commit(lambda: shared_cache().delete(key), robust=True)
 
 
 def _fetched_forget(key: str) -> None:

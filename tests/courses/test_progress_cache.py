@@ -186,3 +186,21 @@ def test_my_learning_lists_each_course_in_the_page_language_in_a_flat_number_of_
     with CaptureQueriesContext(connection) as fewer:
         assert titles(client.get("/en/learn/").text) == ["Course 3", "Course 2"]
     assert len(fewer) == len(few) <= 4, [query["sql"] for query in few]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_forgotten_entry_is_cleared_at_once_and_again_when_the_transaction_commits(monkeypatch):
+    """Inside a transaction a request may store the old state between the clear and the commit,
+    so the entry is cleared again then; outside one the write has committed: once is enough."""
+    from django.db import transaction
+
+    from core import caching
+
+    deleted = []
+    monkeypatch.setattr(caching.shared_cache(), "delete", lambda key, *args, **kwargs: deleted.append(key))
+    caching.user_forget("places", 7)
+    assert len(deleted) == 1
+    with transaction.atomic():
+        caching.user_forget("places", 7)
+        assert len(deleted) == 2
+    assert len(deleted) == 3 and len(set(deleted)) == 1
