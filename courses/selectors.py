@@ -9,13 +9,12 @@ from datetime import date, datetime
 from uuid import UUID
 
 from django.db.models import Q
-from django.utils import timezone, translation
-from wagtail.coreutils import get_supported_content_language_variant
+from django.utils import timezone
 from wagtail.models import Locale, Page
 
 from core import caching
 from quizzes.models import Attempt
-from quizzes.selectors import quiz_keys_passed
+from quizzes.selectors import display_language, quiz_keys_passed
 
 from . import caches
 from .models import CourseAssignment, CoursePage, Enrollment, LessonCompletion, LessonPage, ModulePage
@@ -565,8 +564,7 @@ def my_learning(*, user) -> list[CourseOutline]:
     due = dict(_assignments_due.rows(user_id=user.pk))
     enrolled = sorted(progress(user=user).enrollments.values(), key=lambda state: state.last_activity_at, reverse=True)
     keys = list(dict.fromkeys([*due, *(state.course_key for state in enrolled)]))
-    language = get_supported_content_language_variant(translation.get_language())
-    paths = live_course_paths(language=language)
+    paths = live_course_paths(language=display_language())
     ordered = [paths[key] for key in keys if key in paths]
     structures = course_structures(paths=ordered)
     courses = [structures[path].course for path in ordered if structures.get(path) is not None]

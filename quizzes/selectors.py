@@ -351,12 +351,14 @@ def attempt_answers(*, attempt: Attempt, question_ids=None) -> list[Answer]:
     return _answers_of(attempt, answers)
 
 
-def _answer_columns() -> list[str]:
-    return [field.attname for field in Answer._meta.concrete_fields]
+@functools.cache
+def _answer_columns() -> tuple[str, ...]:
+    return tuple(field.attname for field in Answer._meta.concrete_fields)
 
 
-def _attempt_columns() -> list[str]:
-    return [field.attname for field in Attempt._meta.concrete_fields]
+@functools.cache
+def _attempt_columns() -> tuple[str, ...]:
+    return tuple(field.attname for field in Attempt._meta.concrete_fields)
 
 
 def _answer_rows(rows, *, attempt_columns=()):

@@ -47,7 +47,9 @@ def _lock_attempt(attempt_id: int, *, user=None) -> Attempt:
     # locks the attempt's row alone (`of`): its quiz and user are read, not locked, so the trainees of
     # one quiz never wait for each other's answers and submits. Given `user`, only theirs is found.
     attempts = Attempt.objects.select_for_update(of=("self",)).select_related("quiz", "user")
-    return attempts.get(pk=attempt_id, **({"user": user} if user is not None else {}))
+    if user is not None:
+        attempts = attempts.filter(user=user)
+    return attempts.get(pk=attempt_id)
 
 
 # Starting ---------------------------------------------------------------------------------
